@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment as the outside contract defines it, parsed once. Every process (`quarry up`, `api`,
+ * `worker`, `sim`) reads its settings from here and nowhere else, so a typo in a variable fails at
+ * start-up with its name rather than deep inside a request.
+ */
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+const EnvironmentSchema = z.object({
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+  DATABASE_URL: optionalString,
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().default('default')),
+  QUARRY_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.data')),
+  QUARRY_API_TOKEN: optionalString,
+  OPENAI_API_KEY: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  GEMINI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  ANTHROPIC_BASE_URL: optionalString,
+  GEMINI_BASE_URL: optionalString,
+  QUARRY_PROVIDERS: z.preprocess(emptyAsUndefined, z.enum(['live', 'simulated']).optional()),
+  QUARRY_SIM_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(20)),
+  QUARRY_SIM_FAULTS: optionalString,
+  QUARRY_MODELS_FILE: optionalString,
+  QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
+});
+
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+export interface Settings extends Environment {
+  /** Absolute path of `QUARRY_DATA_DIR`. */
+  dataDir: string;
+  /** `QUARRY_PROVIDERS`, or `simulated` when no provider key is set. */
+  providers: 'live' | 'simulated';
+}
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = EnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`invalid environment: ${problems.join('; ')}`);
+  }
+  const settings = parsed.data;
+  const anyKey = Boolean(settings.OPENAI_API_KEY ?? settings.ANTHROPIC_API_KEY ?? settings.GEMINI_API_KEY);
+  return {
+    ...settings,
+    dataDir: path.resolve(settings.QUARRY_DATA_DIR),
+    providers: settings.QUARRY_PROVIDERS ?? (anyKey ? 'live' : 'simulated'),
+  };
+}
+
+/** True for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
