@@ -27,6 +27,11 @@ const EnvironmentSchema = z.object({
   QUARRY_SIM_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(20)),
   QUARRY_SIM_FAULTS: optionalString,
   QUARRY_MODELS_FILE: optionalString,
+  /** A provider call's timeout; the stage activity's own timeout sits 15 s above it. */
+  QUARRY_CALL_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(60_000)),
+  /** Attempts per model before a stage moves down its chain. */
+  QUARRY_ATTEMPTS_PER_MODEL: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(20).default(3)),
+  QUARRY_RETRY_INITIAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
   QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
 });
 

@@ -12,6 +12,8 @@ export interface DevServerOptions {
   uiPort?: number;
   namespace?: string;
   log?: (line: string) => void;
+  /** Start in a process group of its own, so a terminal's Ctrl-C does not reach it first. */
+  detached?: boolean;
 }
 
 export interface DevServer {
@@ -47,7 +49,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches `quarry up` alone, which then stops the
+  // worker before the server it talks to.
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);

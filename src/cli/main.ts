@@ -1,0 +1,132 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { startApi } from '../api/serve.ts';
+import { ConfigurationError, loadSettings } from '../config/environment.ts';
+import { migrate } from '../db/migrate.ts';
+import { logger } from '../logger.ts';
+import { parseFaults } from '../providers/simulator/faults.ts';
+import { simulatorBaseUrls, startSimulator } from '../providers/simulator/server.ts';
+import { TemporalCliMissingError } from '../temporal/cli-binary.ts';
+import { startProviderRuntime } from '../worker/provider-runtime.ts';
+import { startWorker } from '../worker/start-worker.ts';
+import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
+import { up } from './up.ts';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+const integer = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return parsed;
+};
+
+const program = new Command('quarry')
+  .description('Durable, multi-model LLM document extraction on Temporal')
+  .showHelpAfterError();
+
+program
+  .command('up')
+  .description('the whole stack on one machine: Temporal, PostgreSQL, migrations, worker, API and dashboard')
+  .action(async () => up(loadSettings()));
+
+program
+  .command('migrate')
+  .description('apply migrations/ to DATABASE_URL (idempotent)')
+  .action(async () => {
+    const applied = await migrate(requireDatabaseUrl(loadSettings()), (line) => logger.debug(line));
+    say(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+  });
+
+program
+  .command('api')
+  .description('the HTTP API and dashboard alone, against DATABASE_URL and TEMPORAL_ADDRESS')
+  .action(async () => {
+    const settings = loadSettings();
+    const database = connectDatabase(settings);
+    const temporal = await connectTemporal(settings);
+    const api = await startApi(
+      { pool: database.pool, temporal: temporal.client, catalog: database.catalog, settings, simulated: settings.providers === 'simulated' },
+      settings,
+    );
+    say(`Quarry API on ${api.url}`);
+    onShutdownSignal(async () => {
+      await api.close();
+      await temporal.close();
+      await database.close();
+    });
+  });
+
+program
+  .command('worker')
+  .description('the Temporal worker alone; run several for more throughput')
+  .action(async () => {
+    const settings = loadSettings();
+    const database = connectDatabase(settings);
+    const runtime = await startProviderRuntime(settings, database.catalog);
+    const worker = await startWorker({
+      temporalAddress: temporalAddressOf(settings),
+      namespace: settings.TEMPORAL_NAMESPACE,
+      dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
+    });
+    say(`Quarry worker polling ${temporalAddressOf(settings)}${runtime.simulated ? ' (SIMULATED providers)' : ''}`);
+    // SIGTERM drains: the worker stops polling and lets in-flight activities finish.
+    onShutdownSignal(async () => {
+      await worker.shutdown();
+      await runtime.close();
+      await database.close();
+    });
+    await worker.done;
+  });
+
+program
+  .command('sim')
+  .description('the provider simulator alone (OpenAI, Anthropic and Gemini wire formats on one port)')
+  .option('--port <port>', 'port to listen on', integer('--port'), 3100)
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .action(async (options: { port: number; host: string }) => {
+    const settings = loadSettings();
+    const { loadCatalog } = await import('../providers/catalog.ts');
+    const simulator = await startSimulator({
+      host: options.host,
+      port: options.port,
+      latencyMs: settings.QUARRY_SIM_LATENCY_MS,
+      faults: parseFaults(settings.QUARRY_SIM_FAULTS),
+      catalog: loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE }),
+    });
+    const urls = simulatorBaseUrls(simulator.url);
+    say(`Provider simulator on ${simulator.url}`);
+    say(`  OPENAI_BASE_URL=${urls.openai} ANTHROPIC_BASE_URL=${urls.anthropic} GEMINI_BASE_URL=${urls.google}`);
+    onShutdownSignal(() => simulator.close());
+  });
+
+program
+  .command('replay')
+  .description('replay a recorded workflow history against the current workflow code')
+  .argument('[workflowId]')
+  .option('--file <history.json>')
+  .action(() => {
+    say('quarry replay is not built yet: it arrives with the operators issue (replay, resume, review).');
+    process.exitCode = 2;
+  });
+
+program
+  .command('bench')
+  .description('end-to-end throughput benchmark on simulated providers')
+  .option('--items <n>')
+  .option('--latency-ms <ms>')
+  .option('--concurrency <c>')
+  .option('--json')
+  .action(() => {
+    say('quarry bench is not built yet.');
+    process.exitCode = 2;
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigurationError || error instanceof TemporalCliMissingError) {
+    say(`quarry: ${error.message}`);
+    process.exit(2);
+  }
+  say(`quarry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,48 @@
+import { Client, Connection } from '@temporalio/client';
+import { ConfigurationError, type Settings } from '../config/environment.ts';
+import { createPool, type Pool } from '../db/pool.ts';
+import { loadCatalog, type Catalog } from '../providers/catalog.ts';
+
+/**
+ * For `quarry api`, `worker` and `migrate`, which run against an external PostgreSQL and Temporal
+ * as production does: the database must be named; Temporal defaults to a local dev server.
+ */
+export function requireDatabaseUrl(settings: Settings): string {
+  if (!settings.DATABASE_URL) {
+    throw new ConfigurationError('DATABASE_URL is not set: this command runs against an external PostgreSQL (`npm start` embeds one)');
+  }
+  return settings.DATABASE_URL;
+}
+
+export const temporalAddressOf = (settings: Settings) => settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+
+export interface ExternalServices {
+  pool: Pool;
+  catalog: Catalog;
+  close(): Promise<void>;
+}
+
+export function connectDatabase(settings: Settings): ExternalServices {
+  const pool = createPool(requireDatabaseUrl(settings));
+  return { pool, catalog: loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE }), close: () => pool.end() };
+}
+
+export async function connectTemporal(settings: Settings): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: temporalAddressOf(settings) });
+  return { client: new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+}
+
+/** Runs `stop` once on SIGINT or SIGTERM, then exits. */
+export function onShutdownSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { ModelConfig } from '../domain/model-config.ts';
+import type { Pool, PoolClient } from './pool.ts';
+
+export interface ConfigurationRow {
+  id: string;
+  name: string | null;
+  config: ModelConfig;
+  created_at: Date;
+}
+
+/** A stable digest of a configuration's body: keys sorted, so the same settings give the same print. */
+export function fingerprintOf(config: ModelConfig): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+        : value;
+  return createHash('sha256').update(JSON.stringify(canonical(config))).digest('hex');
+}
+
+export async function insertConfiguration(client: Pool | PoolClient, name: string, config: ModelConfig): Promise<string> {
+  const result = await client.query<{ id: string }>(
+    'INSERT INTO configurations (name, fingerprint, config) VALUES ($1, $2, $3) RETURNING id',
+    [name, fingerprintOf(config), JSON.stringify(config)],
+  );
+  return result.rows[0]!.id;
+}
+
+/**
+ * The id of the anonymous configuration with this body, created on first use, so that runs with
+ * the same unsaved settings are compared together in analytics.
+ */
+export async function anonymousConfigurationId(client: Pool | PoolClient, config: ModelConfig): Promise<string> {
+  const result = await client.query<{ id: string }>(
+    `INSERT INTO configurations (name, fingerprint, config) VALUES (NULL, $1, $2)
+     ON CONFLICT (fingerprint) WHERE name IS NULL DO UPDATE SET fingerprint = EXCLUDED.fingerprint
+     RETURNING id`,
+    [fingerprintOf(config), JSON.stringify(config)],
+  );
+  return result.rows[0]!.id;
+}
+
+export async function getConfiguration(client: Pool | PoolClient, id: string): Promise<ConfigurationRow | undefined> {
+  const result = await client.query<ConfigurationRow>('SELECT id, name, config, created_at FROM configurations WHERE id = $1', [id]);
+  return result.rows[0];
+}
+
+export async function listConfigurations(pool: Pool, limit = 200): Promise<ConfigurationRow[]> {
+  const result = await pool.query<ConfigurationRow>(
+    'SELECT id, name, config, created_at FROM configurations WHERE name IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT $1',
+    [limit],
+  );
+  return result.rows;
+}

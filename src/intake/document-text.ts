@@ -1,0 +1,71 @@
+import { convert as htmlToText } from 'html-to-text';
+import { extractText, getDocumentProxy } from 'unpdf';
+
+/** The document forms intake accepts, by MIME type. */
+export const SUPPORTED_MIME_TYPES = ['text/plain', 'text/html', 'application/pdf'] as const;
+export type SupportedMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
+
+export const MAX_DOCUMENT_CHARACTERS = 2_000_000;
+
+/** The client's document is unusable; the message says why. Intake turns it into a 400. */
+export class DocumentRejectedError extends Error {
+  override name = 'DocumentRejectedError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DocumentText {
+  text: string;
+  mimeType: SupportedMimeType;
+  bytes: number;
+}
+
+/**
+ * Turns an uploaded document into the plain text the pipeline reads: PDFs through pdf.js (unpdf),
+ * HTML through html-to-text (scripts and styles dropped), text as it is. NUL bytes are removed,
+ * since PostgreSQL text cannot hold them.
+ */
+export async function documentText(content: Buffer, mimeType: SupportedMimeType): Promise<DocumentText> {
+  let text: string;
+  if (mimeType === 'application/pdf') {
+    text = await pdfText(content);
+  } else {
+    const decoded = new TextDecoder('utf-8', { fatal: true });
+    let raw: string;
+    try {
+      raw = decoded.decode(content);
+    } catch {
+      throw new DocumentRejectedError('invalid_encoding', 'the document is not valid UTF-8 text');
+    }
+    text = mimeType === 'text/html' ? htmlToText(raw, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] }) : raw;
+  }
+  return { text: cleanText(text), mimeType, bytes: content.byteLength };
+}
+
+export function cleanText(text: string): string {
+  const cleaned = text.replaceAll('\u0000', '').replace(/\r\n?/g, '\n');
+  if (cleaned.trim().length === 0) throw new DocumentRejectedError('empty_document', 'the document has no text');
+  if (cleaned.length > MAX_DOCUMENT_CHARACTERS) {
+    throw new DocumentRejectedError('document_too_large', `the document's text is over ${MAX_DOCUMENT_CHARACTERS} characters`);
+  }
+  return cleaned;
+}
+
+async function pdfText(content: Buffer): Promise<string> {
+  // Check the signature before pdf.js sees the bytes: a "PDF" that is not one is the client's
+  // mistake and gets a clear answer, not a parser's stack trace.
+  if (content.subarray(0, 1024).indexOf('%PDF-') === -1) {
+    throw new DocumentRejectedError('invalid_pdf', 'the document is not a PDF (no %PDF- header)');
+  }
+  try {
+    const pdf = await getDocumentProxy(new Uint8Array(content));
+    const { text } = await extractText(pdf, { mergePages: true });
+    return text;
+  } catch (error) {
+    throw new DocumentRejectedError('invalid_pdf', `the PDF could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,169 @@
+import type { Catalog } from '../catalog.ts';
+import { parseSections, readTextSection } from '../prompt-sections.ts';
+import type { ProviderName } from '../types.ts';
+import { describeFault, type FaultInjector } from './faults.ts';
+import type { RequestLog } from './request-log.ts';
+import { fingerprint, hashUnit } from './seeded-random.ts';
+import { simulateAnswer, UnreadablePromptError } from './simulated-model.ts';
+
+/**
+ * One call through the simulator, independent of the wire format: authenticate, find the catalog
+ * model, inject a fault or simulate the answer, wait the model's latency, log. Each wire module only
+ * translates its request in and this outcome out.
+ */
+
+export type Wire = 'openai' | 'anthropic' | 'gemini';
+
+const PROVIDER_OF_WIRE: Record<Wire, ProviderName> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google' };
+
+export interface WireCall {
+  wire: Wire;
+  providerModel: string;
+  system: string;
+  prompt: string;
+  /** As sent; absent means the provider's default (1). */
+  temperature: number | undefined;
+  maxOutputTokens: number | undefined;
+  /** Whether the request asked for structured output (response_format, a forced tool, responseJsonSchema). */
+  structured: boolean;
+  authenticated: boolean;
+}
+
+export type CallOutcome =
+  | {
+      type: 'answer';
+      /** The answer as an object (Anthropic's tool input) and as the text a model would emit. */
+      answer: Record<string, unknown>;
+      text: string;
+      inputTokens: number;
+      outputTokens: number;
+      truncated: boolean;
+      malformed: boolean;
+    }
+  | { type: 'error'; status: number; message: string; retryAfterS?: number | undefined }
+  /** The client gave up (or the simulator is closing) before the answer: nothing is sent. */
+  | { type: 'aborted' };
+
+export interface SimulatorState {
+  catalog: Catalog;
+  faults: FaultInjector;
+  latencyMs: number;
+  log: RequestLog;
+  /** Aborted when the simulator closes, releasing hung and sleeping calls. */
+  closing: AbortSignal;
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  400: 'invalid request (simulated)',
+  401: 'invalid API key (simulated)',
+  403: 'permission denied (simulated)',
+  404: 'not found (simulated)',
+  422: 'unprocessable request (simulated)',
+  429: 'rate limit exceeded (simulated)',
+  500: 'internal server error (simulated)',
+  502: 'bad gateway (simulated)',
+  503: 'service unavailable (simulated)',
+  529: 'overloaded (simulated)',
+};
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** How a model without structured output tends to answer: prose around a fenced JSON block. */
+function chattyJson(json: string): string {
+  return `Here is the result:\n\n\`\`\`json\n${json}\n\`\`\`\n`;
+}
+
+export async function runSimulatedCall(state: SimulatorState, call: WireCall, clientSignal: AbortSignal): Promise<CallOutcome> {
+  const signal = AbortSignal.any([clientSignal, state.closing]);
+  const model = state.catalog.findByProviderModel(PROVIDER_OF_WIRE[call.wire], call.providerModel);
+  let fault: string | null = null;
+  const finish = (outcome: CallOutcome): CallOutcome => {
+    state.log.add({
+      at: new Date().toISOString(),
+      wire: call.wire,
+      provider_model: call.providerModel,
+      model: model?.id ?? null,
+      temperature: call.temperature ?? null,
+      task: readTextSection(parseSections(call.prompt), 'task')?.trim() ?? null,
+      structured: call.structured,
+      status: outcome.type === 'answer' ? 200 : outcome.type === 'error' ? outcome.status : 499,
+      fault,
+    });
+    return outcome;
+  };
+
+  if (!call.authenticated) return finish({ type: 'error', status: 401, message: 'missing API key' });
+  if (!model) {
+    return finish({ type: 'error', status: 404, message: `model ${call.providerModel} is not served by this simulator` });
+  }
+
+  const injected = state.faults.next(model.id);
+  if (injected) fault = describeFault(injected);
+  if (injected?.status !== undefined) {
+    return finish({
+      type: 'error',
+      status: injected.status,
+      message: STATUS_MESSAGES[injected.status] ?? `error ${injected.status} (simulated)`,
+      retryAfterS: injected.retry_after_s,
+    });
+  }
+  if (injected?.hang) {
+    // Never answer: the client's timeout is what must end this call.
+    await untilAborted(signal);
+    return finish({ type: 'aborted' });
+  }
+
+  let simulation;
+  try {
+    simulation = simulateAnswer({
+      model,
+      system: call.system,
+      prompt: call.prompt,
+      temperature: call.temperature ?? 1,
+    });
+  } catch (error) {
+    if (error instanceof UnreadablePromptError) return finish({ type: 'error', status: 400, message: error.message });
+    throw error;
+  }
+
+  const json = JSON.stringify(simulation.answer);
+  const inputTokens = Math.ceil((call.system.length + call.prompt.length) / 4);
+  let outputTokens = Math.ceil(json.length / 4) + model.simulated_profile.output_tokens_per_field * simulation.items;
+
+  const jitter = 0.9 + 0.2 * hashUnit(model.id, fingerprint(call.prompt), 'latency');
+  if (!(await sleep(state.latencyMs * model.simulated_profile.latency_factor * jitter, signal))) {
+    return finish({ type: 'aborted' });
+  }
+
+  // An answer longer than max tokens is cut off, faulted or not: the client must notice either way.
+  const truncated = injected?.truncated === true || (call.maxOutputTokens !== undefined && outputTokens > call.maxOutputTokens);
+  let text = call.structured ? json : chattyJson(json);
+  if (truncated) {
+    text = json.slice(0, Math.max(1, Math.floor(json.length / 2)));
+    outputTokens = Math.min(outputTokens, call.maxOutputTokens ?? outputTokens);
+  }
+  const malformed = injected?.malformed === true;
+  if (malformed) text = `${json.slice(0, Math.floor(json.length / 3))} ... sorry, let me restate that: {"fields": [}`;
+
+  return finish({ type: 'answer', answer: simulation.answer, text, inputTokens, outputTokens, truncated, malformed });
+}

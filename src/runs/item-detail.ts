@@ -1,0 +1,117 @@
+import type { Pool } from '../db/pool.ts';
+import { toNumber } from '../db/pool.ts';
+import { getQueueItem } from '../db/queue-items.ts';
+import type { PipelineStage } from '../workflows/extraction-types.ts';
+
+const PIPELINE: PipelineStage[] = ['parse', 'classify', 'extract', 'validate', 'review', 'finalise'];
+
+interface LedgerRow {
+  stage: string;
+  model: string;
+  provider: string;
+  attempt: number;
+  success: boolean;
+  error: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  response_time_ms: number;
+  cost_usd: string;
+  temperature: string | null;
+  simulated: boolean;
+  created_at: Date;
+}
+
+/**
+ * The contract's view of one item: its status, its current run's stages (from what each stage
+ * stored and what the ledger recorded), the result, the run's usage and, when labelled, accuracy.
+ */
+export async function itemDetail(deps: { pool: Pool }, id: string) {
+  const item = await getQueueItem(deps.pool, id);
+  if (!item) return undefined;
+
+  const runId = item.run_id;
+  const [outputs, calls] = runId
+    ? await Promise.all([
+        deps.pool.query<{ stage: string; step: number; model: string | null }>(
+          'SELECT stage, step, model FROM stage_outputs WHERE queue_item_id = $1 AND run_id = $2 ORDER BY id',
+          [id, runId],
+        ),
+        deps.pool.query<LedgerRow>(
+          `SELECT stage, model, provider, attempt, success, error, input_tokens, output_tokens, response_time_ms, cost_usd,
+                  temperature, simulated, created_at
+             FROM model_usage WHERE queue_item_id = $1 AND run_id = $2 ORDER BY id`,
+          [id, runId],
+        ),
+      ])
+    : [{ rows: [] }, { rows: [] as LedgerRow[] }];
+
+  const stages = PIPELINE.map((stage) => {
+    const stored = outputs.rows.filter((row) => row.stage === stage);
+    const stageCalls = calls.rows.filter((row) => row.stage === stage);
+    const done = stage === 'finalise' ? item.status === 'completed' : stored.length > 0;
+    const current = item.current_stage === stage;
+    const status = done
+      ? 'completed'
+      : current && item.status === 'failed'
+        ? 'failed'
+        : current && item.status === 'cancelled'
+          ? 'cancelled'
+          : current
+            ? 'running'
+            : 'pending';
+    const modelsTried = [...new Set(stageCalls.map((call) => call.model))];
+    return {
+      stage,
+      status,
+      model: stored.at(-1)?.model ?? stageCalls.at(-1)?.model ?? null,
+      attempts: stageCalls.length,
+      models_tried: modelsTried,
+      rounds: new Set(stored.map((row) => row.step)).size,
+    };
+  });
+
+  const usage = {
+    calls: calls.rows.length,
+    failed_calls: calls.rows.filter((call) => !call.success).length,
+    input_tokens: calls.rows.reduce((sum, call) => sum + call.input_tokens, 0),
+    output_tokens: calls.rows.reduce((sum, call) => sum + call.output_tokens, 0),
+    cost_usd: Number(calls.rows.reduce((sum, call) => sum + Number(call.cost_usd), 0).toFixed(8)),
+    duration_ms: item.started_at ? (item.finished_at ?? new Date()).getTime() - item.started_at.getTime() : null,
+  };
+
+  return {
+    id: item.id,
+    status: item.status,
+    schema: item.extraction_schema,
+    document: {
+      mime_type: item.document_mime_type,
+      filename: item.document_filename,
+      bytes: item.document_bytes,
+      characters: item.document_text.length,
+      preview: item.document_text.slice(0, 2000),
+    },
+    expected: item.expected,
+    metadata: item.metadata,
+    model_config: item.model_config,
+    configuration_id: item.configuration_id,
+    workflow_id: item.workflow_id,
+    run_id: item.run_id,
+    current_stage: item.current_stage,
+    stages,
+    result: item.result,
+    usage,
+    calls: calls.rows.map((call) => ({
+      ...call,
+      cost_usd: toNumber(call.cost_usd),
+      temperature: toNumber(call.temperature),
+      created_at: call.created_at.toISOString(),
+    })),
+    ...(item.accuracy === null ? {} : { accuracy: item.accuracy }),
+    ...(item.error === null ? {} : { error: item.error }),
+    simulated: item.simulated,
+    created_at: item.created_at.toISOString(),
+    updated_at: item.updated_at.toISOString(),
+    started_at: item.started_at?.toISOString() ?? null,
+    finished_at: item.finished_at?.toISOString() ?? null,
+  };
+}

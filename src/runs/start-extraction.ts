@@ -1,0 +1,117 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Settings } from '../config/environment.ts';
+import { inTransaction, type Pool } from '../db/pool.ts';
+import { ACTIVE_STATUSES, getQueueItem } from '../db/queue-items.ts';
+import type { ModelConfig } from '../domain/model-config.ts';
+import { HttpError, notFound } from '../api/errors.ts';
+import { TASK_QUEUE, workflowIdFor } from '../temporal/names.ts';
+import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';
+import { extractDocument } from '../workflows/extract-document.ts';
+import type { ExtractionInput, RunPolicy } from '../workflows/extraction-types.ts';
+
+export function runPolicyFrom(settings: Settings): RunPolicy {
+  return {
+    maxAttemptsPerModel: settings.QUARRY_ATTEMPTS_PER_MODEL,
+    initialRetryIntervalMs: settings.QUARRY_RETRY_INITIAL_MS,
+    callTimeoutMs: settings.QUARRY_CALL_TIMEOUT_MS,
+    maxReextractionRounds: 1,
+  };
+}
+
+export interface StartedRun {
+  id: string;
+  workflow_id: string;
+  run_id: string;
+  status: 'queued';
+}
+
+/**
+ * Starts the extraction workflow of one queue item with a resolved configuration. The item's row is
+ * locked while its status moves to `queued`, so concurrent requests for the same item serialise:
+ * the first starts the run, the others see it active and get a 409. The workflow id conflict policy
+ * is the second guard, for a run started by other means.
+ */
+export async function startExtraction(
+  deps: { pool: Pool; temporal: Client; settings: Settings; taskQueue?: string },
+  itemId: string,
+  config: ModelConfig,
+  configurationId: string,
+): Promise<StartedRun> {
+  const workflowId = workflowIdFor(itemId);
+  const previousStatus = await inTransaction(deps.pool, async (client) => {
+    const item = await getQueueItem(client, itemId, true);
+    if (!item) throw notFound(`queue item ${itemId}`);
+    if (ACTIVE_STATUSES.includes(item.status)) {
+      throw new HttpError(409, 'run_active', `queue item ${itemId} is ${item.status}; its run ${workflowId} is still active`, {
+        workflow_id: workflowId,
+        status: item.status,
+      });
+    }
+    await client.query(
+      `UPDATE ai_extraction_queue
+          SET status = 'queued', model_config = $2, configuration_id = $3, workflow_id = $4, run_id = NULL,
+              current_stage = NULL, result = NULL, accuracy = NULL, error = NULL, simulated = NULL,
+              started_at = now(), finished_at = NULL, updated_at = now()
+        WHERE id = $1`,
+      [itemId, JSON.stringify({ ...config, configuration_id: configurationId }), configurationId, workflowId],
+    );
+    return item.status;
+  });
+
+  const input: ExtractionInput = {
+    queueItemId: itemId,
+    configurationId,
+    temperature: config.temperature,
+    chains: config.stage_models,
+    orchestratorModel: config.orchestrator_model,
+    policy: runPolicyFrom(deps.settings),
+  };
+  try {
+    const handle = await deps.temporal.workflow.start(extractDocument, {
+      workflowId,
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      typedSearchAttributes: [
+        { key: QueueItemIdKey, value: itemId },
+        { key: ExtractionStatusKey, value: 'queued' },
+        { key: ConfigurationIdKey, value: configurationId },
+      ],
+      memo: {
+        configuration: {
+          id: configurationId,
+          temperature: config.temperature,
+          orchestrator: config.orchestrator_model,
+          classify: config.stage_models.classify.join(' → '),
+          extract: config.stage_models.extract.join(' → '),
+          validate: config.stage_models.validate.join(' → '),
+        },
+      },
+      staticSummary: `Extraction of queue item ${itemId}`,
+      staticDetails:
+        `**Configuration** ${configurationId} at temperature ${config.temperature}\n\n` +
+        `- classify: ${config.stage_models.classify.join(' → ')}\n` +
+        `- extract: ${config.stage_models.extract.join(' → ')}\n` +
+        `- validate: ${config.stage_models.validate.join(' → ')}\n` +
+        `- orchestrator: ${config.orchestrator_model}`,
+    });
+    await deps.pool.query('UPDATE ai_extraction_queue SET run_id = $2 WHERE id = $1 AND workflow_id = $3', [
+      itemId,
+      handle.firstExecutionRunId,
+      workflowId,
+    ]);
+    return { id: itemId, workflow_id: workflowId, run_id: handle.firstExecutionRunId, status: 'queued' };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new HttpError(409, 'run_active', `a run of ${workflowId} is already active`, { workflow_id: workflowId });
+    }
+    // Temporal refused or was unreachable: give the item back its previous status so nothing is
+    // left claiming a run that does not exist.
+    await deps.pool.query(`UPDATE ai_extraction_queue SET status = $2, updated_at = now() WHERE id = $1 AND status = 'queued'`, [
+      itemId,
+      previousStatus,
+    ]);
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities, type ActivityDependencies } from '../activities/index.ts';
+import { logger } from '../logger.ts';
+import { TASK_QUEUE } from '../temporal/names.ts';
+
+const require = createRequire(import.meta.url);
+export const workflowsPath = require.resolve('../workflows/index.ts');
+
+export interface WorkerOptions {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue?: string;
+  dependencies: ActivityDependencies;
+  /** A prebuilt workflow bundle (tests build it once); otherwise the worker bundles at start. */
+  workflowBundle?: WorkflowBundleOption;
+  /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
+  shutdownGraceTime?: string;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Settles when the worker has stopped (after `shutdown`, or on a fatal error). */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Starts a worker polling Quarry's task queue; activities get their dependencies injected. */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  if (!runtimeInstalled) {
+    // The worker's own logs go through pino like everything else.
+    Runtime.install({
+      logger: {
+        log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')]({ ...meta }, message),
+        trace: (message, meta) => logger.trace({ ...meta }, message),
+        debug: (message, meta) => logger.debug({ ...meta }, message),
+        info: (message, meta) => logger.info({ ...meta }, message),
+        warn: (message, meta) => logger.warn({ ...meta }, message),
+        error: (message, meta) => logger.error({ ...meta }, message),
+      },
+    });
+    runtimeInstalled = true;
+  }
+  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    activities: createActivities(options.dependencies),
+    shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',
+  });
+  const done = worker.run().finally(() => connection.close());
+  return {
+    worker,
+    done,
+    shutdown: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Shapes that cross the workflow boundary. Only ids, model ids and small summaries travel through
+ * Temporal's history; documents and model outputs stay in PostgreSQL.
+ */
+import type { ChainStage } from '../domain/model-config.ts';
+
+export type PipelineStage = 'parse' | 'classify' | 'extract' | 'validate' | 'review' | 'finalise';
+
+export interface RunPolicy {
+  /** Attempts per model before its stage moves to the next model of the chain. */
+  maxAttemptsPerModel: number;
+  initialRetryIntervalMs: number;
+  /** The provider call's own timeout; the activity's startToCloseTimeout sits above it. */
+  callTimeoutMs: number;
+  /** How many times the orchestrator may send disputed fields back for another extraction. */
+  maxReextractionRounds: number;
+}
+
+export interface ExtractionInput {
+  queueItemId: string;
+  configurationId: string;
+  temperature: number;
+  chains: Record<ChainStage, string[]>;
+  orchestratorModel: string;
+  policy: RunPolicy;
+}
+
+export interface StageCall {
+  queueItemId: string;
+  model: string;
+  temperature: number;
+  callTimeoutMs: number;
+  /** Which pass of the stage this is: 0 first, 1.. for re-extraction rounds. */
+  step: number;
+}
+
+export interface ExtractCall extends StageCall {
+  /** Only these fields, when the orchestrator sent them back. */
+  onlyFields?: string[];
+}
+
+export interface ModelStageResult {
+  attempt: number;
+}
+export interface ClassifyResult extends ModelStageResult {
+  documentType: string;
+  confidence: number;
+}
+export interface ExtractResult extends ModelStageResult {
+  fields: string[];
+}
+export interface ValidateResult extends ModelStageResult {
+  invalid: string[];
+}
+export interface ReviewResult extends ModelStageResult {
+  disputed: string[];
+}
+
+export interface ParseResult {
+  characters: number;
+  estimatedTokens: number;
+  /** Models of the configuration whose context window the document does not fit. */
+  tooLargeFor: string[];
+}
+
+export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+
+export interface ModelHop {
+  model: string;
+  error: string;
+}
+
+export interface StageProgress {
+  stage: PipelineStage;
+  step: number;
+  status: StageStatus;
+  model?: string;
+  attempts: number;
+  hops: ModelHop[];
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface ExtractionProgress {
+  queueItemId: string;
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  currentStage?: PipelineStage;
+  stages: StageProgress[];
+  error?: string;
+}
+
+export interface FinaliseResult {
+  status: 'completed';
+  accuracy: number | null;
+  costUsd: number;
+}

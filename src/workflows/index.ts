@@ -1,0 +1,2 @@
+// The worker's workflow bundle: every workflow type Quarry registers.
+export { extractDocument, progressQuery } from './extract-document.ts';
