@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    env: { QUARRY_LOG_LEVEL: 'warn' },
     projects: [
       {
         test: {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,8 +36,14 @@ export async function freePort(): Promise<number> {
  */
 export default async function setup(project: TestProject) {
   const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
   const scratch = await mkdtemp(path.join(tmpdir(), 'quarry-test-'));
+  // As root, PostgreSQL runs as the postgres user, which must be able to enter this directory.
+  await chmod(scratch, 0o755);
   stops.push(() => rm(scratch, { recursive: true, force: true }));
+  try {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
@@ -62,8 +68,9 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporalAddress);
   project.provide('databaseUrl', databaseUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
-
-  return async () => {
-    for (const stop of stops.reverse()) await stop();
-  };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
 }

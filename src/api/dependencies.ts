@@ -11,6 +11,4 @@ export interface ApiDependencies {
   settings: Settings;
   /** True when the providers are the simulator: the dashboard and results say so. */
   simulated: boolean;
-  /** The task queue runs are started on; tests give each test its own. */
-  taskQueue?: string;
 }

@@ -65,6 +65,7 @@ program
     const worker = await startWorker({
       temporalAddress: temporalAddressOf(settings),
       namespace: settings.TEMPORAL_NAMESPACE,
+      taskQueue: settings.QUARRY_TASK_QUEUE,
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
     });
     say(`Quarry worker polling ${temporalAddressOf(settings)}${runtime.simulated ? ' (SIMULATED providers)' : ''}`);

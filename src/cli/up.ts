@@ -95,6 +95,7 @@ export async function up(settings: Settings): Promise<void> {
     const worker = await startWorker({
       temporalAddress,
       namespace: settings.TEMPORAL_NAMESPACE,
+      taskQueue: settings.QUARRY_TASK_QUEUE,
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
     });
     stops.push({ name: 'worker', stop: worker.shutdown });

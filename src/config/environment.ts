@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { TASK_QUEUE } from '../temporal/names.ts';
 
 /**
  * The environment as the outside contract defines it, parsed once. Every process (`quarry up`, `api`,
@@ -32,6 +33,8 @@ const EnvironmentSchema = z.object({
   /** Attempts per model before a stage moves down its chain. */
   QUARRY_ATTEMPTS_PER_MODEL: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(20).default(3)),
   QUARRY_RETRY_INITIAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
+  /** The task queue the worker polls and runs are started on. */
+  QUARRY_TASK_QUEUE: z.preprocess(emptyAsUndefined, z.string().min(1).default(TASK_QUEUE)),
   QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
 });
 

@@ -1,5 +1,5 @@
 import { convert as htmlToText } from 'html-to-text';
-import { extractText, getDocumentProxy } from 'unpdf';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 /** The document forms intake accepts, by MIME type. */
 export const SUPPORTED_MIME_TYPES = ['text/plain', 'text/html', 'application/pdf'] as const;
@@ -25,7 +25,7 @@ export interface DocumentText {
 }
 
 /**
- * Turns an uploaded document into the plain text the pipeline reads: PDFs through pdf.js (unpdf),
+ * Turns an uploaded document into the plain text the pipeline reads: PDFs through pdf.js (Mozilla's pdfjs-dist),
  * HTML through html-to-text (scripts and styles dropped), text as it is. NUL bytes are removed,
  * since PostgreSQL text cannot hold them.
  */
@@ -62,9 +62,19 @@ async function pdfText(content: Buffer): Promise<string> {
     throw new DocumentRejectedError('invalid_pdf', 'the document is not a PDF (no %PDF- header)');
   }
   try {
-    const pdf = await getDocumentProxy(new Uint8Array(content));
-    const { text } = await extractText(pdf, { mergePages: true });
-    return text;
+    const pdf = await getDocument({ data: new Uint8Array(content), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
+    try {
+      const pages: string[] = [];
+      for (let number = 1; number <= pdf.numPages; number += 1) {
+        const page = await pdf.getPage(number);
+        const { items } = await page.getTextContent();
+        // Items carry their own line ends; keep the document's lines so `Label: value` stays on one.
+        pages.push(items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
+      }
+      return pages.join('\n\n');
+    } finally {
+      await pdf.destroy();
+    }
   } catch (error) {
     throw new DocumentRejectedError('invalid_pdf', `the PDF could not be read: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -40,7 +40,7 @@ export function retryAfterMsFromHeaders(
 }
 
 // Shapes of provider keys, scrubbed from messages in case an SDK or server echoes one back.
-const KEY_PATTERNS = [/sk-[A-Za-z0-9_-]{8,}/g, /sk-ant-[A-Za-z0-9_-]{8,}/g, /AIza[0-9A-Za-z_-]{20,}/g];
+const KEY_PATTERNS = [/sk-[A-Za-z0-9_-]{8,}/g, /AIza[0-9A-Za-z_-]{20,}/g];
 
 /** The message without the client's API key or anything shaped like a provider key. */
 export function redactSecrets(message: string, apiKey: string | undefined): string {

@@ -4,7 +4,7 @@ import { inTransaction, type Pool } from '../db/pool.ts';
 import { ACTIVE_STATUSES, getQueueItem } from '../db/queue-items.ts';
 import type { ModelConfig } from '../domain/model-config.ts';
 import { HttpError, notFound } from '../api/errors.ts';
-import { TASK_QUEUE, workflowIdFor } from '../temporal/names.ts';
+import { workflowIdFor } from '../temporal/names.ts';
 import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';
 import { extractDocument } from '../workflows/extract-document.ts';
 import type { ExtractionInput, RunPolicy } from '../workflows/extraction-types.ts';
@@ -32,7 +32,7 @@ export interface StartedRun {
  * is the second guard, for a run started by other means.
  */
 export async function startExtraction(
-  deps: { pool: Pool; temporal: Client; settings: Settings; taskQueue?: string },
+  deps: { pool: Pool; temporal: Client; settings: Settings },
   itemId: string,
   config: ModelConfig,
   configurationId: string,
@@ -69,7 +69,7 @@ export async function startExtraction(
   try {
     const handle = await deps.temporal.workflow.start(extractDocument, {
       workflowId,
-      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+      taskQueue: deps.settings.QUARRY_TASK_QUEUE,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',

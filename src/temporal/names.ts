@@ -1,6 +1,7 @@
 /**
  * Temporal names from the outside contract: operators' scripts and the Temporal UI rely on them.
  */
+/** The default of QUARRY_TASK_QUEUE. */
 export const TASK_QUEUE = 'quarry-extraction';
 
 export const workflowIdFor = (queueItemId: string) => `extraction-${queueItemId}`;

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.ts';
 import { logger } from '../logger.ts';
-import { TASK_QUEUE } from '../temporal/names.ts';
 
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
@@ -10,7 +9,7 @@ export const workflowsPath = require.resolve('../workflows/index.ts');
 export interface WorkerOptions {
   temporalAddress: string;
   namespace: string;
-  taskQueue?: string;
+  taskQueue: string;
   dependencies: ActivityDependencies;
   /** A prebuilt workflow bundle (tests build it once); otherwise the worker bundles at start. */
   workflowBundle?: WorkflowBundleOption;
@@ -47,7 +46,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
     shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',

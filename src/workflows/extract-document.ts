@@ -58,7 +58,8 @@ export async function extractDocument(input: ExtractionInput): Promise<FinaliseR
   const modelActivities = (stage: PipelineStage, model: string) =>
     proxyActivities<Activities>({
       summary: `${stage} with ${model}`,
-      startToCloseTimeout: policy.callTimeoutMs + 15_000,
+      // Above the provider call's own timeout, with room for the stage's database reads and writes.
+      startToCloseTimeout: policy.callTimeoutMs + 5_000,
       retry: {
         initialInterval: policy.initialRetryIntervalMs,
         backoffCoefficient: 2,

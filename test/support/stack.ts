@@ -16,7 +16,7 @@ export interface TestStack {
   settings: Settings;
   taskQueue: string;
   simulatorUrl: string | undefined;
-  worker: RunningWorker;
+  worker: RunningWorker | undefined;
   /** Starts another worker on the same task queue (e.g. after killing the first). */
   startWorker(): Promise<RunningWorker>;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
@@ -27,8 +27,10 @@ export interface TestStack {
  * A worker on a task queue of its own, the in-process provider simulator, and the API app, over the
  * run's shared Temporal server and PostgreSQL. `env` overrides settings (faults, latency, retries).
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestStack> {
+  const taskQueue = `test-${randomUUID()}`;
   const settings = loadSettings({
+    QUARRY_TASK_QUEUE: taskQueue,
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     QUARRY_PROVIDERS: 'simulated',
@@ -38,7 +40,6 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     QUARRY_LOG_LEVEL: 'warn',
     ...env,
   });
-  const taskQueue = `test-${randomUUID()}`;
   const pool = createPool(settings.DATABASE_URL!);
   const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
   const runtime = await startProviderRuntime(settings, catalog);
@@ -57,8 +58,8 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     workers.push(worker);
     return worker;
   };
-  const worker = await newWorker();
-  const app = createApp({ pool, temporal, catalog, settings, simulated: runtime.simulated, taskQueue });
+  const worker = options.worker === false ? undefined : await newWorker();
+  const app = createApp({ pool, temporal, catalog, settings, simulated: runtime.simulated });
 
   return {
     app,

@@ -61,10 +61,11 @@ interface Context {
 
 export function simulateAnswer(input: SimulationInput): Simulation {
   const sections = parseSections(input.prompt);
-  const task = readTextSection(sections, 'task')?.trim();
-  if (!task || !(TASKS as readonly string[]).includes(task)) {
-    throw new UnreadablePromptError(`the prompt has no <task> the simulator knows (got ${JSON.stringify(task ?? null)})`);
+  const named = readTextSection(sections, 'task')?.trim();
+  if (!named || !(TASKS as readonly string[]).includes(named)) {
+    throw new UnreadablePromptError(`the prompt has no <task> the simulator knows (got ${JSON.stringify(named ?? null)})`);
   }
+  const task = named as ModelStage;
   const document = readTextSection(sections, 'document') ?? '';
   const context: Context = {
     model: input.model,

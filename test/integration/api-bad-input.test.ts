@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.ts';
+import { invoice, invoiceSchema, mixedProviderConfig } from '../support/documents.ts';
+import { minimalPdf } from '../support/minimal-pdf.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Every malformed or hostile request gets a 4xx in the contract's error shape, and nothing is
+ * written: the queue's row count is the same before and after the whole table.
+ */
+describe('bad input', () => {
+  let stack: TestStack;
+  let pendingId: string;
+  beforeAll(async () => {
+    stack = await startTestStack({}, { worker: false });
+    pendingId = (await stack.request('POST', '/queue', invoice(1))).body.id;
+  });
+  afterAll(async () => stack?.stop());
+
+  const validItem = invoice(1);
+  const cases: Array<[string, string, string, unknown, number, string?]> = [
+    ['no body', 'POST', '/queue', undefined, 400],
+    ['malformed JSON', 'POST', '/queue', '{"document": ', 400],
+    ['a JSON array', 'POST', '/queue', [], 400],
+    ['document text of the wrong type', 'POST', '/queue', { ...validItem, document: { text: 42 } }, 400],
+    ['empty document text', 'POST', '/queue', { ...validItem, document: { text: '' } }, 400],
+    ['whitespace-only text', 'POST', '/queue', { ...validItem, document: { text: '   \n ' } }, 400, 'empty_document'],
+    ['an unknown top-level field (no mass assignment)', 'POST', '/queue', { ...validItem, status: 'completed' }, 400],
+    ['an unknown document field', 'POST', '/queue', { ...validItem, document: { text: 'x', id: 'x' } }, 400],
+    ['bad base64', 'POST', '/queue', { ...validItem, document: { content_base64: '!!!not base64', mime_type: 'text/plain' } }, 400, 'invalid_base64'],
+    [
+      'a "PDF" that is not one',
+      'POST',
+      '/queue',
+      { ...validItem, document: { content_base64: Buffer.from('hello, not a pdf').toString('base64'), mime_type: 'application/pdf' } },
+      400,
+      'invalid_pdf',
+    ],
+    [
+      'a PDF header on garbage',
+      'POST',
+      '/queue',
+      { ...validItem, document: { content_base64: Buffer.from('%PDF-1.7\ngarbage').toString('base64'), mime_type: 'application/pdf' } },
+      400,
+      'invalid_pdf',
+    ],
+    ['an unsupported mime type', 'POST', '/queue', { ...validItem, document: { content_base64: 'aGk=', mime_type: 'image/png' } }, 400],
+    ['invalid UTF-8', 'POST', '/queue', { ...validItem, document: { content_base64: Buffer.from([0xff, 0xfe, 0xfd]).toString('base64'), mime_type: 'text/plain' } }, 400, 'invalid_encoding'],
+    ['a schema without fields', 'POST', '/queue', { ...validItem, schema: { name: 'x', fields: [] } }, 400],
+    ['an unknown field type', 'POST', '/queue', { ...validItem, schema: { name: 'x', fields: [{ name: 'a', type: 'money' }] } }, 400],
+    ['an enum without values', 'POST', '/queue', { ...validItem, schema: { name: 'x', fields: [{ name: 'a', type: 'enum' }] } }, 400],
+    ['duplicate field names', 'POST', '/queue', { ...validItem, schema: { name: 'x', fields: [{ name: 'a', type: 'string' }, { name: 'a', type: 'number' }] } }, 400],
+    ['a hostile field name', 'POST', '/queue', { ...validItem, schema: { name: 'x', fields: [{ name: "a'; DROP TABLE x;--", type: 'string' }] } }, 400],
+    ['expected values for a field not in the schema', 'POST', '/queue', { ...validItem, expected: { nope: 1 } }, 400],
+    ['a batch with one bad item', 'POST', '/queue/batch', { items: [validItem, { ...validItem, document: { text: '' } }] }, 400],
+    ['an empty batch', 'POST', '/queue/batch', { items: [] }, 400],
+    ['a non-uuid item id', 'GET', '/queue/not-a-uuid', undefined, 400],
+    ['an unknown item', 'GET', '/queue/00000000-0000-4000-8000-000000000000', undefined, 404],
+    ['an unknown status filter', 'GET', '/queue?status=done', undefined, 400],
+    ['a forged cursor', 'GET', '/queue?cursor=abc', undefined, 400, 'invalid_cursor'],
+    ['a limit out of range', 'GET', '/queue?limit=100000', undefined, 400],
+    ['an unknown route', 'GET', '/nope', undefined, 404],
+  ];
+
+  it.each(cases)('refuses %s', async (_name, method, path, body, status, code) => {
+    const before = await stack.pool.query('SELECT count(*)::int AS n FROM ai_extraction_queue');
+    const response = await stack.request(method, path, body);
+    expect(response.status).toBe(status);
+    expect(response.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    if (code) expect(response.body.error.code).toBe(code);
+    const after = await stack.pool.query('SELECT count(*)::int AS n FROM ai_extraction_queue');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  const processCases: Array<[string, unknown, number, string?]> = [
+    ['temperature above 1', { ...mixedProviderConfig, temperature: 1.5 }, 400],
+    ['temperature below 0', { ...mixedProviderConfig, temperature: -0.1 }, 400],
+    ['a temperature string', { ...mixedProviderConfig, temperature: '0.5' }, 400],
+    ['an unknown model', { ...mixedProviderConfig, orchestrator_model: 'gpt-9-ultra' }, 400, 'unknown_model'],
+    ['an unknown model in a chain', { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['nope'] } }, 400, 'unknown_model'],
+    ['an empty chain', { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, validate: [] } }, 400],
+    ['an unknown stage', { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, summarise: ['gpt-4o'] } }, 400],
+    ['a missing stage', { ...mixedProviderConfig, stage_models: { classify: ['gpt-4o'], extract: ['gpt-4o'] } }, 400],
+    ['an unknown field', { ...mixedProviderConfig, workflow_id: 'extraction-evil' }, 400],
+    ['an unknown configuration', { configuration_id: '00000000-0000-4000-8000-000000000000' }, 404],
+  ];
+
+  it.each(processCases)('refuses to process with %s', async (_name, body, status, code) => {
+    const response = await stack.request('POST', `/queue/process/${pendingId}`, body);
+    expect(response.status).toBe(status);
+    if (code) expect(response.body.error.code).toBe(code);
+    const item = await stack.request('GET', `/queue/${pendingId}`);
+    expect(item.body).toMatchObject({ status: 'pending', model_config: null, workflow_id: null });
+  });
+
+  it('lists the valid model ids when it refuses an unknown one', async () => {
+    const response = await stack.request('POST', `/queue/process/${pendingId}`, { ...mixedProviderConfig, orchestrator_model: 'gpt-9-ultra' });
+    expect(response.body.error.message).toContain('gpt-9-ultra');
+    expect(response.body.error.details.valid).toContain('gpt-4.1');
+    expect(response.body.error.message).toContain('claude-sonnet-4');
+  });
+
+  it('answers 413 for a body over the limit, without reading it all', async () => {
+    const huge = JSON.stringify({ ...validItem, document: { text: 'x'.repeat(17 * 1024 * 1024) } });
+    const response = await stack.request('POST', '/queue', huge);
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('payload_too_large');
+  });
+
+  it('strips NUL bytes rather than failing in PostgreSQL', async () => {
+    const response = await stack.request('POST', '/queue', { ...validItem, document: { text: 'Invoice Number: A\u0000B' } });
+    expect(response.status).toBe(201);
+    const stored = await stack.pool.query('SELECT document_text FROM ai_extraction_queue WHERE id = $1', [response.body.id]);
+    expect(stored.rows[0].document_text).toBe('Invoice Number: AB');
+  });
+
+  it('reads the text of a real PDF', async () => {
+    const pdf = minimalPdf(['Invoice Number: INV-77', 'Total Amount: 12.50']);
+    const response = await stack.request('POST', '/queue', {
+      ...validItem,
+      document: { content_base64: pdf.toString('base64'), mime_type: 'application/pdf', filename: 'invoice.pdf' },
+    });
+    expect(response.status).toBe(201);
+    const item = await stack.request('GET', `/queue/${response.body.id}`);
+    expect(item.body.document).toMatchObject({ mime_type: 'application/pdf', filename: 'invoice.pdf', bytes: pdf.byteLength });
+    expect(item.body.document.preview).toBe('Invoice Number: INV-77\nTotal Amount: 12.50');
+  });
+
+  it('reads HTML as text and drops its scripts', async () => {
+    const html = '<html><body><script>alert(1)</script><p>Invoice Number: <b>INV-9</b></p></body></html>';
+    const response = await stack.request('POST', '/queue', {
+      ...validItem,
+      document: { content_base64: Buffer.from(html).toString('base64'), mime_type: 'text/html', filename: 'a.html' },
+    });
+    expect(response.status).toBe(201);
+    const stored = await stack.pool.query('SELECT document_text FROM ai_extraction_queue WHERE id = $1', [response.body.id]);
+    expect(stored.rows[0].document_text).toContain('Invoice Number: INV-9');
+    expect(stored.rows[0].document_text).not.toContain('alert');
+  });
+
+  it('queues a batch in one transaction and pages through the queue with a cursor', async () => {
+    const batch = await stack.request('POST', '/queue/batch', { items: [invoice(2), invoice(3), invoice(4)] });
+    expect(batch.status).toBe(201);
+    expect(batch.body.ids).toHaveLength(3);
+    const first = await stack.request('GET', '/queue?status=pending&limit=2');
+    expect(first.body.items).toHaveLength(2);
+    const second = await stack.request('GET', `/queue?status=pending&limit=2&cursor=${first.body.next_cursor}`);
+    const seen = [...first.body.items, ...second.body.items].map((item: { id: string }) => item.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(first.body.items[0].schema_name).toBe(invoiceSchema.name);
+  });
+
+  describe('with QUARRY_API_TOKEN set', () => {
+    it('requires the bearer token on every route but /health', async () => {
+      const app = createApp({
+        pool: stack.pool,
+        temporal: stack.temporal,
+        catalog: stack.catalog,
+        settings: { ...stack.settings, QUARRY_API_TOKEN: 's3cret-token' },
+        simulated: true,
+      });
+      expect((await app.request('/models')).status).toBe(401);
+      expect((await app.request('/models', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      const denied = await app.request('/queue', { method: 'POST', body: JSON.stringify(validItem), headers: { 'content-type': 'application/json' } });
+      expect(denied.status).toBe(401);
+      expect(await denied.json()).toMatchObject({ error: { code: 'unauthorized' } });
+      expect((await app.request('/models', { headers: { authorization: 'Bearer s3cret-token' } })).status).toBe(200);
+      expect((await app.request('/health')).status).toBe(200);
+    });
+  });
+});
