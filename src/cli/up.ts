@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startApi } from '../api/serve.ts';
@@ -51,6 +52,7 @@ export async function up(settings: Settings): Promise<void> {
   }
 
   try {
+    await mkdir(settings.dataDir, { recursive: true });
     let temporalAddress = settings.TEMPORAL_ADDRESS;
     let temporalUi: string | undefined;
     if (!temporalAddress) {
