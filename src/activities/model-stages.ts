@@ -6,8 +6,6 @@ import {
   buildExtractPrompt,
   buildReviewPrompt,
   buildValidatePrompt,
-  type ExtractedFields,
-  type FieldVerdicts,
   type ReviewCandidate,
   type ReviewVerdicts,
 } from '../providers/stage-prompts.ts';

@@ -5,7 +5,7 @@ import { migrate } from '../db/migrate.ts';
 import { logger } from '../logger.ts';
 import { parseFaults } from '../providers/simulator/faults.ts';
 import { simulatorBaseUrls, startSimulator } from '../providers/simulator/server.ts';
-import { TemporalCliMissingError } from '../temporal/cli-binary.ts';
+import { TemporalCliMissingError, ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
@@ -27,6 +27,13 @@ program
   .command('up')
   .description('the whole stack on one machine: Temporal, PostgreSQL, migrations, worker, API and dashboard')
   .action(async () => up(loadSettings()));
+
+program
+  .command('setup')
+  .description('build the Temporal CLI into .tools/bin when `temporal` is not on PATH (a few minutes, once)')
+  .action(async () => {
+    say(`Temporal CLI: ${await ensureTemporalCli(say)}`);
+  });
 
 program
   .command('migrate')
@@ -106,7 +113,7 @@ program
   .option('--file <history.json>')
   .action(() => {
     say('quarry replay is not built yet: it arrives with the operators issue (replay, resume, review).');
-    process.exitCode = 2;
+    process.exit(2);
   });
 
 program
@@ -118,7 +125,7 @@ program
   .option('--json')
   .action(() => {
     say('quarry bench is not built yet.');
-    process.exitCode = 2;
+    process.exit(2);
   });
 
 try {
