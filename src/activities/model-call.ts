@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ExtractionSchema } from '../domain/extraction-schema.ts';
 import { recordUsage } from '../db/usage-ledger.ts';
 import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../providers/stage-prompts.ts';
-import { ProviderCallError, type ModelStage } from '../providers/types.ts';
+import { ProviderCallError, type CatalogModel, type ModelStage } from '../providers/types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { executionOf } from './stage-outputs.ts';
 
@@ -12,6 +12,8 @@ export interface ModelCall<S extends ModelStage> {
   modelId: string;
   temperature: number;
   callTimeoutMs: number;
+  /** The run's cost cap in USD, if any. */
+  maxCostUsd?: number | undefined;
   schema: ExtractionSchema;
   prompt: StagePrompt<S>;
   /** The fields the answer must cover, when only some were asked for. */
@@ -48,7 +50,8 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       stage,
       model: model.id,
       provider: model.provider,
-      temperature: call.temperature,
+      // What reached the provider: nothing, for a model that accepts no temperature.
+      temperature: model.accepts_temperature ? call.temperature : null,
       attempt: info.attempt,
       inputTokens: outcome.inputTokens,
       outputTokens: outcome.outputTokens,
@@ -60,6 +63,9 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       simulated: deps.simulated,
     });
 
+  const maxOutputTokens = Math.min(model.max_output_tokens, 8192);
+  if (call.maxCostUsd !== undefined) await checkBudget(deps, call, model, maxOutputTokens, execution.runId);
+
   const started = performance.now();
   try {
     const result = await deps.providers[model.provider].complete({
@@ -69,7 +75,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       temperature: call.temperature,
       responseSchema: call.prompt.responseSchema,
       responseName: call.prompt.responseName,
-      maxOutputTokens: Math.min(model.max_output_tokens, 8192),
+      maxOutputTokens,
       timeoutMs: call.callTimeoutMs,
       signal: Context.current().cancellationSignal,
     });
@@ -92,6 +98,41 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       nonRetryable: !error.retryable,
       nextRetryDelay: error.retryAfterMs,
       details: [{ attempt: info.attempt, kind: error.kind, status: error.status ?? null }],
+    });
+  }
+}
+
+/** Characters per token for estimates before a call; the provider counts exactly afterwards. */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * Refuses a call whose expected cost would take the run over its cap. The estimate is the prompt's
+ * tokens at the input price plus a typical answer for the fields asked (never more than the output
+ * limit) at the output price. The refusal is non-retryable and no provider is called, so the
+ * workflow moves on to the next model of the chain, which may be cheaper.
+ */
+async function checkBudget(
+  deps: ActivityDependencies,
+  call: ModelCall<ModelStage>,
+  model: CatalogModel,
+  maxOutputTokens: number,
+  runId: string,
+): Promise<void> {
+  const spentResult = await deps.pool.query<{ spent: string | null }>(
+    'SELECT sum(cost_usd) AS spent FROM model_usage WHERE queue_item_id = $1 AND run_id = $2',
+    [call.queueItemId, runId],
+  );
+  const spent = Number(spentResult.rows[0]?.spent ?? 0);
+  const inputTokens = Math.ceil((call.prompt.system.length + call.prompt.prompt.length) / CHARS_PER_TOKEN);
+  const fields = call.fields?.length ?? call.schema.fields.length;
+  const outputTokens = Math.min(maxOutputTokens, 64 + model.simulated_profile.output_tokens_per_field * fields);
+  const expected = deps.catalog.costUsd(model, inputTokens, outputTokens);
+  if (spent + expected > call.maxCostUsd!) {
+    throw ApplicationFailure.create({
+      type: 'BudgetExceeded',
+      nonRetryable: true,
+      message: `budget: ${model.id} would cost about $${expected.toFixed(6)} with $${spent.toFixed(6)} of the $${call.maxCostUsd} cap spent`,
+      details: [{ attempt: 1, kind: 'budget', expected_usd: expected, spent_usd: spent }],
     });
   }
 }

@@ -10,7 +10,7 @@ export interface UsageRecord {
   stage: string;
   model: string;
   provider: string;
-  temperature: number;
+  temperature: number | null;
   attempt: number;
   inputTokens: number;
   outputTokens: number;

@@ -7,6 +7,18 @@ const ModelIdSchema = z.string().min(1).max(100);
 const ChainSchema = z.array(ModelIdSchema).min(1, 'a chain names at least one model').max(8);
 
 /**
+ * Human review: an item goes to `needs_review` when the validator rejected one of its final fields or
+ * a field's confidence is below the threshold. Its workflow then waits for a reviewer up to the
+ * deadline, after which `on_deadline` applies: `accept` the model's values, or `fail` the item.
+ */
+export const ReviewPolicySchema = z.strictObject({
+  confidence_threshold: z.number().min(0).max(1).default(0.5),
+  deadline_hours: z.number().positive().max(24 * 90).default(24),
+  on_deadline: z.enum(['accept', 'fail']).default('accept'),
+});
+export type ReviewPolicy = z.infer<typeof ReviewPolicySchema>;
+
+/**
  * What `POST /queue/process/{id}` takes and what a saved configuration holds: the models per stage
  * (each an ordered fallback chain, primary first), the orchestrator and its instructions, and the
  * temperature every call is made at. Unknown keys are refused, so nothing rides along unnoticed.
@@ -20,6 +32,14 @@ export const ModelConfigSchema = z.strictObject({
     extract: ChainSchema,
     validate: ChainSchema,
   }),
+  /**
+   * A per-item cost cap in USD. Before each call its expected cost is checked against what the run
+   * has spent: a model that would overspend is skipped for the next one of its chain, and the item
+   * fails with a budget error when no model fits.
+   */
+  max_cost_usd: z.number().positive().max(10_000).optional(),
+  /** When set, items whose result is doubtful wait for a person before they are finalised. */
+  review: ReviewPolicySchema.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 

@@ -42,7 +42,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient
               { role: 'system', content: system },
               { role: 'user', content: prompt },
             ],
-            temperature: request.temperature,
+            ...(request.model.accepts_temperature ? { temperature: request.temperature } : {}),
             max_completion_tokens: request.maxOutputTokens,
             ...(structured
               ? {

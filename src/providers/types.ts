@@ -28,6 +28,11 @@ export const CatalogModelSchema = z.object({
   context_window: z.number().int().positive(),
   max_output_tokens: z.number().int().positive(),
   structured_output: z.boolean(),
+  /**
+   * False for reasoning models (o-series, gpt-5) whose API rejects any temperature but the default:
+   * the call leaves it out, and the ledger records no temperature for it rather than a false one.
+   */
+  accepts_temperature: z.boolean().default(true),
   simulated_profile: SimulatedProfileSchema,
 });
 export type CatalogModel = z.infer<typeof CatalogModelSchema>;

@@ -7,16 +7,8 @@ import { HttpError, notFound } from '../api/errors.ts';
 import { workflowIdFor } from '../temporal/names.ts';
 import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';
 import { extractDocument } from '../workflows/extract-document.ts';
-import type { ExtractionInput, RunPolicy } from '../workflows/extraction-types.ts';
-
-export function runPolicyFrom(settings: Settings): RunPolicy {
-  return {
-    maxAttemptsPerModel: settings.QUARRY_ATTEMPTS_PER_MODEL,
-    initialRetryIntervalMs: settings.QUARRY_RETRY_INITIAL_MS,
-    callTimeoutMs: settings.QUARRY_CALL_TIMEOUT_MS,
-    maxReextractionRounds: 1,
-  };
-}
+import type { ResumableStage } from '../workflows/extraction-types.ts';
+import { extractionInputFor } from './extraction-input.ts';
 
 export interface StartedRun {
   id: string;
@@ -36,6 +28,7 @@ export async function startExtraction(
   itemId: string,
   config: ModelConfig,
   configurationId: string,
+  resume?: { fromRunId: string; fromStage: ResumableStage },
 ): Promise<StartedRun> {
   const workflowId = workflowIdFor(itemId);
   const previousStatus = await inTransaction(deps.pool, async (client) => {
@@ -58,14 +51,7 @@ export async function startExtraction(
     return item.status;
   });
 
-  const input: ExtractionInput = {
-    queueItemId: itemId,
-    configurationId,
-    temperature: config.temperature,
-    chains: config.stage_models,
-    orchestratorModel: config.orchestrator_model,
-    policy: runPolicyFrom(deps.settings),
-  };
+  const input = extractionInputFor(itemId, configurationId, config, deps.settings, resume);
   try {
     const handle = await deps.temporal.workflow.start(extractDocument, {
       workflowId,

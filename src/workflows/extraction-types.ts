@@ -4,7 +4,8 @@
  */
 import type { ChainStage } from '../domain/model-config.ts';
 
-export type PipelineStage = 'parse' | 'classify' | 'extract' | 'validate' | 'review' | 'finalise';
+/** `human_review` appears only in runs whose configuration asks for review and whose result needed it. */
+export type PipelineStage = 'parse' | 'classify' | 'extract' | 'validate' | 'review' | 'human_review' | 'finalise';
 
 export interface RunPolicy {
   /** Attempts per model before its stage moves to the next model of the chain. */
@@ -16,6 +17,17 @@ export interface RunPolicy {
   maxReextractionRounds: number;
 }
 
+export const PIPELINE_STAGES: readonly PipelineStage[] = ['parse', 'classify', 'extract', 'validate', 'review', 'finalise'];
+
+/** Stages a retry may resume from: every stage before it is reused from the earlier run. */
+export type ResumableStage = Exclude<PipelineStage, 'parse' | 'human_review'>;
+
+export interface ReviewSettings {
+  confidenceThreshold: number;
+  deadlineMs: number;
+  onDeadline: 'accept' | 'fail';
+}
+
 export interface ExtractionInput {
   queueItemId: string;
   configurationId: string;
@@ -23,6 +35,32 @@ export interface ExtractionInput {
   chains: Record<ChainStage, string[]>;
   orchestratorModel: string;
   policy: RunPolicy;
+  /** Per-item cost cap in USD. */
+  maxCostUsd?: number;
+  review?: ReviewSettings;
+  /** Reuse the outputs of an earlier run's stages before `fromStage`, and pay only for the rest. */
+  resume?: { fromRunId: string; fromStage: ResumableStage };
+}
+
+/** What the workflow learns from the stages it reuses. */
+export interface ReusedStages {
+  classify?: { model: string };
+  extract?: { model: string };
+  validate?: { model: string };
+  review?: { model: string; disputed: string[] };
+}
+
+/** A reviewer's decision, delivered to a waiting run by the `submitReview` update. */
+export interface ReviewDecision {
+  reviewer: string;
+  /** Corrected values by field; fields left out are accepted as they are. */
+  corrections: Record<string, string | number | boolean | string[] | null>;
+}
+
+export interface PreparedResult {
+  fields: string[];
+  needsReview: boolean;
+  reasons: string[];
 }
 
 export interface StageCall {
@@ -30,6 +68,8 @@ export interface StageCall {
   model: string;
   temperature: number;
   callTimeoutMs: number;
+  /** The run's cost cap, checked before the call is made. */
+  maxCostUsd?: number;
   /** Which pass of the stage this is: 0 first, 1.. for re-extraction rounds. */
   step: number;
 }
@@ -63,7 +103,7 @@ export interface ParseResult {
   tooLargeFor: string[];
 }
 
-export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'reused' | 'waiting';
 
 export interface ModelHop {
   model: string;
@@ -83,7 +123,7 @@ export interface StageProgress {
 
 export interface ExtractionProgress {
   queueItemId: string;
-  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  status: 'running' | 'needs_review' | 'completed' | 'failed' | 'cancelled';
   currentStage?: PipelineStage;
   stages: StageProgress[];
   error?: string;
@@ -93,4 +133,5 @@ export interface FinaliseResult {
   status: 'completed';
   accuracy: number | null;
   costUsd: number;
+  reviewedBy: string | null;
 }

@@ -6,6 +6,7 @@ import { ExtractionSchemaSchema } from '../../domain/extraction-schema.ts';
 import { ModelConfigSchema, type ModelConfig } from '../../domain/model-config.ts';
 import { DocumentRejectedError, SUPPORTED_MIME_TYPES, documentText } from '../../intake/document-text.ts';
 import { itemDetail } from '../../runs/item-detail.ts';
+import { isAtOrBefore, RESUMABLE_STAGES, resumePointOf } from '../../runs/resume-point.ts';
 import { startExtraction } from '../../runs/start-extraction.ts';
 import { workflowIdFor } from '../../temporal/names.ts';
 import type { ApiDependencies } from '../dependencies.ts';
@@ -46,6 +47,15 @@ export const ProcessBodySchema = z
     z.strictObject({ configuration_id: z.uuid() }),
   ])
   .openapi('ProcessRequest');
+
+const RetryBodySchema = z
+  .strictObject({
+    from_stage: z.enum(RESUMABLE_STAGES).optional(),
+    configuration: ModelConfigSchema.optional(),
+    configuration_id: z.uuid().optional(),
+  })
+  .refine((body) => !(body.configuration && body.configuration_id), 'give a configuration or a configuration_id, not both')
+  .openapi('RetryRequest');
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -209,23 +219,49 @@ export function queueRoutes(deps: ApiDependencies) {
       createRoute({
         method: 'post',
         path: '/queue/{id}/retry',
-        summary: 'Run a failed or cancelled item again with the configuration it last ran with',
-        request: { params: IdParams },
-        responses: { 202: json(StartedSchema, 'the run started'), ...ErrorResponses },
+        summary: 'Run a failed or cancelled item again, reusing the stages that finished',
+        description:
+          'Without a body the retry resumes from the first stage the last run did not finish, with the same ' +
+          'configuration. `from_stage` resumes from an earlier stage (`classify` runs everything again); a new ' +
+          '`configuration` or `configuration_id` applies to the stages that run again.',
+        request: {
+          params: IdParams,
+          body: { required: false, content: { 'application/json': { schema: RetryBodySchema } } },
+        },
+        responses: { 202: json(StartedSchema.extend({ from_stage: z.enum(RESUMABLE_STAGES) }), 'the run started'), ...ErrorResponses },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
+        const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
         const item = await getQueueItem(deps.pool, id);
         if (!item) throw notFound(`queue item ${id}`);
         if (item.status !== 'failed' && item.status !== 'cancelled') {
           throw new HttpError(409, 'not_retryable', `queue item ${id} is ${item.status}; only failed or cancelled items are retried`);
         }
-        if (!item.model_config || !item.configuration_id) {
+        if (!item.model_config || !item.configuration_id || !item.run_id) {
           throw new HttpError(409, 'never_processed', `queue item ${id} has never been processed; use POST /queue/process/${id}`);
         }
-        const { configuration_id: _ignored, ...config } = item.model_config;
-        const started = await startExtraction(deps, id, ModelConfigSchema.parse(config), item.configuration_id);
-        return c.json(started, 202);
+        const resumable = await resumePointOf(deps.pool, id, item.run_id);
+        const fromStage = body.from_stage ?? resumable;
+        if (!isAtOrBefore(fromStage, resumable)) {
+          throw new HttpError(409, 'nothing_to_reuse', `the last run finished only the stages before ${resumable}; resume from ${resumable} or earlier`, {
+            resumable_from: resumable,
+          });
+        }
+        let config: ModelConfig;
+        let configurationId: string;
+        if (body.configuration || body.configuration_id) {
+          ({ config, configurationId } = await resolveConfiguration(
+            body.configuration ? { ...body.configuration, configuration_id: body.configuration_id } : { configuration_id: body.configuration_id! },
+          ));
+        } else {
+          const { configuration_id: _previous, ...previous } = item.model_config;
+          config = ModelConfigSchema.parse(previous);
+          configurationId = item.configuration_id;
+        }
+        const resume = fromStage === 'classify' ? undefined : { fromRunId: item.run_id, fromStage };
+        const started = await startExtraction(deps, id, config, configurationId, resume);
+        return c.json({ ...started, from_stage: fromStage }, 202);
       },
     );
 }
