@@ -9,6 +9,8 @@ import { TemporalCliMissingError, ensureTemporalCli } from '../temporal/cli-bina
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
+import { CliError } from './cli-error.ts';
+import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -108,12 +110,13 @@ program
 
 program
   .command('replay')
-  .description('replay a recorded workflow history against the current workflow code')
-  .argument('[workflowId]')
-  .option('--file <history.json>')
-  .action(() => {
-    say('quarry replay is not built yet: it arrives with the operators issue (replay, resume, review).');
-    process.exit(2);
+  .description('replay recorded workflow histories against the current workflow code; exit 0 when they replay cleanly')
+  .argument('[workflowId]', 'a workflow to fetch from Temporal and replay')
+  .option('--file <history.json>', "a history exported with `temporal workflow show -w <id> --output json`")
+  .option('--query <visibility query>', 'every workflow the query matches, e.g. "ExecutionStatus = \'Failed\'"')
+  .option('--save <file>', 'with <workflowId>: also write its history to this file')
+  .action(async (workflowId: string | undefined, options: ReplayOptions) => {
+    process.exit(await replay(loadSettings(), workflowId, options));
   });
 
 program
@@ -131,7 +134,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigurationError || error instanceof TemporalCliMissingError) {
+  if (error instanceof ConfigurationError || error instanceof TemporalCliMissingError || error instanceof CliError) {
     say(`quarry: ${error.message}`);
     process.exit(2);
   }

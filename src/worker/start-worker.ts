@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.ts';
-import { logger } from '../logger.ts';
+import { installWorkerRuntime } from './runtime.ts';
 
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
@@ -24,24 +24,9 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
 /** Starts a worker polling Quarry's task queue; activities get their dependencies injected. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  if (!runtimeInstalled) {
-    // The worker's own logs go through pino like everything else.
-    Runtime.install({
-      logger: {
-        log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')]({ ...meta }, message),
-        trace: (message, meta) => logger.trace({ ...meta }, message),
-        debug: (message, meta) => logger.debug({ ...meta }, message),
-        info: (message, meta) => logger.info({ ...meta }, message),
-        warn: (message, meta) => logger.warn({ ...meta }, message),
-        error: (message, meta) => logger.error({ ...meta }, message),
-      },
-    });
-    runtimeInstalled = true;
-  }
+  installWorkerRuntime();
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const worker = await Worker.create({
     connection,

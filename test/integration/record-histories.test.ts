@@ -1,0 +1,83 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitReviewUpdate } from '../../src/workflows/extract-document.ts';
+import { invoice, mixedProviderConfig } from '../support/documents.ts';
+import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
+
+/**
+ * Records the histories that `replay.test.ts` replays on every run. Run it on purpose, when a new
+ * kind of run should be protected: `QUARRY_RECORD_HISTORIES=1 npx vitest run test/integration/record-histories.test.ts`.
+ * Recorded histories are never re-recorded to make a failing replay pass: that would hide exactly
+ * the break the replay test exists to catch.
+ */
+const recording = process.env.QUARRY_RECORD_HISTORIES === '1';
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/histories');
+
+describe.runIf(recording)('recording workflow histories for the replay test', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      QUARRY_ATTEMPTS_PER_MODEL: '2',
+      QUARRY_SIM_FAULTS: JSON.stringify({ 'claude-haiku-4-5': { status: 500, rate: 1 } }),
+    });
+  });
+  afterAll(async () => stack?.stop());
+
+  async function save(name: string, id: string) {
+    const history = await stack.temporal.workflow.getHandle(`extraction-${id}`).fetchHistory();
+    await writeFile(path.join(fixtures, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+  }
+  async function run(n: number, config: object) {
+    const id = (await stack.request('POST', '/queue', invoice(n))).body.id as string;
+    expect((await stack.request('POST', `/queue/process/${id}`, config)).status).toBe(202);
+    return id;
+  }
+
+  it('records a completed run with a different provider per stage', async () => {
+    const id = await run(100, mixedProviderConfig);
+    await waitForStatus(stack, id, ['completed']);
+    await save('completed-mixed-providers', id);
+  });
+
+  it('records a fallback hop and a failed run', async () => {
+    const hop = await run(101, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-haiku-4-5', 'gpt-4.1-mini'] } });
+    await waitForStatus(stack, hop, ['completed']);
+    await save('fallback-hop', hop);
+    const failed = await run(102, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-haiku-4-5'] } });
+    await waitForStatus(stack, failed, ['failed']);
+    await save('chain-exhausted', failed);
+  });
+
+  it('records a human review and a resumed retry', async () => {
+    const reviewed = await run(103, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
+    await waitForStatus(stack, reviewed, ['needs_review']);
+    await stack.temporal.workflow
+      .getHandle(`extraction-${reviewed}`)
+      .executeUpdate(submitReviewUpdate, { args: [{ reviewer: 'recorder', corrections: { vendor_name: 'Corrected GmbH' } }] });
+    await waitForStatus(stack, reviewed, ['completed']);
+    await save('human-review', reviewed);
+
+    const resumed = await run(104, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, validate: ['claude-haiku-4-5'] } });
+    await waitForStatus(stack, resumed, ['failed']);
+    const retried = await stack.request('POST', `/queue/${resumed}/retry`, {
+      configuration: { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, validate: ['gpt-4o'] } },
+    });
+    expect(retried.body.from_stage).toBe('validate');
+    await waitForStatus(stack, resumed, ['completed']);
+    await save('resumed-from-validate', resumed);
+  });
+
+  it('records a cancelled run and one stopped by its budget', async () => {
+    const cancelled = await run(105, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
+    await waitForStatus(stack, cancelled, ['needs_review']);
+    await stack.request('POST', `/queue/${cancelled}/cancel`);
+    await waitForStatus(stack, cancelled, ['cancelled']);
+    await save('cancelled-in-review', cancelled);
+
+    const budget = await run(106, { ...mixedProviderConfig, max_cost_usd: 0.000001 });
+    await waitForStatus(stack, budget, ['failed']);
+    await save('budget-exhausted', budget);
+  });
+});
