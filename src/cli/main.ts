@@ -12,6 +12,10 @@ import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl,
 import { CliError } from './cli-error.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
+import { HttpError } from '../api/errors.ts';
+import { RESUMABLE_STAGES } from '../runs/resume-point.ts';
+import { retryItem } from '../runs/retry-item.ts';
+import type { ResumableStage } from '../workflows/extraction-types.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -117,6 +121,33 @@ program
   .option('--save <file>', 'with <workflowId>: also write its history to this file')
   .action(async (workflowId: string | undefined, options: ReplayOptions) => {
     process.exit(await replay(loadSettings(), workflowId, options));
+  });
+
+program
+  .command('retry')
+  .description('run a failed or cancelled item again, reusing the stages its last run finished')
+  .argument('<itemId>', 'the queue item')
+  .option('--from-stage <stage>', `resume from this stage (${RESUMABLE_STAGES.join(', ')}); default: the first one that did not finish`)
+  .option('--configuration-id <id>', 'a saved configuration for the stages that run again')
+  .action(async (itemId: string, options: { fromStage?: string; configurationId?: string }) => {
+    const settings = loadSettings();
+    const fromStage = options.fromStage as ResumableStage | undefined;
+    if (fromStage && !RESUMABLE_STAGES.includes(fromStage)) throw new CliError(`--from-stage must be one of ${RESUMABLE_STAGES.join(', ')}`);
+    const database = connectDatabase(settings);
+    const temporal = await connectTemporal(settings);
+    try {
+      const started = await retryItem({ pool: database.pool, temporal: temporal.client, settings, catalog: database.catalog }, itemId, {
+        fromStage,
+        configurationId: options.configurationId,
+      });
+      say(`Started ${started.workflow_id} (run ${started.run_id}) from stage ${started.from_stage}.`);
+    } catch (error) {
+      if (error instanceof HttpError) throw new CliError(error.message);
+      throw error;
+    } finally {
+      await temporal.close();
+      await database.close();
+    }
   });
 
 program

@@ -86,6 +86,8 @@ describe('the extraction pipeline on the simulator', () => {
     await stack.request('POST', `/queue/process/${id}`, mixedProviderConfig);
     await waitForStatus(stack, id, ['completed']);
     const handle = stack.temporal.workflow.getHandle(`extraction-${id}`);
+    // The queue row is final once finalise commits; the run closes a workflow task later.
+    await handle.result();
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(ExtractionStatusKey)).toBe('completed');
     const progress = await handle.query<{ status: string; stages: Array<{ stage: string }> }>('progress');
@@ -132,8 +134,9 @@ describe('fallback chains', () => {
     expect(item.status).toBe('failed');
     expect(item.error).toMatch(/stage extract failed with every model of its chain/);
     expect(item.error).toMatch(/claude-sonnet-4/);
-    const description = await stack.temporal.workflow.getHandle(`extraction-${id}`).describe();
-    expect(description.status.name).toBe('FAILED');
+    const handle = stack.temporal.workflow.getHandle(`extraction-${id}`);
+    await handle.result().catch(() => undefined);
+    expect((await handle.describe()).status.name).toBe('FAILED');
   });
 });
 
@@ -193,8 +196,9 @@ describe('concurrent process requests', () => {
     expect(cancelled.status).toBe(202);
     const item = await waitForStatus(stack, id, ['cancelled', 'completed']);
     expect(item.status).toBe('cancelled');
-    const description = await stack.temporal.workflow.getHandle(`extraction-${id}`).describe();
-    expect(description.status.name).toBe('CANCELLED');
+    const handle = stack.temporal.workflow.getHandle(`extraction-${id}`);
+    await handle.result().catch(() => undefined);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
 
     const retried = await stack.request('POST', `/queue/${id}/retry`);
     expect(retried.status).toBe(202);

@@ -4,7 +4,7 @@ import { ModelConfigSchema } from '../../domain/model-config.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { notFound } from '../errors.ts';
 import { createRouter, ErrorResponses, IdParams, json, jsonBody } from '../router.ts';
-import { requireKnownModels } from './models.ts';
+import { requireKnownModels } from '../../runs/resolve-configuration.ts';
 
 const NamedConfigurationSchema = ModelConfigSchema.extend({ name: z.string().trim().min(1).max(200) }).openapi('Configuration');
 

@@ -6,13 +6,14 @@ import { ExtractionSchemaSchema } from '../../domain/extraction-schema.ts';
 import { ModelConfigSchema, type ModelConfig } from '../../domain/model-config.ts';
 import { DocumentRejectedError, SUPPORTED_MIME_TYPES, documentText } from '../../intake/document-text.ts';
 import { itemDetail } from '../../runs/item-detail.ts';
-import { isAtOrBefore, RESUMABLE_STAGES, resumePointOf } from '../../runs/resume-point.ts';
+import { resolveConfiguration } from '../../runs/resolve-configuration.ts';
+import { RESUMABLE_STAGES } from '../../runs/resume-point.ts';
+import { retryItem } from '../../runs/retry-item.ts';
 import { startExtraction } from '../../runs/start-extraction.ts';
 import { workflowIdFor } from '../../temporal/names.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { createRouter, ErrorResponses, IdParams, json, jsonBody } from '../router.ts';
-import { requireKnownModels } from './models.ts';
 
 const FieldValueSchema = z.union([z.string().max(10_000), z.number(), z.boolean(), z.array(z.string().max(10_000)).max(1000), z.null()]);
 
@@ -93,22 +94,6 @@ const ItemCreatedSchema = z.object({ id: z.uuid(), status: z.literal('pending') 
 const StartedSchema = z.object({ id: z.uuid(), workflow_id: z.string(), run_id: z.string(), status: z.literal('queued') });
 
 export function queueRoutes(deps: ApiDependencies) {
-  /** The configuration a process request resolves to, and the configuration id its run counts under. */
-  async function resolveConfiguration(body: z.infer<typeof ProcessBodySchema>): Promise<{ config: ModelConfig; configurationId: string }> {
-    if (!('temperature' in body)) {
-      const saved = await getConfiguration(deps.pool, body.configuration_id);
-      if (!saved) throw notFound(`configuration ${body.configuration_id}`);
-      return { config: ModelConfigSchema.parse(saved.config), configurationId: saved.id };
-    }
-    const { configuration_id: configurationId, ...config } = body;
-    requireKnownModels(deps.catalog, config);
-    if (configurationId) {
-      if (!(await getConfiguration(deps.pool, configurationId))) throw notFound(`configuration ${configurationId}`);
-      return { config, configurationId };
-    }
-    return { config, configurationId: await anonymousConfigurationId(deps.pool, config) };
-  }
-
   return createRouter()
     .openapi(
       createRoute({
@@ -187,7 +172,7 @@ export function queueRoutes(deps: ApiDependencies) {
         responses: { 202: json(StartedSchema, 'the run started'), ...ErrorResponses },
       }),
       async (c) => {
-        const { config, configurationId } = await resolveConfiguration(c.req.valid('json'));
+        const { config, configurationId } = await resolveConfiguration(deps, c.req.valid('json'));
         const started = await startExtraction(deps, c.req.valid('param').id, config, configurationId);
         return c.json(started, 202);
       },
@@ -231,37 +216,13 @@ export function queueRoutes(deps: ApiDependencies) {
         responses: { 202: json(StartedSchema.extend({ from_stage: z.enum(RESUMABLE_STAGES) }), 'the run started'), ...ErrorResponses },
       }),
       async (c) => {
-        const { id } = c.req.valid('param');
         const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
-        const item = await getQueueItem(deps.pool, id);
-        if (!item) throw notFound(`queue item ${id}`);
-        if (item.status !== 'failed' && item.status !== 'cancelled') {
-          throw new HttpError(409, 'not_retryable', `queue item ${id} is ${item.status}; only failed or cancelled items are retried`);
-        }
-        if (!item.model_config || !item.configuration_id || !item.run_id) {
-          throw new HttpError(409, 'never_processed', `queue item ${id} has never been processed; use POST /queue/process/${id}`);
-        }
-        const resumable = await resumePointOf(deps.pool, id, item.run_id);
-        const fromStage = body.from_stage ?? resumable;
-        if (!isAtOrBefore(fromStage, resumable)) {
-          throw new HttpError(409, 'nothing_to_reuse', `the last run finished only the stages before ${resumable}; resume from ${resumable} or earlier`, {
-            resumable_from: resumable,
-          });
-        }
-        let config: ModelConfig;
-        let configurationId: string;
-        if (body.configuration || body.configuration_id) {
-          ({ config, configurationId } = await resolveConfiguration(
-            body.configuration ? { ...body.configuration, configuration_id: body.configuration_id } : { configuration_id: body.configuration_id! },
-          ));
-        } else {
-          const { configuration_id: _previous, ...previous } = item.model_config;
-          config = ModelConfigSchema.parse(previous);
-          configurationId = item.configuration_id;
-        }
-        const resume = fromStage === 'classify' ? undefined : { fromRunId: item.run_id, fromStage };
-        const started = await startExtraction(deps, id, config, configurationId, resume);
-        return c.json({ ...started, from_stage: fromStage }, 202);
+        const started = await retryItem(deps, c.req.valid('param').id, {
+          fromStage: body.from_stage,
+          configuration: body.configuration,
+          configurationId: body.configuration_id,
+        });
+        return c.json(started, 202);
       },
     );
 }

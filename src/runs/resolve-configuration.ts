@@ -1,0 +1,43 @@
+import { HttpError, notFound } from '../api/errors.ts';
+import { anonymousConfigurationId, getConfiguration } from '../db/configurations.ts';
+import type { Pool } from '../db/pool.ts';
+import { modelIdsOf, ModelConfigSchema, type ModelConfig } from '../domain/model-config.ts';
+import type { Catalog } from '../providers/catalog.ts';
+
+/** A request's configuration: a saved one by id, or a body (optionally counted under a saved id). */
+export type ConfigurationRequest = (ModelConfig & { configuration_id?: string | undefined }) | { configuration_id: string };
+
+/** Refuses a configuration naming a model the catalog does not have, listing the ones it does. */
+export function requireKnownModels(catalog: Catalog, config: ModelConfig): void {
+  const unknown = [...new Set(modelIdsOf(config).filter((id) => !catalog.get(id)))];
+  if (unknown.length > 0) {
+    const valid = catalog.list().map((model) => model.id);
+    throw new HttpError(400, 'unknown_model', `unknown model${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}; valid ids: ${valid.join(', ')}`, {
+      unknown,
+      valid,
+    });
+  }
+}
+
+/**
+ * The configuration a run uses and the configuration id it counts under. An unsaved body is
+ * counted under the anonymous configuration with the same settings, so identical ad-hoc runs are
+ * compared together.
+ */
+export async function resolveConfiguration(
+  deps: { pool: Pool; catalog: Catalog },
+  request: ConfigurationRequest,
+): Promise<{ config: ModelConfig; configurationId: string }> {
+  if (!('temperature' in request)) {
+    const saved = await getConfiguration(deps.pool, request.configuration_id);
+    if (!saved) throw notFound(`configuration ${request.configuration_id}`);
+    return { config: ModelConfigSchema.parse(saved.config), configurationId: saved.id };
+  }
+  const { configuration_id: configurationId, ...config } = request;
+  requireKnownModels(deps.catalog, config);
+  if (configurationId) {
+    if (!(await getConfiguration(deps.pool, configurationId))) throw notFound(`configuration ${configurationId}`);
+    return { config, configurationId };
+  }
+  return { config, configurationId: await anonymousConfigurationId(deps.pool, config) };
+}

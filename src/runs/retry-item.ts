@@ -1,0 +1,58 @@
+import type { Client } from '@temporalio/client';
+import { HttpError, notFound } from '../api/errors.ts';
+import type { Settings } from '../config/environment.ts';
+import type { Pool } from '../db/pool.ts';
+import { getQueueItem } from '../db/queue-items.ts';
+import { ModelConfigSchema, type ModelConfig } from '../domain/model-config.ts';
+import type { Catalog } from '../providers/catalog.ts';
+import type { ResumableStage } from '../workflows/extraction-types.ts';
+import { resolveConfiguration } from './resolve-configuration.ts';
+import { isAtOrBefore, resumePointOf } from './resume-point.ts';
+import { startExtraction, type StartedRun } from './start-extraction.ts';
+
+export interface RetryRequest {
+  fromStage?: ResumableStage | undefined;
+  /** A new configuration for the stages that run again. */
+  configuration?: ModelConfig | undefined;
+  configurationId?: string | undefined;
+}
+
+/**
+ * Runs a failed or cancelled item again. The stages its last run finished are reused (their stored
+ * outputs are copied into the new run, and no model is called for them); by default the run resumes
+ * from the first stage that did not finish, with the same configuration.
+ */
+export async function retryItem(
+  deps: { pool: Pool; temporal: Client; settings: Settings; catalog: Catalog },
+  id: string,
+  request: RetryRequest,
+): Promise<StartedRun & { from_stage: ResumableStage }> {
+  const item = await getQueueItem(deps.pool, id);
+  if (!item) throw notFound(`queue item ${id}`);
+  if (item.status !== 'failed' && item.status !== 'cancelled') {
+    throw new HttpError(409, 'not_retryable', `queue item ${id} is ${item.status}; only failed or cancelled items are retried`);
+  }
+  if (!item.model_config || !item.configuration_id || !item.run_id) {
+    throw new HttpError(409, 'never_processed', `queue item ${id} has never been processed; use POST /queue/process/${id}`);
+  }
+  const resumable = await resumePointOf(deps.pool, id, item.run_id);
+  const fromStage = request.fromStage ?? resumable;
+  if (!isAtOrBefore(fromStage, resumable)) {
+    throw new HttpError(409, 'nothing_to_reuse', `the last run finished only the stages before ${resumable}; resume from ${resumable} or earlier`, {
+      resumable_from: resumable,
+    });
+  }
+
+  let resolved: { config: ModelConfig; configurationId: string };
+  if (request.configuration) {
+    resolved = await resolveConfiguration(deps, { ...request.configuration, configuration_id: request.configurationId });
+  } else if (request.configurationId) {
+    resolved = await resolveConfiguration(deps, { configuration_id: request.configurationId });
+  } else {
+    const { configuration_id: _previous, ...previous } = item.model_config;
+    resolved = { config: ModelConfigSchema.parse(previous), configurationId: item.configuration_id };
+  }
+  const resume = fromStage === 'classify' ? undefined : { fromRunId: item.run_id, fromStage };
+  const started = await startExtraction(deps, id, resolved.config, resolved.configurationId, resume);
+  return { ...started, from_stage: fromStage };
+}
