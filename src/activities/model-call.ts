@@ -3,6 +3,7 @@ import type { ExtractionSchema } from '../domain/extraction-schema.ts';
 import { recordUsage } from '../db/usage-ledger.ts';
 import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../providers/stage-prompts.ts';
 import { ProviderCallError, type CatalogModel, type ModelStage } from '../providers/types.ts';
+import { recordProviderCall } from '../observability/metrics.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { executionOf } from './stage-outputs.ts';
 
@@ -40,8 +41,10 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
     latencyMs: number;
     error: string | null;
     finishReason: string | null;
-  }) =>
-    recordUsage(deps.pool, {
+    outcome: string;
+  }) => {
+    const costUsd = deps.catalog.costUsd(model, outcome.inputTokens, outcome.outputTokens);
+    return recordUsage(deps.pool, {
       callKey: [execution.workflowId, execution.runId, info.activityId, info.attempt, model.id].join('/'),
       queueItemId: call.queueItemId,
       configurationId: call.configurationId,
@@ -56,12 +59,27 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       inputTokens: outcome.inputTokens,
       outputTokens: outcome.outputTokens,
       responseTimeMs: outcome.latencyMs,
-      costUsd: deps.catalog.costUsd(model, outcome.inputTokens, outcome.outputTokens),
+      costUsd,
       success: outcome.success,
       error: outcome.error,
       finishReason: outcome.finishReason,
       simulated: deps.simulated,
+    }).then((added) => {
+      // Counted with the ledger row, so a logging step that runs twice counts once here too.
+      if (added) {
+        recordProviderCall({
+          model: model.id,
+          provider: model.provider,
+          stage,
+          outcome: outcome.outcome,
+          inputTokens: outcome.inputTokens,
+          outputTokens: outcome.outputTokens,
+          latencyMs: outcome.latencyMs,
+          costUsd,
+        });
+      }
     });
+  };
 
   const maxOutputTokens = Math.min(model.max_output_tokens, 8192);
   if (call.maxCostUsd !== undefined) await checkBudget(deps, call, model, maxOutputTokens, execution.runId);
@@ -80,7 +98,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       signal: Context.current().cancellationSignal,
     });
     const answer = validateStageAnswer(stage, result.json, call.schema, { fields: call.fields, usage: result });
-    await ledger({ success: true, ...result, error: null, finishReason: result.finishReason });
+    await ledger({ success: true, ...result, error: null, finishReason: result.finishReason, outcome: 'success' });
     return answer;
   } catch (error) {
     if (!(error instanceof ProviderCallError)) throw error;
@@ -91,6 +109,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       latencyMs: error.latencyMs || performance.now() - started,
       error: `${error.kind}: ${error.message}`,
       finishReason: error.kind === 'truncated' ? 'length' : null,
+      outcome: error.kind,
     });
     throw ApplicationFailure.create({
       type: `Provider.${error.kind}`,

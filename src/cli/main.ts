@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startApi } from '../api/serve.ts';
+import { ensureDashboardBuilt } from '../dashboard/build.ts';
 import { ConfigurationError, loadSettings } from '../config/environment.ts';
 import { migrate } from '../db/migrate.ts';
 import { logger } from '../logger.ts';
+import { startMetricsServer } from '../observability/metrics-server.ts';
 import { parseFaults } from '../providers/simulator/faults.ts';
 import { simulatorBaseUrls, startSimulator } from '../providers/simulator/server.ts';
 import { TemporalCliMissingError, ensureTemporalCli } from '../temporal/cli-binary.ts';
@@ -56,6 +58,7 @@ program
     const settings = loadSettings();
     const database = connectDatabase(settings);
     const temporal = await connectTemporal(settings);
+    await ensureDashboardBuilt(say);
     const api = await startApi(
       { pool: database.pool, temporal: temporal.client, catalog: database.catalog, settings, simulated: settings.providers === 'simulated' },
       settings,
@@ -79,12 +82,15 @@ program
       temporalAddress: temporalAddressOf(settings),
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
+      exportMetrics: true,
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
     });
-    say(`Quarry worker polling ${temporalAddressOf(settings)}${runtime.simulated ? ' (SIMULATED providers)' : ''}`);
+    const metrics = await startMetricsServer(settings.QUARRY_METRICS_HOST, settings.QUARRY_METRICS_PORT);
+    say(`Quarry worker polling ${temporalAddressOf(settings)}${runtime.simulated ? ' (SIMULATED providers)' : ''}; metrics at ${metrics.url}`);
     // SIGTERM drains: the worker stops polling and lets in-flight activities finish.
     onShutdownSignal(async () => {
       await worker.shutdown();
+      await metrics.close();
       await runtime.close();
       await database.close();
     });

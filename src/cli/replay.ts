@@ -57,7 +57,7 @@ export async function replay(settings: Settings, workflowId: string | undefined,
   say('Bundling the current workflow code...');
   // The bundler's and the replay worker's progress is noise here; the outcomes below are the report.
   if (!process.env.QUARRY_LOG_LEVEL) logger.level = 'warn';
-  installWorkerRuntime();
+  await installWorkerRuntime();
   let replayed = 0;
   let diverged = 0;
   try {

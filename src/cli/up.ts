@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startApi } from '../api/serve.ts';
+import { ensureDashboardBuilt } from '../dashboard/build.ts';
 import type { Settings } from '../config/environment.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
@@ -98,6 +99,7 @@ export async function up(settings: Settings): Promise<void> {
       temporalAddress,
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
+      exportMetrics: true,
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
     });
     stops.push({ name: 'worker', stop: worker.shutdown });
@@ -109,6 +111,7 @@ export async function up(settings: Settings): Promise<void> {
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push({ name: 'Temporal client', stop: () => connection.close() });
     const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+    await ensureDashboardBuilt(say);
     const api = await startApi({ pool, temporal, catalog, settings, simulated: runtime.simulated }, settings);
     stops.push({ name: 'API', stop: api.close });
 

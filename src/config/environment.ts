@@ -35,6 +35,9 @@ const EnvironmentSchema = z.object({
   QUARRY_RETRY_INITIAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
   /** The task queue the worker polls and runs are started on. */
   QUARRY_TASK_QUEUE: z.preprocess(emptyAsUndefined, z.string().min(1).default(TASK_QUEUE)),
+  /** Where `quarry worker` serves its Prometheus metrics (the API serves them at /metrics). */
+  QUARRY_METRICS_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+  QUARRY_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
   QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
 });
 

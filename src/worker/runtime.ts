@@ -1,16 +1,33 @@
+import { createServer } from 'node:net';
 import { Runtime } from '@temporalio/worker';
 import { logger } from '../logger.ts';
+import { setRuntimeMetricsAddress } from '../observability/metrics.ts';
 
 let installed = false;
 
+/** A free loopback port, for the runtime's exporter that only this process scrapes. */
+async function freeLoopbackAddress(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(`127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`));
+    });
+  });
+}
+
 /**
- * Routes the Temporal worker runtime's logs through pino, once per process. Must run before the
- * first worker or native connection is created, which is when the SDK installs its default.
+ * Installs the Temporal worker runtime once per process, before the first worker or native
+ * connection: its logs go through pino, and with `exportMetrics` its Prometheus exporter listens on a
+ * loopback port whose output Quarry's `/metrics` appends.
  */
-export function installWorkerRuntime(): void {
+export async function installWorkerRuntime(options: { exportMetrics?: boolean } = {}): Promise<void> {
   if (installed) return;
+  installed = true;
   const log = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) =>
     logger[level]({ ...meta }, message);
+  const metricsAddress = options.exportMetrics ? await freeLoopbackAddress() : undefined;
   Runtime.install({
     logger: {
       log: (level, message, meta) => log(level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error'))(message, meta),
@@ -20,6 +37,9 @@ export function installWorkerRuntime(): void {
       warn: log('warn'),
       error: log('error'),
     },
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { metricPrefix: 'temporal_', prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } }
+      : {}),
   });
-  installed = true;
+  if (metricsAddress) setRuntimeMetricsAddress(metricsAddress);
 }

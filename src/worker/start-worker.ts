@@ -13,6 +13,8 @@ export interface WorkerOptions {
   dependencies: ActivityDependencies;
   /** A prebuilt workflow bundle (tests build it once); otherwise the worker bundles at start. */
   workflowBundle?: WorkflowBundleOption;
+  /** Serve the worker runtime's own Prometheus metrics (appended to Quarry's `/metrics`). */
+  exportMetrics?: boolean;
   /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
   shutdownGraceTime?: string;
 }
@@ -26,7 +28,7 @@ export interface RunningWorker {
 
 /** Starts a worker polling Quarry's task queue; activities get their dependencies injected. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  installWorkerRuntime();
+  await installWorkerRuntime({ exportMetrics: options.exportMetrics });
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const worker = await Worker.create({
     connection,

@@ -19,6 +19,7 @@ async function spawnWorker(stack: TestStack): Promise<ChildProcess> {
       QUARRY_PROVIDERS: 'simulated',
       QUARRY_SIM_LATENCY_MS: '400',
       QUARRY_LOG_LEVEL: 'warn',
+      QUARRY_METRICS_PORT: '0',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
