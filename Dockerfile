@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Quarry: one image for every process (`api`, `worker`, `migrate`, `sim`, ...); the command picks it.
-# TypeScript runs through tsx at start-up, so there is no build step: the image is the sources plus
-# their production dependencies.
+# TypeScript runs through tsx at start-up, so the server needs no build step: the image is the
+# sources, their production dependencies and the dashboard's built assets.
 
 FROM node:20-bookworm-slim AS dependencies
 WORKDIR /app
@@ -13,6 +13,17 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
   && npm rebuild $(node -p "Object.entries(require('./package.json').allowScripts ?? {}).filter(([, allowed]) => allowed).map(([name]) => name).join(' ')") \
   && npm cache clean --force
 
+# The dashboard is a Vite build (its tools are dev dependencies, so they stay out of the final image).
+FROM node:20-bookworm-slim AS dashboard
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+  && npm rebuild $(node -p "Object.entries(require('./package.json').allowScripts ?? {}).filter(([, allowed]) => allowed).map(([name]) => name).join(' ')")
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build:dashboard
+
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
@@ -21,6 +32,7 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
+COPY --from=dashboard /app/src/dashboard/dist ./src/dashboard/dist
 
 # The image's own unprivileged user; the sources stay root-owned and read-only to it.
 USER node

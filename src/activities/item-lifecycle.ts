@@ -199,12 +199,11 @@ async function composeResult(client: Pool | PoolClient, queueItemId: string, run
   const item = itemResult.rows[0];
   if (!item) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, 'ItemMissing');
   const schema = item.extraction_schema;
-  const [classified, extractions, validations, reviews] = await Promise.all([
-    readOutputs<{ document_type: string; confidence: number }>(client, queueItemId, runId, 'classify'),
-    readOutputs<StoredExtraction>(client, queueItemId, runId, 'extract'),
-    readOutputs<StoredValidation>(client, queueItemId, runId, 'validate'),
-    readOutputs<{ fields: ExtractedFields; disputed: string[] }>(client, queueItemId, runId, 'review'),
-  ]);
+  // One after another: `client` may be a transaction's single connection.
+  const classified = await readOutputs<{ document_type: string; confidence: number }>(client, queueItemId, runId, 'classify');
+  const extractions = await readOutputs<StoredExtraction>(client, queueItemId, runId, 'extract');
+  const validations = await readOutputs<StoredValidation>(client, queueItemId, runId, 'validate');
+  const reviews = await readOutputs<{ fields: ExtractedFields; disputed: string[] }>(client, queueItemId, runId, 'review');
   const review = reviews.at(-1);
   if (!review) throw ApplicationFailure.nonRetryable('the run has no orchestrator review to finalise', 'MissingStageOutput');
 

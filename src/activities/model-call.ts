@@ -3,6 +3,7 @@ import type { ExtractionSchema } from '../domain/extraction-schema.ts';
 import { recordUsage } from '../db/usage-ledger.ts';
 import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../providers/stage-prompts.ts';
 import { ProviderCallError, type CatalogModel, type ModelStage } from '../providers/types.ts';
+import { logger as log } from '../logger.ts';
 import { recordProviderCall } from '../observability/metrics.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { executionOf } from './stage-outputs.ts';
@@ -13,6 +14,8 @@ export interface ModelCall<S extends ModelStage> {
   modelId: string;
   temperature: number;
   callTimeoutMs: number;
+  /** The pass of the stage (see StageCall.step). */
+  step: number;
   /** The run's cost cap in USD, if any. */
   maxCostUsd?: number | undefined;
   schema: ExtractionSchema;
@@ -56,6 +59,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       // What reached the provider: nothing, for a model that accepts no temperature.
       temperature: model.accepts_temperature ? call.temperature : null,
       attempt: info.attempt,
+      step: call.step,
       inputTokens: outcome.inputTokens,
       outputTokens: outcome.outputTokens,
       responseTimeMs: outcome.latencyMs,
@@ -65,6 +69,20 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       finishReason: outcome.finishReason,
       simulated: deps.simulated,
     }).then((added) => {
+      log.info(
+        {
+          queueItemId: call.queueItemId,
+          workflowId: execution.workflowId,
+          runId: execution.runId,
+          stage,
+          model: model.id,
+          attempt: info.attempt,
+          outcome: outcome.outcome,
+          ms: Math.round(outcome.latencyMs),
+          costUsd,
+        },
+        'provider call',
+      );
       // Counted with the ledger row, so a logging step that runs twice counts once here too.
       if (added) {
         recordProviderCall({

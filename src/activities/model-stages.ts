@@ -62,6 +62,7 @@ export function createModelStages(deps: ActivityDependencies) {
     modelId: call.model,
     temperature: call.temperature,
     callTimeoutMs: call.callTimeoutMs,
+    step: call.step,
     maxCostUsd: call.maxCostUsd,
     schema: item.schema,
   });

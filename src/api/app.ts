@@ -3,12 +3,16 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { dashboardRoutes, isPublicDashboardPath } from '../dashboard/serve.ts';
 import { logger } from '../logger.ts';
+import { httpRequests } from '../observability/metrics.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { HttpError, onError, validationHook } from './errors.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { configurationRoutes } from './routes/configurations.ts';
+import { dashboardDataRoutes } from './routes/dashboard-data.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { queueRoutes } from './routes/queue.ts';
 
@@ -28,10 +32,10 @@ export function createApp(deps: ApiDependencies) {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    logger.info(
-      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
-      'request',
-    );
+    const ms = performance.now() - started;
+    // The route pattern, not the path: one series per route, whatever ids the paths carry.
+    httpRequests.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
+    logger.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms) }, 'request');
   });
   app.use(
     secureHeaders({
@@ -60,14 +64,21 @@ export function createApp(deps: ApiDependencies) {
   const token = deps.settings.QUARRY_API_TOKEN;
   if (token) {
     const requireToken = bearerAuth({ token });
-    app.use(async (c, next) => (c.req.path === '/health' ? next() : requireToken(c, next)));
+    // The dashboard's static HTML, JS and CSS hold no data and must load before anyone has signed in
+    // (the app asks for the token, keeps it in memory and sends it on every API call): those GETs
+    // are public, like /health. Every route that returns data still requires the token.
+    const isPublic = (method: string, path: string) => path === '/health' || isPublicDashboardPath(method, path);
+    app.use(async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireToken(c, next)));
   }
 
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes());
   app.route('/', modelRoutes(deps));
   app.route('/', queueRoutes(deps));
   app.route('/', configurationRoutes(deps));
   app.route('/', analyticsRoutes(deps));
+  app.route('/', dashboardDataRoutes(deps));
+  app.route('/', dashboardRoutes({ tokenRequired: Boolean(token) }));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

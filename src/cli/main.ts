@@ -5,6 +5,7 @@ import { ConfigurationError, loadSettings } from '../config/environment.ts';
 import { migrate } from '../db/migrate.ts';
 import { logger } from '../logger.ts';
 import { startMetricsServer } from '../observability/metrics-server.ts';
+import { tracingFromEnvironment } from '../observability/tracing.ts';
 import { parseFaults } from '../providers/simulator/faults.ts';
 import { simulatorBaseUrls, startSimulator } from '../providers/simulator/server.ts';
 import { TemporalCliMissingError, ensureTemporalCli } from '../temporal/cli-binary.ts';
@@ -56,8 +57,9 @@ program
   .description('the HTTP API and dashboard alone, against DATABASE_URL and TEMPORAL_ADDRESS')
   .action(async () => {
     const settings = loadSettings();
+    const tracing = await tracingFromEnvironment('quarry-api');
     const database = connectDatabase(settings);
-    const temporal = await connectTemporal(settings);
+    const temporal = await connectTemporal(settings, tracing?.clientInterceptors);
     await ensureDashboardBuilt(say);
     const api = await startApi(
       { pool: database.pool, temporal: temporal.client, catalog: database.catalog, settings, simulated: settings.providers === 'simulated' },
@@ -68,6 +70,7 @@ program
       await api.close();
       await temporal.close();
       await database.close();
+      await tracing?.shutdown();
     });
   });
 
@@ -78,12 +81,14 @@ program
     const settings = loadSettings();
     const database = connectDatabase(settings);
     const runtime = await startProviderRuntime(settings, database.catalog);
+    const tracing = await tracingFromEnvironment('quarry-worker');
     const worker = await startWorker({
       temporalAddress: temporalAddressOf(settings),
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
+      plugins: tracing?.plugins,
     });
     const metrics = await startMetricsServer(settings.QUARRY_METRICS_HOST, settings.QUARRY_METRICS_PORT);
     say(`Quarry worker polling ${temporalAddressOf(settings)}${runtime.simulated ? ' (SIMULATED providers)' : ''}; metrics at ${metrics.url}`);
@@ -93,6 +98,7 @@ program
       await metrics.close();
       await runtime.close();
       await database.close();
+      await tracing?.shutdown();
     });
     await worker.done;
   });

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
 import { ConfigurationError, type Settings } from '../config/environment.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { loadCatalog, type Catalog } from '../providers/catalog.ts';
@@ -27,9 +27,10 @@ export function connectDatabase(settings: Settings): ExternalServices {
   return { pool, catalog: loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE }), close: () => pool.end() };
 }
 
-export async function connectTemporal(settings: Settings): Promise<{ client: Client; close(): Promise<void> }> {
+/** `interceptors`: e.g. tracing's, so that the workflows this client starts continue its trace. */
+export async function connectTemporal(settings: Settings, interceptors?: ClientInterceptors): Promise<{ client: Client; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: temporalAddressOf(settings) });
-  return { client: new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors }), close: () => connection.close() };
 }
 
 /** Runs `stop` once on SIGINT or SIGTERM, then exits. */

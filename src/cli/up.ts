@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { logger } from '../logger.ts';
+import { tracingFromEnvironment } from '../observability/tracing.ts';
 import { loadCatalog } from '../providers/catalog.ts';
 import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
@@ -53,6 +54,10 @@ export async function up(settings: Settings): Promise<void> {
   }
 
   try {
+    // API and worker share this process, hence one tracer provider and one service name for both;
+    // stopped last, so the spans of the parts stopping before it are exported.
+    const tracing = await tracingFromEnvironment('quarry');
+    if (tracing) stops.push({ name: 'tracing', stop: tracing.shutdown });
     await mkdir(settings.dataDir, { recursive: true });
     let temporalAddress = settings.TEMPORAL_ADDRESS;
     let temporalUi: string | undefined;
@@ -101,6 +106,7 @@ export async function up(settings: Settings): Promise<void> {
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      plugins: tracing?.plugins,
     });
     stops.push({ name: 'worker', stop: worker.shutdown });
     worker.done.catch((error: unknown) => {
@@ -110,7 +116,7 @@ export async function up(settings: Settings): Promise<void> {
 
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push({ name: 'Temporal client', stop: () => connection.close() });
-    const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+    const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors });
     await ensureDashboardBuilt(say);
     const api = await startApi({ pool, temporal, catalog, settings, simulated: runtime.simulated }, settings);
     stops.push({ name: 'API', stop: api.close });

@@ -12,6 +12,8 @@ export interface UsageRecord {
   provider: string;
   temperature: number | null;
   attempt: number;
+  /** The pass of the stage: 0 first, 1.. re-extraction rounds. */
+  step: number;
   inputTokens: number;
   outputTokens: number;
   responseTimeMs: number;
@@ -30,8 +32,8 @@ export async function recordUsage(pool: Pool, record: UsageRecord): Promise<bool
   const result = await pool.query(
     `INSERT INTO model_usage (call_key, queue_item_id, configuration_id, workflow_id, run_id, stage, model,
        provider, temperature, attempt, input_tokens, output_tokens, response_time_ms, cost_usd, success,
-       error, finish_reason, simulated)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       error, finish_reason, simulated, step)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      ON CONFLICT (call_key) DO NOTHING`,
     [
       record.callKey,
@@ -52,6 +54,7 @@ export async function recordUsage(pool: Pool, record: UsageRecord): Promise<bool
       record.error === null ? null : stripNul(record.error).slice(0, 4000),
       record.finishReason,
       record.simulated,
+      record.step,
     ],
   );
   return result.rowCount === 1;

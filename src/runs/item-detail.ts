@@ -7,6 +7,7 @@ const PIPELINE: PipelineStage[] = ['parse', 'classify', 'extract', 'validate', '
 
 interface LedgerRow {
   stage: string;
+  step: number;
   model: string;
   provider: string;
   attempt: number;
@@ -37,7 +38,7 @@ export async function itemDetail(deps: { pool: Pool }, id: string) {
           [id, runId],
         ),
         deps.pool.query<LedgerRow>(
-          `SELECT stage, model, provider, attempt, success, error, input_tokens, output_tokens, response_time_ms, cost_usd,
+          `SELECT stage, step, model, provider, attempt, success, error, input_tokens, output_tokens, response_time_ms, cost_usd,
                   temperature, simulated, created_at
              FROM model_usage WHERE queue_item_id = $1 AND run_id = $2 ORDER BY id`,
           [id, runId],
@@ -59,14 +60,25 @@ export async function itemDetail(deps: { pool: Pool }, id: string) {
           : current
             ? 'running'
             : 'pending';
-    const modelsTried = [...new Set(stageCalls.map((call) => call.model))];
+    // Round 0 is the stage's first pass; later rounds are the orchestrator's re-extractions. Within
+    // a round, the models tried before the one that answered are its fallback hops.
+    const steps = [...new Set([...stored.map((row) => row.step), ...stageCalls.map((call) => call.step)])].sort((a, b) => a - b);
+    const rounds = steps.map((step) => {
+      const roundCalls = stageCalls.filter((call) => call.step === step);
+      return {
+        step,
+        model: stored.find((row) => row.step === step)?.model ?? roundCalls.at(-1)?.model ?? null,
+        attempts: roundCalls.length,
+        models_tried: [...new Set(roundCalls.map((call) => call.model))],
+      };
+    });
     return {
       stage,
       status,
-      model: stored.at(-1)?.model ?? stageCalls.at(-1)?.model ?? null,
+      model: rounds[0]?.model ?? null,
       attempts: stageCalls.length,
-      models_tried: modelsTried,
-      rounds: new Set(stored.map((row) => row.step)).size,
+      models_tried: rounds[0]?.models_tried ?? [],
+      rounds,
     };
   });
 

@@ -52,8 +52,8 @@ export async function startExtraction(
   });
 
   const input = extractionInputFor(itemId, configurationId, config, deps.settings, resume);
-  try {
-    const handle = await deps.temporal.workflow.start(extractDocument, {
+  const start = () =>
+    deps.temporal.workflow.start(extractDocument, {
       workflowId,
       taskQueue: deps.settings.QUARRY_TASK_QUEUE,
       args: [input],
@@ -82,6 +82,17 @@ export async function startExtraction(
         `- validate: ${config.stage_models.validate.join(' → ')}\n` +
         `- orchestrator: ${config.orchestrator_model}`,
     });
+  try {
+    let handle;
+    try {
+      handle = await start();
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // The item's last run is over in the database (its final activity committed) but its workflow
+      // closes one workflow task later: give it a moment rather than refuse the user.
+      await waitForClose(deps.temporal, workflowId, CLOSING_GRACE_MS);
+      handle = await start();
+    }
     await deps.pool.query('UPDATE ai_extraction_queue SET run_id = $2 WHERE id = $1 AND workflow_id = $3', [
       itemId,
       handle.firstExecutionRunId,
@@ -89,15 +100,29 @@ export async function startExtraction(
     ]);
     return { id: itemId, workflow_id: workflowId, run_id: handle.firstExecutionRunId, status: 'queued' };
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new HttpError(409, 'run_active', `a run of ${workflowId} is already active`, { workflow_id: workflowId });
-    }
-    // Temporal refused or was unreachable: give the item back its previous status so nothing is
-    // left claiming a run that does not exist.
+    // No run started (Temporal refused, was unreachable, or another run is open): give the item back
+    // its previous status so nothing is left claiming a run that does not exist.
     await deps.pool.query(`UPDATE ai_extraction_queue SET status = $2, updated_at = now() WHERE id = $1 AND status = 'queued'`, [
       itemId,
       previousStatus,
     ]);
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new HttpError(409, 'run_active', `a run of ${workflowId} is still open`, { workflow_id: workflowId });
+    }
     throw error;
   }
+}
+
+const CLOSING_GRACE_MS = 10_000;
+
+/** Waits until the workflow's current run closes (however it ends), or the time is up. */
+async function waitForClose(temporal: Client, workflowId: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    temporal.workflow.getHandle(workflowId).result().catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
 }

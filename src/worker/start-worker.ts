@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerPlugin, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.ts';
 import { installWorkerRuntime } from './runtime.ts';
 
@@ -17,6 +17,8 @@ export interface WorkerOptions {
   exportMetrics?: boolean;
   /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
   shutdownGraceTime?: string;
+  /** Worker plugins, e.g. OpenTelemetry tracing's; their workflow interceptors are bundled only from `workflowsPath`. */
+  plugins?: WorkerPlugin[];
 }
 
 export interface RunningWorker {
@@ -37,6 +39,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
     shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   const done = worker.run().finally(() => connection.close());
   return {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { loadSettings, type Settings } from '../../src/config/environment.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';
 import { loadCatalog, type Catalog } from '../../src/providers/catalog.ts';
 import { startProviderRuntime } from '../../src/worker/provider-runtime.ts';
-import { startWorker, type RunningWorker } from '../../src/worker/start-worker.ts';
+import { startWorker, type RunningWorker, type WorkerOptions } from '../../src/worker/start-worker.ts';
 
 export interface TestStack {
   app: ReturnType<typeof createApp>;
@@ -23,11 +23,20 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+export interface TestStackOptions {
+  /** `false`: no worker until the test starts one. */
+  worker?: boolean;
+  /** Overrides the workers' options, e.g. `{ workflowBundle: undefined, plugins }` to bundle with a plugin's interceptors. */
+  workerOptions?: Partial<Pick<WorkerOptions, 'workflowBundle' | 'plugins'>>;
+  /** Interceptors of the API's Temporal client. */
+  clientInterceptors?: ClientInterceptors;
+}
+
 /**
  * A worker on a task queue of its own, the in-process provider simulator, and the API app, over the
  * run's shared Temporal server and PostgreSQL. `env` overrides settings (faults, latency, retries).
  */
-export async function startTestStack(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
   const taskQueue = `test-${randomUUID()}`;
   const settings = loadSettings({
     QUARRY_TASK_QUEUE: taskQueue,
@@ -44,7 +53,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
   const runtime = await startProviderRuntime(settings, catalog);
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS! });
-  const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: options.clientInterceptors });
   const workers: RunningWorker[] = [];
   const newWorker = async () => {
     const worker = await startWorker({
@@ -54,6 +63,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
       workflowBundle: { codePath: inject('workflowBundlePath') },
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
       shutdownGraceTime: '2 seconds',
+      ...options.workerOptions,
     });
     workers.push(worker);
     return worker;

@@ -1,0 +1,194 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ModelChainEditor } from '../components/model-chain-editor.tsx';
+import { Notice } from '../components/notice.tsx';
+import { api, describeError } from '../lib/api.ts';
+import { useSession } from '../lib/context.ts';
+import { dateTime, pricePerMtok } from '../lib/format.ts';
+import { lastConfiguration, rememberConfiguration } from '../lib/last-configuration.ts';
+import { CHAIN_STAGES, type ChainStage, type ModelConfig, type SavedConfiguration } from '../lib/types.ts';
+
+const STAGE_PURPOSE: Record<ChainStage, string> = {
+  classify: 'what kind of document it is',
+  extract: 'pulls the schema’s fields out',
+  validate: 'checks each extracted value',
+};
+
+const STARTER: ModelConfig = {
+  temperature: 0.2,
+  orchestrator_model: 'claude-sonnet-4',
+  orchestrator_prompt: 'Prefer values the validator accepted. When models disagree, choose the value the document states verbatim.',
+  stage_models: { classify: ['gemini-2.5-flash-lite'], extract: ['gpt-4.1', 'claude-haiku-4-5'], validate: ['gemini-2.5-pro'] },
+};
+
+const configOf = (saved: SavedConfiguration): ModelConfig => ({
+  temperature: saved.temperature,
+  orchestrator_model: saved.orchestrator_model,
+  orchestrator_prompt: saved.orchestrator_prompt,
+  stage_models: saved.stage_models,
+});
+
+/** Builds a configuration (model chains per stage, temperature, orchestrator), saves it, lists saved ones. */
+export function ConfigurationsPage() {
+  const { models } = useSession();
+  const remembered = lastConfiguration();
+  const known = (id: string) => models.some((model) => model.id === id);
+  const [config, setConfig] = useState<ModelConfig>(() => {
+    const start = remembered?.config ?? STARTER;
+    // A catalog may lack the starter's models (a custom QUARRY_MODELS_FILE): keep only known ones.
+    return { ...start, stage_models: Object.fromEntries(CHAIN_STAGES.map((stage) => [stage, start.stage_models[stage].filter(known)])) as ModelConfig['stage_models'] };
+  });
+  const [name, setName] = useState(remembered ? `${remembered.name} (copy)` : 'Balanced mixed-provider');
+  const [saved, setSaved] = useState<SavedConfiguration[]>();
+  const [current, setCurrent] = useState(remembered?.id);
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
+  const [busy, setBusy] = useState(false);
+
+  const load = () =>
+    api<SavedConfiguration[]>('GET', '/configurations')
+      .then((rows) => setSaved(rows.filter((row) => row.name !== null)))
+      .catch((error: unknown) => setMessage({ kind: 'error', text: describeError(error) }));
+  useEffect(() => void load(), []);
+
+  const orchestrator = models.find((model) => model.id === config.orchestrator_model);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setMessage(undefined);
+    try {
+      const { id } = await api<{ id: string }>('POST', '/configurations', { name: name.trim(), ...config });
+      rememberConfiguration({ id, name: name.trim(), config });
+      setCurrent(id);
+      setMessage({ kind: 'success', text: `Saved “${name.trim()}”. The queue will process with it.` });
+      await load();
+    } catch (error) {
+      setMessage({ kind: 'error', text: describeError(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function use(row: SavedConfiguration) {
+    rememberConfiguration({ id: row.id, name: row.name ?? row.id, config: configOf(row) });
+    setCurrent(row.id);
+    setConfig(configOf(row));
+    setName(`${row.name ?? 'configuration'} (copy)`);
+    setMessage({ kind: 'success', text: `Using “${row.name}”. Its settings are loaded into the editor.` });
+  }
+
+  const incomplete = CHAIN_STAGES.some((stage) => config.stage_models[stage].length === 0) || !name.trim() || !config.orchestrator_model;
+
+  return (
+    <div class="page">
+      <header class="page-header">
+        <div>
+          <h1>Configurations</h1>
+          <p class="muted">Which models run each stage, in fallback order, at what temperature, and who reviews the result.</p>
+        </div>
+      </header>
+
+      <div class="split">
+        <form class="card" onSubmit={save} aria-labelledby="editor-title">
+          <div class="card-header">
+            <h2 id="editor-title">Build a configuration</h2>
+          </div>
+          <label class="field">
+            <span>Name</span>
+            <input name="configuration-name" value={name} onInput={(event) => setName(event.currentTarget.value)} required maxLength={200} />
+          </label>
+
+          {CHAIN_STAGES.map((stage) => (
+            <ModelChainEditor
+              key={stage}
+              stage={stage}
+              description={STAGE_PURPOSE[stage]}
+              chain={config.stage_models[stage]}
+              models={models}
+              onChange={(chain) => setConfig({ ...config, stage_models: { ...config.stage_models, [stage]: chain } })}
+            />
+          ))}
+
+          <div class="row wrap">
+            <label class="field grow">
+              <span>Temperature: {config.temperature.toFixed(2)}</span>
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={config.temperature}
+                aria-valuetext={config.temperature.toFixed(2)}
+                onInput={(event) => setConfig({ ...config, temperature: Number(event.currentTarget.value) })}
+              />
+              <span class="range-scale muted small">
+                <span>0 — repeatable</span>
+                <span>1 — varied</span>
+              </span>
+            </label>
+            <label class="field grow">
+              <span>Orchestrator model</span>
+              <select value={config.orchestrator_model} onChange={(event) => setConfig({ ...config, orchestrator_model: event.currentTarget.value })}>
+                {models.map((model) => (
+                  <option key={model.id} value={model.id}>
+                    {model.display_name ?? model.id} ({model.provider})
+                  </option>
+                ))}
+              </select>
+              {orchestrator && (
+                <span class="muted small">
+                  {pricePerMtok(orchestrator.input_usd_per_mtok)} in · {pricePerMtok(orchestrator.output_usd_per_mtok)} out per 1M tokens
+                </span>
+              )}
+            </label>
+          </div>
+          <label class="field">
+            <span>Orchestrator prompt</span>
+            <textarea rows={4} value={config.orchestrator_prompt} maxLength={20_000} onInput={(event) => setConfig({ ...config, orchestrator_prompt: event.currentTarget.value })} />
+          </label>
+
+          {message && (
+            <Notice kind={message.kind} onDismiss={() => setMessage(undefined)}>
+              {message.text}
+            </Notice>
+          )}
+          <div class="actions">
+            <button type="submit" class="button-primary" disabled={busy || incomplete}>
+              {busy ? 'Saving…' : 'Save configuration'}
+            </button>
+          </div>
+        </form>
+
+        <section class="card" aria-labelledby="saved-title">
+          <div class="card-header">
+            <h2 id="saved-title">Saved</h2>
+          </div>
+          {saved === undefined ? (
+            <p class="muted">Loading…</p>
+          ) : saved.length === 0 ? (
+            <p class="muted">Nothing saved yet. Build one and save it: the queue processes with it.</p>
+          ) : (
+            <ul class="saved-list">
+              {saved.map((row) => (
+                <li key={row.id} class={row.id === current ? 'saved current' : 'saved'} data-configuration={row.name ?? ''}>
+                  <div class="saved-main">
+                    <strong>{row.name}</strong>
+                    {row.id === current && <span class="tag">in use</span>}
+                    <div class="muted small">
+                      {CHAIN_STAGES.map((stage) => `${stage}: ${row.stage_models[stage].join(' → ')}`).join(' · ')}
+                    </div>
+                    <div class="muted small">
+                      temperature {row.temperature} · orchestrator {row.orchestrator_model} · saved {dateTime(row.created_at)}
+                    </div>
+                  </div>
+                  <button type="button" class="button-secondary" onClick={() => use(row)} aria-label={`Use ${row.name}`}>
+                    Use
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
