@@ -164,14 +164,15 @@ program
 
 program
   .command('bench')
-  .description('end-to-end throughput benchmark on simulated providers')
-  .option('--items <n>')
-  .option('--latency-ms <ms>')
-  .option('--concurrency <c>')
-  .option('--json')
-  .action(() => {
-    say('quarry bench is not built yet.');
-    process.exit(2);
+  .description('end-to-end throughput on simulated providers: items/s against the limit C concurrent calls of latency L allow')
+  .option('--items <n>', 'items to run', integer('--items'), 50)
+  .option('--latency-ms <ms>', 'simulated latency of one provider call', integer('--latency-ms'), 200)
+  .option('--concurrency <c>', 'activities the worker runs at once', integer('--concurrency'), 10)
+  .option('--json', 'one JSON line instead of the table')
+  .action(async (options: { items: number; latencyMs: number; concurrency: number; json?: boolean }) => {
+    if (options.items < 1 || options.concurrency < 1) throw new CliError('--items and --concurrency must be at least 1');
+    const { bench } = await import('./bench.ts');
+    await bench({ ...options, json: options.json ?? false }, say);
   });
 
 try {

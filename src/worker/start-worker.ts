@@ -13,6 +13,8 @@ export interface WorkerOptions {
   dependencies: ActivityDependencies;
   /** A prebuilt workflow bundle (tests build it once); otherwise the worker bundles at start. */
   workflowBundle?: WorkflowBundleOption;
+  /** Activities this worker runs at once (the SDK's default otherwise). */
+  maxConcurrentActivityTaskExecutions?: number;
   /** Serve the worker runtime's own Prometheus metrics (appended to Quarry's `/metrics`). */
   exportMetrics?: boolean;
   /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
@@ -39,6 +41,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
     shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',
+    ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   const done = worker.run().finally(() => connection.close());
