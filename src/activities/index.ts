@@ -1,4 +1,5 @@
 import type { ActivityDependencies } from './dependencies.ts';
+import { createExperimentActivities } from './experiments.ts';
 import { createItemLifecycle } from './item-lifecycle.ts';
 import { createModelStages } from './model-stages.ts';
 
@@ -7,7 +8,7 @@ import { createModelStages } from './model-stages.ts';
  * provider clients). Workflows import only this function's type.
  */
 export function createActivities(deps: ActivityDependencies) {
-  return { ...createItemLifecycle(deps), ...createModelStages(deps) };
+  return { ...createItemLifecycle(deps), ...createModelStages(deps), ...createExperimentActivities(deps) };
 }
 
 export type { ActivityDependencies };

@@ -10,11 +10,13 @@ import type { ApiDependencies } from './dependencies.ts';
 import { HttpError, onError, validationHook } from './errors.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { configurationRoutes } from './routes/configurations.ts';
+import { experimentRoutes } from './routes/experiments.ts';
 import { dashboardDataRoutes } from './routes/dashboard-data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { reviewRoutes } from './routes/review.ts';
 
 /** Large enough for a few-megabyte PDF in base64, small enough that one request cannot exhaust memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -77,6 +79,8 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', queueRoutes(deps));
   app.route('/', configurationRoutes(deps));
   app.route('/', analyticsRoutes(deps));
+  app.route('/', experimentRoutes(deps));
+  app.route('/', reviewRoutes(deps));
   app.route('/', dashboardDataRoutes(deps));
   app.route('/', dashboardRoutes({ tokenRequired: Boolean(token) }));
 

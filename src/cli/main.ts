@@ -175,6 +175,20 @@ program
     await bench({ ...options, json: options.json ?? false }, say);
   });
 
+program
+  .command('bench-analytics')
+  .description('analytics benchmark: N synthetic ledger rows, roll-ups, p50/p95 of /analytics/* (embedded throwaway PostgreSQL unless --database-url)')
+  .option('--rows <n>', 'ledger rows to generate', integer('--rows'), 1_000_000)
+  .option('--days <d>', 'days the rows are spread over', integer('--days'), 30)
+  .option('--iterations <i>', 'timed requests per case', integer('--iterations'), 50)
+  .option('--configurations <c>', 'configurations the rows are spread over', integer('--configurations'), 50)
+  .option('--database-url <url>', 'write the rows into this database instead (they stay there)')
+  .option('--json')
+  .action(async (options: { rows: number; days: number; iterations: number; configurations: number; databaseUrl?: string; json?: boolean }) => {
+    const { benchAnalytics } = await import('./bench-analytics.ts');
+    await benchAnalytics(loadSettings(), { ...options, json: options.json ?? false }, say);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -4,6 +4,8 @@ import { getQueueItem } from '../db/queue-items.ts';
 import type { PipelineStage } from '../workflows/extraction-types.ts';
 
 const PIPELINE: PipelineStage[] = ['parse', 'classify', 'extract', 'validate', 'review', 'finalise'];
+/** The stages that call a model, and so the ones a retry can reuse instead of paying for again. */
+const MODEL_STAGES = new Set<string>(['classify', 'extract', 'validate', 'review']);
 
 interface LedgerRow {
   stage: string;
@@ -72,9 +74,13 @@ export async function itemDetail(deps: { pool: Pool }, id: string) {
         models_tried: [...new Set(roundCalls.map((call) => call.model))],
       };
     });
+    // A retry copies the earlier run's first-pass output into the new run without calling a model:
+    // an output of this run with no call of this run behind it was reused.
+    const reused = MODEL_STAGES.has(stage) && stored.some((row) => row.step === 0) && !stageCalls.some((call) => call.step === 0);
     return {
       stage,
       status,
+      reused,
       model: rounds[0]?.model ?? null,
       attempts: stageCalls.length,
       models_tried: rounds[0]?.models_tried ?? [],
