@@ -25,8 +25,8 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
   });
   afterAll(async () => stack?.stop());
 
-  async function save(name: string, id: string) {
-    const history = await stack.temporal.workflow.getHandle(`extraction-${id}`).fetchHistory();
+  async function save(name: string, id: string, workflowId = `extraction-${id}`) {
+    const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
     await writeFile(path.join(fixtures, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
   }
   async function run(n: number, config: object) {
@@ -79,5 +79,24 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     const budget = await run(106, { ...mixedProviderConfig, max_cost_usd: 0.000001 });
     await waitForStatus(stack, budget, ['failed']);
     await save('budget-exhausted', budget);
+  });
+
+  it('records an experiment: a parent workflow running its children in a window', async () => {
+    const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
+    const arm = (name: string, extract: string) => ({
+      ...shared,
+      name,
+      stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
+    });
+    const { body: batch } = await stack.request('POST', '/queue/batch', { items: [invoice(110), invoice(111), invoice(112)] });
+    const started = await stack.request('POST', '/experiments', {
+      name: 'recorded',
+      configurations: [arm('accurate', 'claude-opus-4-1'), arm('cheap', 'gpt-4.1-nano')],
+      item_ids: batch.ids,
+      concurrency: 2,
+    });
+    expect(started.status).toBe(202);
+    await stack.temporal.workflow.getHandle(started.body.workflow_id).result();
+    await save('experiment', started.body.id, started.body.workflow_id);
   });
 });
