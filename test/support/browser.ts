@@ -52,9 +52,11 @@ export function watchConsole(page: Page, allow: RegExp[] = []): string[] {
   return problems;
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** The page as a person sees it; `fullPage: false` for a modal, whose backdrop covers only the viewport. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const fullPage = options.fullPage ?? true;
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   // From the top: a full-page shot taken scrolled down draws the sticky header mid-page.
-  await page.evaluate(() => scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  if (fullPage) await page.evaluate(() => scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }

@@ -13,7 +13,8 @@ export function BatchProgress({ statuses, onClose }: { statuses: ItemStatus[]; o
         <span class="muted">
           {finished} of {statuses.length} done · {tally('completed')} completed · {tally('failed')} failed
           {tally('cancelled') ? ` · ${tally('cancelled')} cancelled` : ''}
-          {!done && ` · ${tally('running') + tally('queued') + tally('needs_review')} in flight`}
+          {!done && ` · ${tally('running') + tally('queued')} in flight`}
+          {tally('needs_review') ? ` · ${tally('needs_review')} waiting for review` : ''}
         </span>
         {done && (
           <button type="button" class="button-ghost" onClick={onClose} aria-label="Hide batch progress">

@@ -7,7 +7,10 @@ interface Props {
   expected: Record<string, FieldValue> | null;
 }
 
-/** The extracted values beside their confidence, the model that gave them, validation and, when labelled, what was expected. */
+/**
+ * The extracted values beside their confidence, the model that gave them, validation and, when
+ * labelled, what was expected. A value a reviewer corrected says so, with what the model said.
+ */
 export function FieldsTable({ schema, fields, expected }: Props) {
   return (
     <div class="table-wrap">
@@ -31,7 +34,14 @@ export function FieldsTable({ schema, fields, expected }: Props) {
                   {field.name}
                   <div class="muted small">{field.type}{field.required ? ' · required' : ''}</div>
                 </th>
-                <td class="value-cell">{found ? fieldValue(found.value) : <span class="muted">—</span>}</td>
+                <td class="value-cell">
+                  {found ? fieldValue(found.value) : <span class="muted">—</span>}
+                  {found?.corrected_by && (
+                    <div class="corrected small">
+                      corrected by {found.corrected_by}; model said {fieldValue(found.model_value)}
+                    </div>
+                  )}
+                </td>
                 {expected && <td class="value-cell">{field.name in expected ? fieldValue(expected[field.name]) : <span class="muted">—</span>}</td>}
                 <td>
                   {typeof found?.confidence === 'number' ? (

@@ -11,7 +11,8 @@ const ROUND_ACTIONS: Record<string, string> = {
 
 /**
  * The run's stages in order: the model that produced each stage's output, how many attempts it took,
- * the fallback hops (models given up on before it) and the time spent in provider calls.
+ * the fallback hops (models given up on before it) and the time spent in provider calls. After a
+ * retry, the stages whose stored output the new run reused show as reused.
  */
 export function StageTimeline({ stages, calls }: { stages: StageSummary[]; calls: CallRecord[] }) {
   return (
@@ -21,19 +22,27 @@ export function StageTimeline({ stages, calls }: { stages: StageSummary[]; calls
         const callTime = stageCalls.reduce((sum, call) => sum + call.response_time_ms, 0);
         const hops = stage.models_tried.filter((model) => model !== stage.model);
         const laterRounds = stage.rounds.slice(1);
+        const status = stage.reused ? 'reused' : stage.status;
         return (
-          <li key={stage.stage} class={`timeline-step step-${stage.status}`} data-stage={stage.stage}>
+          <li key={stage.stage} class={`timeline-step step-${status}`} data-stage={stage.stage} data-status={status}>
             <span class="timeline-dot" aria-hidden="true" />
             <div class="timeline-body">
               <div class="timeline-title">
-                <strong>{stage.stage}</strong> <StatusBadge status={stage.status} />
+                <strong>{stage.stage}</strong> <StatusBadge status={status} />
               </div>
-              <div class="muted small">
-                {stage.model ? <span class="mono">{stage.model}</span> : stage.attempts === 0 ? 'no model call' : ''}
-                {stage.attempts > 0 && ` · ${stage.attempts} attempt${stage.attempts === 1 ? '' : 's'}`}
-                {stageCalls.length > 0 && ` · ${duration(callTime)} in calls`}
-                {stage.rounds.length > 1 && ` · ${stage.rounds.length} rounds`}
-              </div>
+              {stage.reused ? (
+                // The calls of a reused stage's later rounds are this run's: they have their own lines below.
+                <div class="muted small">
+                  <span class="mono">{stage.model}</span> · reused from the previous run, no new call
+                </div>
+              ) : (
+                <div class="muted small">
+                  {stage.model ? <span class="mono">{stage.model}</span> : stage.attempts === 0 ? 'no model call' : ''}
+                  {stage.attempts > 0 && ` · ${stage.attempts} attempt${stage.attempts === 1 ? '' : 's'}`}
+                  {stageCalls.length > 0 && ` · ${duration(callTime)} in calls`}
+                  {stage.rounds.length > 1 && ` · ${stage.rounds.length} rounds`}
+                </div>
+              )}
               {hops.length > 0 && (
                 <div class="hops small">
                   Fell back from {hops.map((model, index) => (

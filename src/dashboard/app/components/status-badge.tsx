@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   skipped: 'Skipped',
+  reused: 'Reused',
 };
 
 /** A run or stage status as a coloured pill; the word is always there, colour only reinforces it. */

@@ -18,11 +18,25 @@ export interface CatalogModel {
   simulated: boolean;
 }
 
+/** The stages a retry can resume from, in pipeline order. */
+export const RESUMABLE_STAGES = ['classify', 'extract', 'validate', 'review', 'finalise'] as const;
+export type ResumableStage = (typeof RESUMABLE_STAGES)[number];
+
+export interface ReviewPolicy {
+  confidence_threshold: number;
+  deadline_hours: number;
+  on_deadline: 'accept' | 'fail';
+}
+
 export interface ModelConfig {
   temperature: number;
   orchestrator_model: string;
   orchestrator_prompt: string;
   stage_models: Record<ChainStage, string[]>;
+  /** A per-item cost cap in USD; absent means none. */
+  max_cost_usd?: number;
+  /** Doubtful items wait for a person; absent means they are finalised as the models left them. */
+  review?: ReviewPolicy;
 }
 
 export interface SavedConfiguration extends ModelConfig {
@@ -68,6 +82,8 @@ export interface QueueItemSummary {
 export interface StageSummary {
   stage: string;
   status: string;
+  /** The output was copied from the run this one retried: no model was called for it. */
+  reused?: boolean;
   model: string | null;
   attempts: number;
   /** Models called in the first pass, in order: those before `model` are its fallback hops. */
@@ -95,6 +111,20 @@ export interface ExtractedField {
   confidence?: number;
   model?: string;
   validated?: boolean;
+  /** Set when a reviewer corrected the field in the run's human review: `value` is theirs. */
+  model_value?: FieldValue;
+  corrected_by?: string;
+}
+
+export interface ItemResult {
+  document_type?: string;
+  fields?: Record<string, ExtractedField>;
+  /** Why the run waits for a reviewer. */
+  review_reasons?: string[];
+  /** Who decided in the run's human review. */
+  reviewed_by?: string;
+  /** Who last corrected the item's ground truth after it completed. */
+  corrected_by?: string;
 }
 
 export interface ItemDetail {
@@ -109,16 +139,31 @@ export interface ItemDetail {
   run_id: string | null;
   current_stage: string | null;
   stages: StageSummary[];
-  result: { document_type?: string; fields?: Record<string, ExtractedField> } | null;
+  result: ItemResult | null;
   usage: { calls: number; failed_calls: number; input_tokens: number; output_tokens: number; cost_usd: number; duration_ms: number | null };
   calls: CallRecord[];
   accuracy?: number;
   error?: string;
   simulated: boolean | null;
   created_at: string;
+  updated_at: string;
   started_at: string | null;
   finished_at: string | null;
 }
+
+/** `POST /queue/{id}/retry`: the new run, and the stage it resumed from. */
+export interface RetryStarted {
+  id: string;
+  workflow_id: string;
+  run_id: string;
+  status: 'queued';
+  from_stage: ResumableStage;
+}
+
+/** `POST /queue/{id}/review`: a decision delivered to a waiting run (202), or corrections applied to a completed item (200). */
+export type ReviewOutcome =
+  | { id: string; status: 'accepted'; workflow_id: string }
+  | { id: string; review_id: number; reviewer: string; expected: Record<string, FieldValue>; accuracy: number | null; rescored_runs: Array<{ run_id: string; configuration_id: string; accuracy: number | null }> };
 
 export interface DashboardStatus {
   simulated: boolean;

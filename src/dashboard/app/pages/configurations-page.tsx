@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ModelChainEditor } from '../components/model-chain-editor.tsx';
 import { Notice } from '../components/notice.tsx';
+import { PolicyEditor } from '../components/policy-editor.tsx';
 import { api, describeError } from '../lib/api.ts';
 import { useSession } from '../lib/context.ts';
 import { dateTime, pricePerMtok } from '../lib/format.ts';
 import { lastConfiguration, rememberConfiguration } from '../lib/last-configuration.ts';
+import { draftOf, policyProblems, policySummary, withPolicy } from '../lib/run-policy.ts';
 import { CHAIN_STAGES, type ChainStage, type ModelConfig, type SavedConfiguration } from '../lib/types.ts';
 
 const STAGE_PURPOSE: Record<ChainStage, string> = {
@@ -20,11 +22,15 @@ const STARTER: ModelConfig = {
   stage_models: { classify: ['gemini-2.5-flash-lite'], extract: ['gpt-4.1', 'claude-haiku-4-5'], validate: ['gemini-2.5-pro'] },
 };
 
-const configOf = (saved: SavedConfiguration): ModelConfig => ({
+// Only the configuration's own keys: a remembered or listed one also carries id, name and created_at,
+// which the server refuses in a configuration body.
+const configOf = (saved: ModelConfig): ModelConfig => ({
   temperature: saved.temperature,
   orchestrator_model: saved.orchestrator_model,
   orchestrator_prompt: saved.orchestrator_prompt,
   stage_models: saved.stage_models,
+  ...(saved.max_cost_usd === undefined ? {} : { max_cost_usd: saved.max_cost_usd }),
+  ...(saved.review === undefined ? {} : { review: saved.review }),
 });
 
 /** Builds a configuration (model chains per stage, temperature, orchestrator), saves it, lists saved ones. */
@@ -33,10 +39,11 @@ export function ConfigurationsPage() {
   const remembered = lastConfiguration();
   const known = (id: string) => models.some((model) => model.id === id);
   const [config, setConfig] = useState<ModelConfig>(() => {
-    const start = remembered?.config ?? STARTER;
+    const start = remembered ? configOf(remembered.config) : STARTER;
     // A catalog may lack the starter's models (a custom QUARRY_MODELS_FILE): keep only known ones.
     return { ...start, stage_models: Object.fromEntries(CHAIN_STAGES.map((stage) => [stage, start.stage_models[stage].filter(known)])) as ModelConfig['stage_models'] };
   });
+  const [policy, setPolicy] = useState(() => draftOf(remembered?.config ?? STARTER));
   const [name, setName] = useState(remembered ? `${remembered.name} (copy)` : 'Balanced mixed-provider');
   const [saved, setSaved] = useState<SavedConfiguration[]>();
   const [current, setCurrent] = useState(remembered?.id);
@@ -56,8 +63,9 @@ export function ConfigurationsPage() {
     setBusy(true);
     setMessage(undefined);
     try {
-      const { id } = await api<{ id: string }>('POST', '/configurations', { name: name.trim(), ...config });
-      rememberConfiguration({ id, name: name.trim(), config });
+      const body = withPolicy(config, policy);
+      const { id } = await api<{ id: string }>('POST', '/configurations', { name: name.trim(), ...body });
+      rememberConfiguration({ id, name: name.trim(), config: body });
       setCurrent(id);
       setMessage({ kind: 'success', text: `Saved “${name.trim()}”. The queue will process with it.` });
       await load();
@@ -72,11 +80,14 @@ export function ConfigurationsPage() {
     rememberConfiguration({ id: row.id, name: row.name ?? row.id, config: configOf(row) });
     setCurrent(row.id);
     setConfig(configOf(row));
+    setPolicy(draftOf(row));
     setName(`${row.name ?? 'configuration'} (copy)`);
     setMessage({ kind: 'success', text: `Using “${row.name}”. Its settings are loaded into the editor.` });
   }
 
-  const incomplete = CHAIN_STAGES.some((stage) => config.stage_models[stage].length === 0) || !name.trim() || !config.orchestrator_model;
+  const problems = policyProblems(policy);
+  const incomplete =
+    CHAIN_STAGES.some((stage) => config.stage_models[stage].length === 0) || !name.trim() || !config.orchestrator_model || Object.keys(problems).length > 0;
 
   return (
     <div class="page">
@@ -146,6 +157,8 @@ export function ConfigurationsPage() {
             <textarea rows={4} value={config.orchestrator_prompt} maxLength={20_000} onInput={(event) => setConfig({ ...config, orchestrator_prompt: event.currentTarget.value })} />
           </label>
 
+          <PolicyEditor draft={policy} problems={problems} onChange={setPolicy} />
+
           {message && (
             <Notice kind={message.kind} onDismiss={() => setMessage(undefined)}>
               {message.text}
@@ -178,6 +191,9 @@ export function ConfigurationsPage() {
                     </div>
                     <div class="muted small">
                       temperature {row.temperature} · orchestrator {row.orchestrator_model} · saved {dateTime(row.created_at)}
+                    </div>
+                    <div class="muted small" data-policy>
+                      {policySummary(row).join(' · ')}
                     </div>
                   </div>
                   <button type="button" class="button-secondary" onClick={() => use(row)} aria-label={`Use ${row.name}`}>

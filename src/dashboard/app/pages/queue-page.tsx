@@ -14,6 +14,7 @@ const FILTERS: Array<{ status: ItemStatus | ''; label: string }> = [
   { status: 'pending', label: 'Pending' },
   { status: 'queued', label: 'Queued' },
   { status: 'running', label: 'Running' },
+  { status: 'needs_review', label: 'Needs review' },
   { status: 'completed', label: 'Completed' },
   { status: 'failed', label: 'Failed' },
   { status: 'cancelled', label: 'Cancelled' },
@@ -40,12 +41,19 @@ export function QueuePage() {
   const [batch, setBatch] = useState<Map<string, ItemStatus>>();
   const [adding, setAdding] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'success' | 'info'; text: string }>();
+  /** Items waiting for a reviewer, whatever the filter shows; `+` when there are more than a page. */
+  const [waiting, setWaiting] = useState<{ count: number; more: boolean }>();
 
   const load = async () => {
     try {
       const query = new URLSearchParams({ limit: String(PAGE), ...(filter ? { status: filter } : {}) });
-      const next = await api<Page>('GET', `/queue?${query}`);
+      const [next, review] = await Promise.all([
+        api<Page>('GET', `/queue?${query}`),
+        filter === 'needs_review' ? undefined : api<Page>('GET', `/queue?status=needs_review&limit=${PAGE}`),
+      ]);
       setPage(next);
+      const inReview = review ?? next;
+      setWaiting({ count: inReview.items.length, more: inReview.next_cursor !== null });
       if (batch) {
         const all = filter ? (await api<Page>('GET', `/queue?limit=${PAGE}`)).items : next.items;
         setBatch(new Map([...batch].map(([id, status]) => [id, all.find((item) => item.id === id)?.status ?? status])));
@@ -114,9 +122,20 @@ export function QueuePage() {
           <h1>Queue</h1>
           <p class="muted">Documents waiting for extraction and the runs that processed them. Status updates live.</p>
         </div>
-        <button type="button" class={adding ? 'button-secondary' : 'button-primary'} aria-expanded={adding} onClick={() => setAdding(!adding)}>
-          {adding ? 'Hide the form' : 'Add documents'}
-        </button>
+        <div class="header-actions">
+          {waiting && waiting.count > 0 && (
+            <button type="button" class="review-callout" onClick={() => setFilter('needs_review')}>
+              <span class="count-badge" data-review-count>
+                {waiting.count}
+                {waiting.more ? '+' : ''}
+              </span>
+              waiting for review
+            </button>
+          )}
+          <button type="button" class={adding ? 'button-secondary' : 'button-primary'} aria-expanded={adding} onClick={() => setAdding(!adding)}>
+            {adding ? 'Hide the form' : 'Add documents'}
+          </button>
+        </div>
       </header>
 
       {adding && (
@@ -137,6 +156,12 @@ export function QueuePage() {
             {FILTERS.map(({ status, label }) => (
               <button key={label} type="button" class={filter === status ? 'chip active' : 'chip'} aria-pressed={filter === status} onClick={() => setFilter(status)}>
                 {label}
+                {status === 'needs_review' && waiting && waiting.count > 0 && (
+                  <span class="chip-count" aria-hidden="true">
+                    {waiting.count}
+                    {waiting.more ? '+' : ''}
+                  </span>
+                )}
               </button>
             ))}
           </div>
