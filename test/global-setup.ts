@@ -1,5 +1,4 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -9,6 +8,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { ensureTemporalCli } from '../src/temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../src/temporal/dev-server.ts';
 import { workflowsPath } from '../src/worker/start-worker.ts';
+import { freePort } from '../src/net/free-port.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,17 +16,6 @@ declare module 'vitest' {
     databaseUrl: string;
     workflowBundlePath: string;
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { createApp } from '../api/app.ts';
 import { generateSyntheticLedger } from '../analytics/synthetic-ledger.ts';
 import { quantile } from '../analytics/statistics.ts';
@@ -12,6 +11,7 @@ import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { refreshUsageRollups } from '../db/usage-rollups.ts';
 import { loadCatalog } from '../providers/catalog.ts';
+import { freePort } from '../net/free-port.ts';
 
 export interface BenchAnalyticsOptions {
   rows: number;
@@ -21,17 +21,6 @@ export interface BenchAnalyticsOptions {
   /** An existing database to write the synthetic rows into; otherwise a throwaway embedded one. */
   databaseUrl?: string | undefined;
   json: boolean;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const seconds = (since: number) => Number(((performance.now() - since) / 1000).toFixed(1));

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -18,6 +17,8 @@ import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
+import { freePort } from '../net/free-port.ts';
+import { quantile } from '../analytics/statistics.ts';
 
 export interface BenchOptions {
   items: number;
@@ -30,23 +31,6 @@ export interface BenchOptions {
 const BENCH_MODEL = 'gemini-2.5-flash';
 const STAGES = 6;
 const PROBE_ITEMS = 5;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 function benchDocument(n: number): NewQueueItem {
   return {
@@ -154,7 +138,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
     );
     const calls = await pool.query<{ calls: string }>('SELECT count(*) AS calls FROM model_usage WHERE queue_item_id = ANY($1)', [ids]);
     const completed = items.rows.filter((row) => row.status === 'completed').length;
-    const durations = items.rows.map((row) => toNumber(row.ms) ?? 0).sort((a, b) => a - b);
+    const durations = items.rows.map((row) => toNumber(row.ms) ?? 0);
     const callsPerItem = (toNumber(calls.rows[0]?.calls) ?? 0) / options.items;
     const itemsPerSecond = options.items / wallSeconds;
     // C calls in flight at a time, each taking L: C / L calls per second, callsPerItem of them per item.
@@ -169,8 +153,8 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       items_per_second: Number(itemsPerSecond.toFixed(3)),
       limit_items_per_second: Number(limit.toFixed(3)),
       ratio: Number((itemsPerSecond / limit).toFixed(3)),
-      item_latency_p50_ms: Math.round(percentile(durations, 50)),
-      item_latency_p95_ms: Math.round(percentile(durations, 95)),
+      item_latency_p50_ms: Math.round(quantile(durations, 0.5) ?? Number.NaN),
+      item_latency_p95_ms: Math.round(quantile(durations, 0.95) ?? Number.NaN),
       // Of an item run alone, the time not spent in provider calls, spread over its stages.
       orchestration_overhead_ms_per_stage: Number(overheadPerStage.toFixed(1)),
     };

@@ -1,21 +1,9 @@
-import { createServer } from 'node:net';
 import { Runtime } from '@temporalio/worker';
 import { logger } from '../logger.ts';
 import { setRuntimeMetricsAddress } from '../observability/metrics.ts';
+import { freePort } from '../net/free-port.ts';
 
 let installed = false;
-
-/** A free loopback port, for the runtime's exporter that only this process scrapes. */
-async function freeLoopbackAddress(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(`127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`));
-    });
-  });
-}
 
 /**
  * Installs the Temporal worker runtime once per process, before the first worker or native
@@ -27,7 +15,7 @@ export async function installWorkerRuntime(options: { exportMetrics?: boolean } 
   installed = true;
   const log = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) =>
     logger[level]({ ...meta }, message);
-  const metricsAddress = options.exportMetrics ? await freeLoopbackAddress() : undefined;
+  const metricsAddress = options.exportMetrics ? `127.0.0.1:${await freePort()}` : undefined;
   Runtime.install({
     logger: {
       log: (level, message, meta) => log(level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error'))(message, meta),
