@@ -8,8 +8,11 @@ import { useRoute } from './lib/route.ts';
 import type { CatalogModel, DashboardStatus } from './lib/types.ts';
 import { AnalyticsPage } from './pages/analytics-page.tsx';
 import { ConfigurationsPage } from './pages/configurations-page.tsx';
+import { ExperimentPage } from './pages/experiment-page.tsx';
+import { ExperimentsPage } from './pages/experiments-page.tsx';
 import { ItemPage } from './pages/item-page.tsx';
 import { QueuePage } from './pages/queue-page.tsx';
+import { RecommendationsPage } from './pages/recommendations-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import './styles.css';
 
@@ -74,6 +77,9 @@ function App() {
         {route.page === 'configurations' && <ConfigurationsPage />}
         {route.page === 'analytics' && <AnalyticsPage />}
         {route.page === 'item' && <ItemPage id={route.id} />}
+        {route.page === 'experiments' && <ExperimentsPage />}
+        {route.page === 'experiment' && <ExperimentPage id={route.id} />}
+        {route.page === 'recommendations' && <RecommendationsPage />}
       </Layout>
     </SessionContext.Provider>
   );

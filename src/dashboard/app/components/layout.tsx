@@ -5,6 +5,8 @@ const NAV: Array<{ page: Route['page']; label: string; href: string }> = [
   { page: 'queue', label: 'Queue', href: '#/queue' },
   { page: 'configurations', label: 'Configurations', href: '#/configurations' },
   { page: 'analytics', label: 'Analytics', href: '#/analytics' },
+  { page: 'experiments', label: 'Experiments', href: '#/experiments' },
+  { page: 'recommendations', label: 'Recommendations', href: '#/recommendations' },
 ];
 
 interface Props {
@@ -16,7 +18,7 @@ interface Props {
 
 /** The frame of every page: the brand, the navigation, the SIMULATED badge and sign-out. */
 export function Layout({ route, simulated, onSignOut, children }: Props) {
-  const current = route.page === 'item' ? 'queue' : route.page;
+  const current = route.page === 'item' ? 'queue' : route.page === 'experiment' ? 'experiments' : route.page;
   return (
     <>
       <a href="#main" class="skip-link">

@@ -6,18 +6,23 @@ export type Route =
   | { page: 'queue' }
   | { page: 'configurations' }
   | { page: 'analytics' }
-  | { page: 'item'; id: string };
+  | { page: 'experiments' }
+  | { page: 'recommendations' }
+  | { page: 'item'; id: string }
+  | { page: 'experiment'; id: string };
 
 const ID = /^[0-9a-f-]{36}$/i;
 
 export function parseRoute(hash: string): Route {
   const [, page, id] = hash.replace(/^#/, '').split('/');
   if (page === 'items' && id && ID.test(id)) return { page: 'item', id };
-  if (page === 'configurations' || page === 'analytics') return { page };
+  if (page === 'experiments' && id && ID.test(id)) return { page: 'experiment', id };
+  if (page === 'configurations' || page === 'analytics' || page === 'experiments' || page === 'recommendations') return { page };
   return { page: 'queue' };
 }
 
-export const hrefOf = (route: Route) => (route.page === 'item' ? `#/items/${route.id}` : `#/${route.page}`);
+export const hrefOf = (route: Route) =>
+  route.page === 'item' ? `#/items/${route.id}` : route.page === 'experiment' ? `#/experiments/${route.id}` : `#/${route.page}`;
 
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));

@@ -1,11 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { AnalyticsFilterBar, hasFilters, NO_FILTERS } from '../components/analytics-filters.tsx';
 import { ChartCanvas } from '../components/chart.tsx';
+import { FilteredAnalyticsTables } from '../components/filtered-analytics-tables.tsx';
 import { Notice } from '../components/notice.tsx';
 import { StatCard } from '../components/stat-card.tsx';
 import { callsPerProvider, configurationComparison, costPerModel, latencyDistribution, successOverTime } from '../lib/analytics-charts.ts';
 import { api, describeError } from '../lib/api.ts';
 import { count, duration, percent, tokens, usd } from '../lib/format.ts';
+import type { AnalyticsFilters } from '../lib/experiment-types.ts';
 import type { Analytics } from '../lib/types.ts';
+import '../experiments.css';
 
 const RANGES = [
   { key: '1h', label: 'Last hour', ms: 3_600_000 },
@@ -20,6 +24,7 @@ export function AnalyticsPage() {
   const [range, setRange] = useState<(typeof RANGES)[number]['key']>('24h');
   const [data, setData] = useState<Analytics>();
   const [error, setError] = useState<string>();
+  const [filters, setFilters] = useState<AnalyticsFilters>(NO_FILTERS);
 
   useEffect(() => {
     const span = RANGES.find((candidate) => candidate.key === range)!.ms;
@@ -100,7 +105,13 @@ export function AnalyticsPage() {
             </section>
           </div>
 
-          <section class="card" aria-labelledby="models-title">
+          <section class="card" aria-labelledby="filters-title">
+            <h2 id="filters-title">Filter the tables</h2>
+            <AnalyticsFilterBar filters={filters} onChange={setFilters} />
+          </section>
+          {hasFilters(filters) && <FilteredAnalyticsTables from={data.from} to={data.to} filters={filters} />}
+
+          {!hasFilters(filters) && <section class="card" aria-labelledby="models-title">
             <h2 id="models-title">Per model</h2>
             <div class="table-wrap">
               <table class="table" data-table="models">
@@ -140,9 +151,9 @@ export function AnalyticsPage() {
                 </tbody>
               </table>
             </div>
-          </section>
+          </section>}
 
-          <section class="card" aria-labelledby="configurations-title">
+          {!hasFilters(filters) && <section class="card" aria-labelledby="configurations-title">
             <h2 id="configurations-title">Configurations compared</h2>
             {data.configurations.some((row) => row.avg_accuracy !== null) && (
               <ChartCanvas config={charts.configurations} label="Scatter chart of accuracy against cost per configuration" height={280} />
@@ -178,7 +189,7 @@ export function AnalyticsPage() {
                 </tbody>
               </table>
             </div>
-          </section>
+          </section>}
         </>
       )}
     </div>

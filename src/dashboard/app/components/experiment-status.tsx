@@ -1,0 +1,7 @@
+import { EXPERIMENT_STATUS_LABELS } from '../lib/experiment-format.ts';
+import type { ExperimentStatus } from '../lib/experiment-types.ts';
+
+/** An experiment's status as a pill, in the colours of run statuses; the word is always there. */
+export function ExperimentStatusBadge({ status }: { status: ExperimentStatus }) {
+  return <span class={`status status-${status}`}>{EXPERIMENT_STATUS_LABELS[status] ?? status}</span>;
+}
