@@ -1,41 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
-import { ensureDashboardBuilt } from '../../src/dashboard/build.ts';
 import { invoiceSchema, mixedProviderConfig } from '../support/documents.ts';
-import { launchChromium, screenshot, serveOnFreePort, watchConsole } from '../support/browser.ts';
-import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
-
-const LAPTOP = { width: 1366, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import {
+  LAPTOP,
+  PHONE,
+  newWatchedPage,
+  openDashboard,
+  screenshot,
+  screenshotOnFailure,
+  serveOnFreePort,
+  watchConsole,
+  type DashboardSession,
+} from '../support/browser.ts';
+import { waitForStatus, type TestStack } from '../support/stack.ts';
 
 describe('the dashboard in Chromium', () => {
+  let session: DashboardSession;
   let stack: TestStack;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let server: DashboardSession['server'];
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
-    server = await serveOnFreePort(stack.app.fetch);
-    context = await browser.newContext({ viewport: LAPTOP });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    problems = watchConsole(page);
+    session = await openDashboard();
+    ({ stack, server, context } = session);
+    ({ page, problems } = await newWatchedPage(context));
   });
-  beforeEach((test) => {
-    // The page as it was when a step failed: the first thing to look at.
-    onTestFailed(() => screenshot(page, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await stack?.stop();
-  });
+  screenshotOnFailure(() => page);
+  afterAll(async () => session?.stop());
 
   it('walks the whole flow: configuration, document, processing, the item, analytics', async () => {
     const name = `E2E balanced ${randomUUID().slice(0, 6)}`;

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { ensureDashboardBuilt } from '../../src/dashboard/build.ts';
-import { launchChromium, screenshot, serveOnFreePort, watchConsole } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAPTOP, PHONE, newWatchedPage, openDashboard, screenshot, screenshotOnFailure, type DashboardSession } from '../support/browser.ts';
 import { invoice } from '../support/documents.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
-
-const LAPTOP = { width: 1366, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import type { TestStack } from '../support/stack.ts';
 const ITEMS = 12;
 
 // One model for every stage and the orchestrator: the simulator's profiles make claude-opus-4-1
@@ -21,9 +17,9 @@ const everywhere = (model: string) => ({
 
 // A/B experiments, recommendations and analytics filters, as a team deciding on a cheaper model uses them.
 describe('experiments, recommendations and analytics filters in Chromium', () => {
+  let session: DashboardSession;
   let stack: TestStack;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let server: DashboardSession['server'];
   let page: Page;
   let problems: string[];
   const tag = randomUUID().slice(0, 8);
@@ -32,12 +28,9 @@ describe('experiments, recommendations and analytics filters in Chromium', () =>
   let pairedExperiment: string;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
-    server = await serveOnFreePort(stack.app.fetch);
-    page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
-    page.setDefaultTimeout(15_000);
-    problems = watchConsole(page);
+    session = await openDashboard();
+    ({ stack, server } = session);
+    ({ page, problems } = await newWatchedPage(session.context));
 
     // Labelled documents (the reference line first, so it is in the queue's preview and searchable)
     // and the two configurations, through the API.
@@ -64,14 +57,8 @@ describe('experiments, recommendations and analytics filters in Chromium', () =>
     expect(paired.status).toBe(202);
     pairedExperiment = paired.body.id;
   });
-  beforeEach((test) => {
-    onTestFailed(() => screenshot(page, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await stack?.stop();
-  });
+  screenshotOnFailure(() => page);
+  afterAll(async () => session?.stop());
 
   it('creates an experiment in the form, watches it finish and reads its verdict and charts', async () => {
     await page.goto(`${server.url}/#/experiments`);

@@ -1,32 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { ensureDashboardBuilt } from '../../src/dashboard/build.ts';
-import { launchChromium, screenshot, serveOnFreePort, watchConsole } from '../support/browser.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAPTOP, PHONE, newWatchedPage, openDashboard, screenshot, screenshotOnFailure, type DashboardSession } from '../support/browser.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
-import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
-
-const LAPTOP = { width: 1366, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import { waitForStatus, type TestStack } from '../support/stack.ts';
 
 // Human review, retry from the failed stage, and the budget and review settings of a
 // configuration, as a reviewer and an operator use them in the dashboard.
 describe('review, retry and limits in Chromium', () => {
+  let session: DashboardSession;
   let stack: TestStack;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let server: DashboardSession['server'];
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
-
-  async function setFaults(faults: Record<string, unknown>) {
-    const response = await fetch(`${stack.simulatorUrl}/__sim/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(faults),
-    });
-    expect(response.status).toBe(200);
-  }
 
   async function queueInvoice(n: number, marker: string): Promise<string> {
     const document = invoice(n);
@@ -38,26 +25,16 @@ describe('review, retry and limits in Chromium', () => {
   /** A fresh tab whose console is watched; `allow` lists errors the test provokes on purpose. */
   async function openTab(allow: RegExp[] = []) {
     await page?.close();
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    problems = watchConsole(page, allow);
+    ({ page, problems } = await newWatchedPage(context, allow));
   }
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
     // One attempt per model, so a fault fails a stage at once instead of being retried.
-    [stack, browser] = await Promise.all([startTestStack({ QUARRY_ATTEMPTS_PER_MODEL: '1' }), launchChromium()]);
-    server = await serveOnFreePort(stack.app.fetch);
-    context = await browser.newContext({ viewport: LAPTOP });
+    session = await openDashboard({ QUARRY_ATTEMPTS_PER_MODEL: '1' });
+    ({ stack, server, context } = session);
   });
-  beforeEach((test) => {
-    onTestFailed(() => screenshot(page, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await stack?.stop();
-  });
+  screenshotOnFailure(() => page);
+  afterAll(async () => session?.stop());
 
   it('saves a budget and a review policy with a configuration, and loads them again', async () => {
     await openTab();
@@ -253,13 +230,13 @@ describe('review, retry and limits in Chromium', () => {
     const marker = `RETRY-${randomUUID().slice(0, 8)}`;
     const id = await queueInvoice(72, marker);
     // gpt-4o is the only validate model: with it failing, validate fails and so does the item.
-    await setFaults({ 'gpt-4o': { status: 500, rate: 1 } });
+    await stack.setFaults({ 'gpt-4o': { status: 500, rate: 1 } });
     try {
       expect((await stack.request('POST', `/queue/process/${id}`, mixedProviderConfig)).status).toBe(202);
       const failed = await waitForStatus(stack, id, ['failed', 'completed']);
       expect(failed.status).toBe('failed');
     } finally {
-      await setFaults({});
+      await stack.setFaults({});
     }
 
     await page.goto(`${server.url}/#/items/${id}`);

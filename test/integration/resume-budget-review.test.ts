@@ -4,15 +4,6 @@ import { submitReviewUpdate } from '../../src/workflows/extract-document.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
-async function setFaults(stack: TestStack, faults: Record<string, unknown>) {
-  const response = await fetch(`${stack.simulatorUrl}/__sim/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  expect(response.status).toBe(200);
-}
-
 async function callsByRun(stack: TestStack, itemId: string) {
   const result = await stack.pool.query<{ run_id: string; stage: string; model: string; success: boolean }>(
     'SELECT run_id, stage, model, success FROM model_usage WHERE queue_item_id = $1 ORDER BY id',
@@ -33,7 +24,7 @@ describe('resume from the failed stage', () => {
   afterAll(async () => stack?.stop());
 
   it('reuses the stages that finished and pays only for the rest', async () => {
-    await setFaults(stack, { 'gpt-4o': { status: 500, rate: 1 } });
+    await stack.setFaults({ 'gpt-4o': { status: 500, rate: 1 } });
     const id = await queue(stack, 40);
     await stack.request('POST', `/queue/process/${id}`, mixedProviderConfig);
     const failed = await waitForStatus(stack, id, ['failed', 'completed']);
@@ -41,7 +32,7 @@ describe('resume from the failed stage', () => {
     expect(failed.error).toMatch(/stage validate failed/);
     const firstRun = failed.run_id as string;
 
-    await setFaults(stack, {});
+    await stack.setFaults({});
     const retried = await stack.request('POST', `/queue/${id}/retry`);
     expect(retried.status).toBe(202);
     expect(retried.body.from_stage).toBe('validate');
@@ -67,11 +58,11 @@ describe('resume from the failed stage', () => {
   });
 
   it('takes a new configuration for the stages that run again, and refuses to resume past what finished', async () => {
-    await setFaults(stack, { 'gpt-4o': { status: 500, rate: 1 } });
+    await stack.setFaults({ 'gpt-4o': { status: 500, rate: 1 } });
     const id = await queue(stack, 41);
     await stack.request('POST', `/queue/process/${id}`, mixedProviderConfig);
     expect((await waitForStatus(stack, id, ['failed', 'completed'])).status).toBe('failed');
-    await setFaults(stack, {});
+    await stack.setFaults({});
 
     const tooLate = await stack.request('POST', `/queue/${id}/retry`, { from_stage: 'review' });
     expect(tooLate.status).toBe(409);

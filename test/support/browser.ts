@@ -2,7 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { beforeEach, onTestFailed } from 'vitest';
+import { ensureDashboardBuilt } from '../../src/dashboard/build.ts';
+import { startTestStack, type TestStack } from './stack.ts';
 
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 
@@ -59,4 +62,54 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   // From the top: a full-page shot taken scrolled down draws the sticky header mid-page.
   if (fullPage) await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+}
+
+export const LAPTOP = { width: 1366, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface DashboardSession {
+  stack: TestStack;
+  server: { url: string; close(): Promise<void> };
+  browser: Browser;
+  context: BrowserContext;
+  stop(): Promise<void>;
+}
+
+/**
+ * What every browser test starts from: the built dashboard, a real stack (Temporal, PostgreSQL, the
+ * simulator; `env` as for `startTestStack`) serving it on a free port, and Chromium at laptop width.
+ */
+export async function openDashboard(env: Record<string, string> = {}): Promise<DashboardSession> {
+  await ensureDashboardBuilt();
+  const [stack, browser] = await Promise.all([startTestStack(env), launchChromium()]);
+  const server = await serveOnFreePort(stack.app.fetch);
+  const context = await browser.newContext({ viewport: LAPTOP });
+  return {
+    stack,
+    server,
+    browser,
+    context,
+    async stop() {
+      await browser.close();
+      await server.close();
+      await stack.stop();
+    },
+  };
+}
+
+/** A tab whose console is watched; `allow` lists the errors a test provokes on purpose. */
+export async function newWatchedPage(context: BrowserContext, allow: RegExp[] = []): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { page, problems: watchConsole(page, allow) };
+}
+
+/** Keeps a screenshot of the page as it was when a test failed: the first thing to look at. */
+export function screenshotOnFailure(currentPage: () => Page | undefined): void {
+  beforeEach((test) => {
+    onTestFailed(async () => {
+      const page = currentPage();
+      if (page) await screenshot(page, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+    });
+  });
 }

@@ -17,6 +17,8 @@ export interface TestStack {
   taskQueue: string;
   simulatorUrl: string | undefined;
   worker: RunningWorker | undefined;
+  /** Replaces the in-process simulator's faults (`QUARRY_SIM_FAULTS` shape; `{}` clears them). */
+  setFaults(faults: Record<string, unknown>): Promise<void>;
   /** Starts another worker on the same task queue (e.g. after killing the first). */
   startWorker(): Promise<RunningWorker>;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
@@ -81,6 +83,14 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     simulatorUrl: runtime.simulatorUrl,
     worker,
     startWorker: newWorker,
+    async setFaults(faults) {
+      const response = await fetch(`${runtime.simulatorUrl}/__sim/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      });
+      if (response.status !== 200) throw new Error(`the simulator refused the faults: ${await response.text()}`);
+    },
     async request(method, path, body, headers = {}) {
       const response = await app.request(path, {
         method,
