@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ServiceError } from '@temporalio/client';
 import type { ZodError } from 'zod';
 import { logger } from '../logger.ts';
 
@@ -47,5 +48,13 @@ export const onError: ErrorHandler = (error, c) => {
     return c.json(errorBody(code, error.message || 'invalid request'), status as ContentfulStatusCode);
   }
   logger.error({ err: error, requestId: c.get('requestId' as never), path: c.req.path }, 'request failed');
+  // A dependency that is down is not the client's mistake, nor a bug: say which, and that a retry may work.
+  if (error instanceof ServiceError) return c.json(errorBody('temporal_unavailable', 'Temporal did not answer; try again shortly'), 503);
+  if (isConnectionRefused(error)) return c.json(errorBody('database_unavailable', 'the database did not answer; try again shortly'), 503);
   return c.json(errorBody('internal_error', 'an unexpected error occurred; it has been logged'), 500);
 };
+
+function isConnectionRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03';
+}

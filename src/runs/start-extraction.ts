@@ -31,7 +31,7 @@ export async function startExtraction(
   resume?: { fromRunId: string; fromStage: ResumableStage },
 ): Promise<StartedRun> {
   const workflowId = workflowIdFor(itemId);
-  const previousStatus = await inTransaction(deps.pool, async (client) => {
+  const previous = await inTransaction(deps.pool, async (client) => {
     const item = await getQueueItem(client, itemId, true);
     if (!item) throw notFound(`queue item ${itemId}`);
     if (ACTIVE_STATUSES.includes(item.status)) {
@@ -48,7 +48,7 @@ export async function startExtraction(
         WHERE id = $1`,
       [itemId, JSON.stringify({ ...config, configuration_id: configurationId }), configurationId, workflowId],
     );
-    return item.status;
+    return item;
   });
 
   const input = extractionInputFor(itemId, configurationId, config, deps.settings, resume);
@@ -101,11 +101,28 @@ export async function startExtraction(
     return { id: itemId, workflow_id: workflowId, run_id: handle.firstExecutionRunId, status: 'queued' };
   } catch (error) {
     // No run started (Temporal refused, was unreachable, or another run is open): give the item back
-    // its previous status so nothing is left claiming a run that does not exist.
-    await deps.pool.query(`UPDATE ai_extraction_queue SET status = $2, updated_at = now() WHERE id = $1 AND status = 'queued'`, [
-      itemId,
-      previousStatus,
-    ]);
+    // the state it had, so nothing is left claiming a run, or a configuration, that never ran.
+    await deps.pool.query(
+      `UPDATE ai_extraction_queue
+          SET status = $2, model_config = $3, configuration_id = $4, workflow_id = $5, run_id = $6, current_stage = $7,
+              result = $8, accuracy = $9, error = $10, simulated = $11, started_at = $12, finished_at = $13, updated_at = now()
+        WHERE id = $1 AND status = 'queued'`,
+      [
+        itemId,
+        previous.status,
+        previous.model_config === null ? null : JSON.stringify(previous.model_config),
+        previous.configuration_id,
+        previous.workflow_id,
+        previous.run_id,
+        previous.current_stage,
+        previous.result === null ? null : JSON.stringify(previous.result),
+        previous.accuracy,
+        previous.error,
+        previous.simulated,
+        previous.started_at,
+        previous.finished_at,
+      ],
+    );
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       throw new HttpError(409, 'run_active', `a run of ${workflowId} is still open`, { workflow_id: workflowId });
     }

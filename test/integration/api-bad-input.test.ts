@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { invoice, invoiceSchema, mixedProviderConfig } from '../support/documents.ts';
@@ -148,6 +149,23 @@ describe('bad input', () => {
     const seen = [...first.body.items, ...second.body.items].map((item: { id: string }) => item.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(first.body.items[0].schema_name).toBe(invoiceSchema.name);
+  });
+
+  it('answers 503 when Temporal is down, and leaves the item as it was', async () => {
+    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }) });
+    const app = createApp({ pool: stack.pool, temporal: unreachable, catalog: stack.catalog, settings: stack.settings, simulated: true });
+    const response = await app.request(`/queue/process/${pendingId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(mixedProviderConfig),
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: 'temporal_unavailable' } });
+    const item = await stack.request('GET', `/queue/${pendingId}`);
+    expect(item.body).toMatchObject({ status: 'pending', model_config: null, configuration_id: null, workflow_id: null, started_at: null });
+    const health = await app.request('/health');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'degraded', database: 'ok', temporal: expect.stringMatching(/^error/) });
   });
 
   describe('with QUARRY_API_TOKEN set', () => {
