@@ -157,6 +157,16 @@ export async function extractDocument(input: ExtractionInput): Promise<FinaliseR
     // calling it would only fail, and cost a request.
     const fits = (chain: string[]) => chain.filter((model) => !parsed.tooLargeFor.includes(model));
     const chains = { classify: fits(input.chains.classify), extract: fits(input.chains.extract), validate: fits(input.chains.validate) };
+    const orchestratorFits = !parsed.tooLargeFor.includes(input.orchestratorModel);
+    for (const [stage, chain] of Object.entries({ ...chains, review: orchestratorFits ? [input.orchestratorModel] : [] })) {
+      if (chain.length === 0) {
+        throw ApplicationFailure.create({
+          type: 'DocumentTooLarge',
+          nonRetryable: true,
+          message: `the document (about ${parsed.estimatedTokens} tokens) fits the context window of no model of the ${stage} chain`,
+        });
+      }
+    }
 
     let reused: ReusedStages = {};
     if (input.resume) {

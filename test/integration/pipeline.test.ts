@@ -140,6 +140,26 @@ describe('fallback chains', () => {
   });
 });
 
+describe('documents larger than a context window', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => stack?.stop());
+
+  it('fail before any call when no model of a chain can take them', async () => {
+    // About 150 000 tokens: more than gpt-4o's 128 000-token window.
+    const text = `Invoice Number: INV-BIG\n${'Line item: widget, 1 unit.\n'.repeat(22_000)}`;
+    const id = (await stack.request('POST', '/queue', { ...invoice(8), document: { text } })).body.id;
+    const onlyGpt4o = { ...mixedProviderConfig, orchestrator_model: 'gpt-4o', stage_models: { classify: ['gpt-4o'], extract: ['gpt-4o'], validate: ['gpt-4o'] } };
+    await stack.request('POST', `/queue/process/${id}`, onlyGpt4o);
+    const item = await waitForStatus(stack, id, ['completed', 'failed']);
+    expect(item.status).toBe('failed');
+    expect(item.error).toMatch(/fits the context window of no model of the classify chain/);
+    expect(item.usage.calls).toBe(0);
+  });
+});
+
 describe('rate limits', () => {
   let stack: TestStack;
   beforeAll(async () => {
