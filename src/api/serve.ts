@@ -19,7 +19,13 @@ export async function startApi(deps: ApiDependencies, settings: Pick<Settings, '
   const app = createApp(deps);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: settings.PORT, hostname: settings.HOST }, () => resolve(started));
-    started.once('error', reject);
+    started.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ConfigurationError(`${settings.HOST}:${settings.PORT} is already in use: stop what listens there or set PORT`)
+          : error,
+      ),
+    );
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;

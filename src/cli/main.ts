@@ -59,7 +59,7 @@ program
     const settings = loadSettings();
     const tracing = await tracingFromEnvironment('quarry-api');
     const database = connectDatabase(settings);
-    const temporal = await connectTemporal(settings, tracing?.clientInterceptors);
+    const temporal = await connectTemporal(settings, tracing?.clientInterceptors, { lazy: true });
     await ensureDashboardBuilt(say);
     const api = await startApi(
       { pool: database.pool, temporal: temporal.client, catalog: database.catalog, settings, simulated: settings.providers === 'simulated' },

@@ -27,9 +27,28 @@ export function connectDatabase(settings: Settings): ExternalServices {
   return { pool, catalog: loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE }), close: () => pool.end() };
 }
 
-/** `interceptors`: e.g. tracing's, so that the workflows this client starts continue its trace. */
-export async function connectTemporal(settings: Settings, interceptors?: ClientInterceptors): Promise<{ client: Client; close(): Promise<void> }> {
-  const connection = await Connection.connect({ address: temporalAddressOf(settings) });
+/**
+ * A Temporal client. `interceptors`: e.g. tracing's, so that the workflows this client starts continue
+ * its trace. `lazy` (the API) connects on first use, so the API starts while Temporal is still coming
+ * up and reports it in `/health`; otherwise (the one-shot commands) an unreachable Temporal is a
+ * clear error at once.
+ */
+export async function connectTemporal(
+  settings: Settings,
+  interceptors?: ClientInterceptors,
+  options: { lazy?: boolean } = {},
+): Promise<{ client: Client; close(): Promise<void> }> {
+  const address = temporalAddressOf(settings);
+  let connection: Connection;
+  if (options.lazy) {
+    connection = Connection.lazy({ address });
+  } else {
+    try {
+      connection = await Connection.connect({ address });
+    } catch (error) {
+      throw new ConfigurationError(`Temporal at ${address} did not answer (${(error as Error).message}): start it, or set TEMPORAL_ADDRESS`);
+    }
+  }
   return { client: new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors }), close: () => connection.close() };
 }
 
