@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerPlugin, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.ts';
+import { ConfigurationError } from '../config/environment.ts';
 import { installWorkerRuntime } from './runtime.ts';
 
 const require = createRequire(import.meta.url);
@@ -33,7 +34,12 @@ export interface RunningWorker {
 /** Starts a worker polling Quarry's task queue; activities get their dependencies injected. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   await installWorkerRuntime({ exportMetrics: options.exportMetrics });
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address: options.temporalAddress });
+  } catch (error) {
+    throw new ConfigurationError(`Temporal at ${options.temporalAddress} did not answer (${(error as Error).message}): start it, or set TEMPORAL_ADDRESS`);
+  }
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
