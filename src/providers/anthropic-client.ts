@@ -1,16 +1,14 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { parseModelJson, promptAskingForJson } from './model-json.ts';
 import {
-  abortedByCaller,
-  connectionError,
-  httpProviderError,
   malformedOutputError,
-  redactSecrets,
-  retryAfterMsFromHeaders,
-  timeoutError,
+  mapStainlessError,
   truncatedError,
 } from './provider-errors.ts';
 import { ProviderCallError, type CompletionRequest, type CompletionResult, type ProviderClient } from './types.ts';
+
+/** This SDK's error classes, for the mapping every Stainless SDK shares. */
+const ERROR_CLASSES = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -65,7 +63,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): Provider
           ...(request.signal ? { signal: request.signal } : {}),
         });
       } catch (error) {
-        throw mapAnthropicError(error, request, elapsed(), options.apiKey);
+        throw mapStainlessError('anthropic', ERROR_CLASSES, error, request, elapsed(), options.apiKey);
       }
 
       const latencyMs = elapsed();
@@ -101,22 +99,4 @@ export function createAnthropicClient(options: AnthropicClientOptions): Provider
       return { json: parsed.value, ...usage, finishReason: stopReason };
     },
   };
-}
-
-function mapAnthropicError(error: unknown, request: CompletionRequest, latencyMs: number, apiKey: string): unknown {
-  if (error instanceof APIUserAbortError && abortedByCaller(request.signal)) return error;
-  if (error instanceof APIConnectionTimeoutError) return timeoutError('anthropic', request.timeoutMs, latencyMs, error);
-  if (error instanceof APIConnectionError) {
-    return connectionError('anthropic', redactSecrets(error.message, apiKey), latencyMs, error);
-  }
-  if (error instanceof APIError && typeof error.status === 'number') {
-    return httpProviderError('anthropic', {
-      status: error.status,
-      message: redactSecrets(error.message, apiKey),
-      retryAfterMs: retryAfterMsFromHeaders(error.headers),
-      latencyMs,
-      cause: error,
-    });
-  }
-  return error;
 }

@@ -1,16 +1,14 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { parseModelJson, promptAskingForJson } from './model-json.ts';
 import {
-  abortedByCaller,
-  connectionError,
-  httpProviderError,
   malformedOutputError,
-  redactSecrets,
-  retryAfterMsFromHeaders,
-  timeoutError,
+  mapStainlessError,
   truncatedError,
 } from './provider-errors.ts';
 import { ProviderCallError, type CompletionRequest, type CompletionResult, type ProviderClient } from './types.ts';
+
+/** This SDK's error classes, for the mapping every Stainless SDK shares. */
+const ERROR_CLASSES = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
 
 export interface OpenAIClientOptions {
   apiKey: string;
@@ -56,7 +54,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient
           { timeout: request.timeoutMs, maxRetries: 0, ...(request.signal ? { signal: request.signal } : {}) },
         );
       } catch (error) {
-        throw mapOpenAIError(error, request, elapsed(), options.apiKey);
+        throw mapStainlessError('openai', ERROR_CLASSES, error, request, elapsed(), options.apiKey);
       }
 
       const latencyMs = elapsed();
@@ -84,23 +82,4 @@ export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient
       return { json: parsed.value, ...usage, finishReason: choice.finish_reason };
     },
   };
-}
-
-function mapOpenAIError(error: unknown, request: CompletionRequest, latencyMs: number, apiKey: string): unknown {
-  // The caller's own cancellation is passed through untouched: it is not the provider's failure.
-  if (error instanceof APIUserAbortError && abortedByCaller(request.signal)) return error;
-  if (error instanceof APIConnectionTimeoutError) return timeoutError('openai', request.timeoutMs, latencyMs, error);
-  if (error instanceof APIConnectionError) {
-    return connectionError('openai', redactSecrets(error.message, apiKey), latencyMs, error);
-  }
-  if (error instanceof APIError && typeof error.status === 'number') {
-    return httpProviderError('openai', {
-      status: error.status,
-      message: redactSecrets(error.message, apiKey),
-      retryAfterMs: retryAfterMsFromHeaders(error.headers),
-      latencyMs,
-      cause: error,
-    });
-  }
-  return error;
 }
