@@ -5,6 +5,7 @@ import { percent, relativeTime, shortId } from '../lib/format.ts';
 import { CHAIN_STAGES, type QueueItemSummary, type SavedConfiguration } from '../lib/types.ts';
 import { Notice } from './notice.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { DocumentCell, SelectAllHeader, SelectCell } from './item-cells.tsx';
 
 const MIN_ARMS = 2;
 const MAX_ARMS = 5;
@@ -243,9 +244,7 @@ export function NewExperimentForm({ onStarted, onCancel }: { onStarted: (id: str
             <table class="table compact">
               <thead>
                 <tr>
-                  <th scope="col" class="check">
-                    <input type="checkbox" aria-label="Select every item shown" checked={allVisibleSelected} onChange={() => selectVisible(!allVisibleSelected)} />
-                  </th>
+                  <SelectAllHeader checked={allVisibleSelected} onToggle={() => selectVisible(!allVisibleSelected)} />
                   <th scope="col">Document</th>
                   <th scope="col" class="hide-narrow">
                     Schema
@@ -262,15 +261,8 @@ export function NewExperimentForm({ onStarted, onCancel }: { onStarted: (id: str
               <tbody>
                 {visible.map((item) => (
                   <tr key={item.id} data-item={item.id} class={selected.has(item.id) ? 'selected' : ''}>
-                    <td class="check">
-                      <input type="checkbox" aria-label={`Select ${item.document_filename ?? shortId(item.id)}`} checked={selected.has(item.id)} onChange={() => toggle(item.id)} />
-                    </td>
-                    <td class="doc-cell">
-                      <a href={`#/items/${item.id}`} class="doc-link">
-                        {item.document_filename ?? `Pasted text · ${shortId(item.id)}`}
-                      </a>
-                      <div class="preview muted small">{item.document_preview}</div>
-                    </td>
+                    <SelectCell item={item} selected={selected.has(item.id)} onToggle={() => toggle(item.id)} />
+                    <DocumentCell item={item} />
                     <td class="hide-narrow">{item.schema_name}</td>
                     <td>
                       <StatusBadge status={item.status} />

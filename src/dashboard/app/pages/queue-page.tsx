@@ -8,6 +8,7 @@ import { percent, relativeTime, shortId } from '../lib/format.ts';
 import { lastConfiguration, rememberConfiguration } from '../lib/last-configuration.ts';
 import { useInterval } from '../lib/use-interval.ts';
 import { ACTIVE_STATUSES, type ItemStatus, type QueueItemSummary, type SavedConfiguration } from '../lib/types.ts';
+import { DocumentCell, SelectAllHeader, SelectCell } from '../components/item-cells.tsx';
 
 const FILTERS: Array<{ status: ItemStatus | ''; label: string }> = [
   { status: '', label: 'All' },
@@ -220,14 +221,7 @@ export function QueuePage() {
             <table class="table queue-table">
               <thead>
                 <tr>
-                  <th scope="col" class="check">
-                    <input
-                      type="checkbox"
-                      aria-label="Select every item shown"
-                      checked={allSelected}
-                      onChange={() => setSelected(allSelected ? new Set() : new Set(visible.map((item) => item.id)))}
-                    />
-                  </th>
+                  <SelectAllHeader checked={allSelected} onToggle={() => setSelected(allSelected ? new Set() : new Set(visible.map((item) => item.id)))} />
                   <th scope="col">Document</th>
                   <th scope="col" class="hide-narrow">
                     Schema
@@ -244,15 +238,8 @@ export function QueuePage() {
               <tbody>
                 {visible.map((item) => (
                   <tr key={item.id} data-item={item.id} class={selected.has(item.id) ? 'selected' : ''}>
-                    <td class="check">
-                      <input type="checkbox" aria-label={`Select ${item.document_filename ?? shortId(item.id)}`} checked={selected.has(item.id)} onChange={() => toggle(item.id)} />
-                    </td>
-                    <td class="doc-cell">
-                      <a href={`#/items/${item.id}`} class="doc-link">
-                        {item.document_filename ?? `Pasted text · ${shortId(item.id)}`}
-                      </a>
-                      <div class="preview muted small">{item.document_preview}</div>
-                    </td>
+                    <SelectCell item={item} selected={selected.has(item.id)} onToggle={() => toggle(item.id)} />
+                    <DocumentCell item={item} />
                     <td class="hide-narrow">{item.schema_name}</td>
                     <td>
                       <StatusBadge status={item.status} />
