@@ -4,7 +4,7 @@ import { inTransaction, toNumber, type Pool, type PoolClient } from '../db/pool.
 import { setItemStatus } from '../db/queue-items.ts';
 import { scoreAccuracy, valuesMatch } from '../domain/accuracy.ts';
 import type { ExtractionSchema } from '../domain/extraction-schema.ts';
-import type { ExtractedFields } from '../providers/stage-prompts.ts';
+import type { ExtractedFields } from '../pipeline/stage-prompts.ts';
 import type { FieldValue } from '../domain/extraction-schema.ts';
 import type { FinaliseResult, ParseResult, PipelineStage, PreparedResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';

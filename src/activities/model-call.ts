@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ExtractionSchema } from '../domain/extraction-schema.ts';
 import { recordUsage } from '../db/usage-ledger.ts';
-import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../providers/stage-prompts.ts';
+import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../pipeline/stage-prompts.ts';
 import { ProviderCallError, type CatalogModel, type ModelStage } from '../providers/types.ts';
 import { logger as log } from '../logger.ts';
 import { recordProviderCall } from '../observability/metrics.ts';

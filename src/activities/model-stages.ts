@@ -8,7 +8,7 @@ import {
   buildValidatePrompt,
   type ReviewCandidate,
   type ReviewVerdicts,
-} from '../providers/stage-prompts.ts';
+} from '../pipeline/stage-prompts.ts';
 import type { ModelStage } from '../providers/types.ts';
 import type {
   ClassifyResult,

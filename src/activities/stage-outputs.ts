@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from '../db/pool.ts';
-import type { ExtractedFields, FieldVerdicts } from '../providers/stage-prompts.ts';
+import type { ExtractedFields, FieldVerdicts } from '../pipeline/stage-prompts.ts';
 
 /*
  * What each stage of a run produced lives in stage_outputs, keyed by item, run, stage and step: later

@@ -3,7 +3,7 @@ import { HttpError, notFound } from '../api/errors.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { getQueueItem } from '../db/queue-items.ts';
 import type { ExtractionSchema, FieldValue } from '../domain/extraction-schema.ts';
-import { fieldValueZod } from '../providers/field-value-schema.ts';
+import { fieldValueZod } from '../pipeline/field-value-schema.ts';
 import { workflowIdFor } from '../temporal/names.ts';
 import { submitReviewUpdate } from '../workflows/extract-document.ts';
 import { applyCorrections, type AppliedReview } from './review-item.ts';

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog.ts';
-import { parseSections, readTextSection } from '../prompt-sections.ts';
+import { parseSections, readTextSection } from '../../pipeline/prompt-sections.ts';
 import type { ProviderName } from '../types.ts';
 import { describeFault, type FaultInjector } from './faults.ts';
 import type { RequestLog } from './request-log.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExtractionSchemaSchema, type ExtractionField, type ExtractionSchema, type FieldValue } from '../../domain/extraction-schema.ts';
-import { fieldValueZod } from '../field-value-schema.ts';
-import { parseSections, readJsonSection, readTextSection } from '../prompt-sections.ts';
+import { fieldValueZod } from '../../pipeline/field-value-schema.ts';
+import { parseSections, readJsonSection, readTextSection } from '../../pipeline/prompt-sections.ts';
 import type { CatalogModel, ModelStage } from '../types.ts';
 import { findFieldText, normaliseLabel, readFieldValue, readLabelledLines, sameFieldValue, type LabelledLine } from './document-reader.ts';
 import { fingerprint, hashUnit } from './seeded-random.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCatalog, loadCatalog } from '../../../src/providers/catalog.ts';
 import { createProviderClients } from '../../../src/providers/provider-clients.ts';
 import { simulatorBaseUrls, startSimulator, type RunningSimulator } from '../../../src/providers/simulator/server.ts';
-import { buildExtractPrompt, validateStageAnswer } from '../../../src/providers/stage-prompts.ts';
+import { buildExtractPrompt, validateStageAnswer } from '../../../src/pipeline/stage-prompts.ts';
 import {
   ProviderCallError,
   type CatalogModel,

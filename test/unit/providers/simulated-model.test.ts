@@ -8,7 +8,7 @@ import {
   buildValidatePrompt,
   validateStageAnswer,
   type ExtractedFields,
-} from '../../../src/providers/stage-prompts.ts';
+} from '../../../src/pipeline/stage-prompts.ts';
 import { expectedInvoice, invoiceSchema, syntheticInvoice } from '../../fixtures/providers/synthetic-documents.ts';
 
 const catalog = loadCatalog();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSections, readJsonSection, readTextSection } from '../../../src/providers/prompt-sections.ts';
-import { buildExtractPrompt, buildReviewPrompt } from '../../../src/providers/stage-prompts.ts';
+import { parseSections, readJsonSection, readTextSection } from '../../../src/pipeline/prompt-sections.ts';
+import { buildExtractPrompt, buildReviewPrompt } from '../../../src/pipeline/stage-prompts.ts';
 import { invoiceSchema } from '../../fixtures/providers/synthetic-documents.ts';
 
 const HOSTILE = [

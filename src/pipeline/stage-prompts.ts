@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ExtractionField, ExtractionSchema, FieldValue } from '../domain/extraction-schema.ts';
 import { fieldValueJsonSchema, fieldValueZod } from './field-value-schema.ts';
 import { json, renderSections, text, type SectionBody, type SectionName } from './prompt-sections.ts';
-import { ProviderCallError, type CompletionResult, type ModelStage } from './types.ts';
+import { ProviderCallError, type CompletionResult, type ModelStage } from '../providers/types.ts';
 
 /**
  * What each model stage asks and what it must answer. A builder returns the request half of a

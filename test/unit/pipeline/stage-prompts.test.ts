@@ -5,7 +5,7 @@ import {
   buildReviewPrompt,
   buildValidatePrompt,
   validateStageAnswer,
-} from '../../../src/providers/stage-prompts.ts';
+} from '../../../src/pipeline/stage-prompts.ts';
 import { ProviderCallError } from '../../../src/providers/types.ts';
 import { invoiceSchema } from '../../fixtures/providers/synthetic-documents.ts';
 
