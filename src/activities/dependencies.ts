@@ -6,7 +6,8 @@ import type { ProviderClient, ProviderName } from '../providers/types.ts';
 export interface ActivityDependencies {
   pool: Pool;
   catalog: Catalog;
-  providers: Record<ProviderName, ProviderClient>;
-  /** True when the providers are the simulator; every ledger row and result says so. */
+  /** The built-in providers' clients and each declared endpoint's, by provider name. */
+  providers: Record<ProviderName, ProviderClient | undefined>;
+  /** True when the built-in providers are the simulator; every ledger row and result says so. */
   simulated: boolean;
 }

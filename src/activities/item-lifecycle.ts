@@ -7,6 +7,7 @@ import type { ExtractionSchema } from '../domain/extraction-schema.ts';
 import type { ExtractedFields } from '../pipeline/stage-prompts.ts';
 import type { FieldValue } from '../domain/extraction-schema.ts';
 import type { FinaliseResult, ParseResult, PipelineStage, PreparedResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
+import { fitsContext } from '../providers/reasoning.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { executionOf, readOutputs, runIdOf, storeOutput, type StoredExtraction, type StoredValidation } from './stage-outputs.ts';
 
@@ -42,9 +43,10 @@ export function createItemLifecycle(deps: ActivityDependencies) {
       const row = result.rows[0];
       if (!row) throw ApplicationFailure.nonRetryable(`queue item ${input.queueItemId} no longer exists`, 'ItemMissing');
       const estimatedTokens = Math.ceil(row.characters / CHARS_PER_TOKEN);
+      // A model no longer offered stays in its chain: its stage fails it with the reason (retired, and the successor).
       const tooLargeFor = input.models.filter((id) => {
         const model = deps.catalog.get(id);
-        return !model || estimatedTokens + PROMPT_OVERHEAD_TOKENS > model.context_window;
+        return model !== undefined && !fitsContext(model, estimatedTokens + PROMPT_OVERHEAD_TOKENS);
       });
       const parsed = { characters: row.characters, estimatedTokens, tooLargeFor };
       await storeOutput(deps.pool, input.queueItemId, 'parse', 0, null, parsed);

@@ -9,7 +9,8 @@ import {
   type ReviewCandidate,
   type ReviewVerdicts,
 } from '../pipeline/stage-prompts.ts';
-import type { ModelStage } from '../providers/types.ts';
+import { DEFAULT_REASONING } from '../providers/reasoning.ts';
+import { REASONING_LEVELS, type ModelStage, type ReasoningLevel } from '../providers/types.ts';
 import type {
   ClassifyResult,
   ExtractCall,
@@ -27,6 +28,8 @@ interface ItemForStage {
   schema: ExtractionSchema;
   configurationId: string | null;
   orchestratorPrompt: string;
+  /** The stage's reasoning level from the run's configuration. */
+  reasoning: ReasoningLevel;
 }
 
 /** Reads what a stage needs and marks the stage as the item's current one. */
@@ -36,10 +39,12 @@ async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage): P
     extraction_schema: ExtractionSchema;
     configuration_id: string | null;
     orchestrator_prompt: string | null;
+    reasoning: string | null;
   }>(
     `UPDATE ai_extraction_queue SET current_stage = $2, status = 'running', updated_at = now()
       WHERE id = $1
-      RETURNING document_text, extraction_schema, configuration_id, model_config->>'orchestrator_prompt' AS orchestrator_prompt`,
+      RETURNING document_text, extraction_schema, configuration_id, model_config->>'orchestrator_prompt' AS orchestrator_prompt,
+                model_config->'reasoning'->>$2 AS reasoning`,
     [queueItemId, stage],
   );
   const row = result.rows[0];
@@ -49,6 +54,7 @@ async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage): P
     schema: row.extraction_schema,
     configurationId: row.configuration_id,
     orchestratorPrompt: row.orchestrator_prompt ?? '',
+    reasoning: (REASONING_LEVELS as readonly string[]).includes(row.reasoning ?? '') ? (row.reasoning as ReasoningLevel) : DEFAULT_REASONING,
   };
 }
 
@@ -61,6 +67,7 @@ export function createModelStages(deps: ActivityDependencies) {
     configurationId: item.configurationId,
     modelId: call.model,
     temperature: call.temperature,
+    reasoning: item.reasoning,
     callTimeoutMs: call.callTimeoutMs,
     step: call.step,
     maxCostUsd: call.maxCostUsd,

@@ -24,6 +24,7 @@ export const ErrorResponses = {
   404: json(ErrorSchema, 'not found'),
   409: json(ErrorSchema, 'conflicts with the current state'),
   413: json(ErrorSchema, 'the body is too large'),
+  422: json(ErrorSchema, 'names a model its provider retired; details name the successor'),
 } as const;
 
 export const IdParams = z.object({ id: z.uuid() });

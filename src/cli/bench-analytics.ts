@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { refreshUsageRollups } from '../db/usage-rollups.ts';
-import { loadCatalog } from '../providers/catalog.ts';
+import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { freePort } from '../net/free-port.ts';
 
 export interface BenchAnalyticsOptions {
@@ -46,7 +46,7 @@ export async function benchAnalytics(settings: Settings, options: BenchAnalytics
   const pool = createPool(databaseUrl, 4);
   try {
     await migrate(databaseUrl);
-    const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
+    const { catalog } = loadProviderSetup(settings);
     const models = catalog.list().map((model) => ({ id: model.id, provider: model.provider }));
     const configurations = Array.from({ length: options.configurations }, () => randomUUID());
     const to = new Date();

@@ -11,7 +11,7 @@ import { anonymousConfigurationId } from '../db/configurations.ts';
 import { insertQueueItems, type NewQueueItem } from '../db/queue-items.ts';
 import type { ModelConfig } from '../domain/model-config.ts';
 import { logger } from '../logger.ts';
-import { loadCatalog } from '../providers/catalog.ts';
+import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { startExtraction } from '../runs/start-extraction.ts';
 import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
@@ -86,8 +86,8 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
     });
     const pool = createPool(database.url, Math.max(10, options.concurrency + 5));
     stops.push(() => pool.end());
-    const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
-    const runtime = await startProviderRuntime(settings, catalog);
+    const { catalog, endpoints } = loadProviderSetup(settings);
+    const runtime = await startProviderRuntime(settings, catalog, endpoints);
     stops.push(runtime.close);
     const worker = await startWorker({
       temporalAddress: server.address,

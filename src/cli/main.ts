@@ -80,7 +80,7 @@ program
   .action(async () => {
     const settings = loadSettings();
     const database = connectDatabase(settings);
-    const runtime = await startProviderRuntime(settings, database.catalog);
+    const runtime = await startProviderRuntime(settings, database.catalog, database.endpoints);
     const tracing = await tracingFromEnvironment('quarry-worker');
     const worker = await startWorker({
       temporalAddress: temporalAddressOf(settings),
@@ -110,13 +110,13 @@ program
   .option('--host <host>', 'address to bind', '127.0.0.1')
   .action(async (options: { port: number; host: string }) => {
     const settings = loadSettings();
-    const { loadCatalog } = await import('../providers/catalog.ts');
+    const { loadProviderSetup } = await import('../providers/provider-setup.ts');
     const simulator = await startSimulator({
       host: options.host,
       port: options.port,
       latencyMs: settings.QUARRY_SIM_LATENCY_MS,
       faults: parseFaults(settings.QUARRY_SIM_FAULTS),
-      catalog: loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE }),
+      catalog: loadProviderSetup(settings).catalog,
     });
     const urls = simulatorBaseUrls(simulator.url);
     say(`Provider simulator on ${simulator.url}`);

@@ -9,7 +9,7 @@ import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { logger } from '../logger.ts';
 import { tracingFromEnvironment } from '../observability/tracing.ts';
-import { loadCatalog } from '../providers/catalog.ts';
+import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
@@ -95,8 +95,8 @@ export async function up(settings: Settings): Promise<void> {
 
     const pool = createPool(databaseUrl);
     stops.push({ name: 'database pool', stop: () => pool.end() });
-    const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
-    const runtime = await startProviderRuntime(settings, catalog);
+    const { catalog, endpoints } = loadProviderSetup(settings);
+    const runtime = await startProviderRuntime(settings, catalog, endpoints);
     stops.push({ name: 'providers', stop: runtime.close });
 
     say('Starting the worker (it bundles the workflow code first)...');

@@ -28,8 +28,16 @@ const EnvironmentSchema = z.object({
   QUARRY_SIM_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(20)),
   QUARRY_SIM_FAULTS: optionalString,
   QUARRY_MODELS_FILE: optionalString,
-  /** A provider call's timeout; the stage activity's own timeout sits 15 s above it. */
-  QUARRY_CALL_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(60_000)),
+  /** OpenAI-compatible endpoints declared as providers of their own: JSON, or a file of it. */
+  QUARRY_ENDPOINTS: optionalString,
+  QUARRY_ENDPOINTS_FILE: optionalString,
+  /** Load newer price data for @pydantic/genai-prices at start: `off`, `on` (its published data) or a URL. */
+  QUARRY_PRICES_REFRESH: z.preprocess(emptyAsUndefined, z.union([z.enum(['off', 'on']), z.url({ protocol: /^https?$/ })]).default('off')),
+  /**
+   * The longest one provider call may take; each model's own timeout (the catalog's call_timeout_s)
+   * applies within it. The stage activity's own timeout sits 5 s above it.
+   */
+  QUARRY_CALL_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(600_000)),
   /** Attempts per model before a stage moves down its chain. */
   QUARRY_ATTEMPTS_PER_MODEL: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(20).default(3)),
   QUARRY_RETRY_INITIAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),

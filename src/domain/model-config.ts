@@ -19,9 +19,22 @@ export const ReviewPolicySchema = z.strictObject({
 export type ReviewPolicy = z.infer<typeof ReviewPolicySchema>;
 
 /**
+ * How hard each model stage's model may think (`review` is the orchestrator): `off`, `low`,
+ * `medium` or `high`, mapped per model to OpenAI's reasoning effort, Anthropic's thinking and
+ * Gemini's thinking level. A stage left out reasons at `low`. The output cap leaves room for it.
+ */
+export const ReasoningSettingsSchema = z.strictObject({
+  classify: z.enum(['off', 'low', 'medium', 'high']).optional(),
+  extract: z.enum(['off', 'low', 'medium', 'high']).optional(),
+  validate: z.enum(['off', 'low', 'medium', 'high']).optional(),
+  review: z.enum(['off', 'low', 'medium', 'high']).optional(),
+});
+export type ReasoningSettings = z.infer<typeof ReasoningSettingsSchema>;
+
+/**
  * What `POST /queue/process/{id}` takes and what a saved configuration holds: the models per stage
  * (each an ordered fallback chain, primary first), the orchestrator and its instructions, and the
- * temperature every call is made at. Unknown keys are refused, so nothing rides along unnoticed.
+ * temperature every call is made at (by models whose API takes one). Unknown keys are refused, so nothing rides along unnoticed.
  */
 export const ModelConfigSchema = z.strictObject({
   temperature: z.number().min(0).max(1),
@@ -40,6 +53,7 @@ export const ModelConfigSchema = z.strictObject({
   max_cost_usd: z.number().positive().max(10_000).optional(),
   /** When set, items whose result is doubtful wait for a person before they are finalised. */
   review: ReviewPolicySchema.optional(),
+  reasoning: ReasoningSettingsSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 

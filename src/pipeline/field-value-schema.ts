@@ -41,7 +41,8 @@ export function fieldValueJsonSchema(field: ExtractionField): Record<string, unk
         ...description,
       };
     case 'list':
-      return { type: ['array', 'null'], items: { type: 'string' }, ...description };
+      // anyOf rather than a type array: Anthropic's strict-schema rewrite keeps `items` only on a plain array.
+      return { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }], ...description };
   }
 }
 

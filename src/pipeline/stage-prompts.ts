@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ExtractionField, ExtractionSchema, FieldValue } from '../domain/extraction-schema.ts';
 import { fieldValueJsonSchema, fieldValueZod } from './field-value-schema.ts';
 import { json, renderSections, text, type SectionBody, type SectionName } from './prompt-sections.ts';
-import { ProviderCallError, type CompletionResult, type ModelStage } from '../providers/types.ts';
+import { ProviderCallError, type CallUsage, type ModelStage } from '../providers/types.ts';
 
 /**
  * What each model stage asks and what it must answer. A builder returns the request half of a
@@ -48,7 +48,13 @@ export interface StageAnswers {
 export interface StagePrompt<S extends ModelStage> {
   stage: S;
   system: string;
+  /** The user message: `stablePrefix` (the task and the schema), then what varies from call to call. */
   prompt: string;
+  /**
+   * The opening of `prompt` that every call of this stage with this schema shares. With the system
+   * prompt before it, it is the prefix providers' prompt caches reuse across the items of a batch.
+   */
+  stablePrefix: string;
   responseSchema: Record<string, unknown>;
   responseName: string;
   answerSchema: z.ZodType<StageAnswers[S]>;
@@ -170,8 +176,16 @@ export function reviewAnswerSchema(schema: ExtractionSchema): z.ZodType<ReviewAn
   });
 }
 
-function prompt(sections: ReadonlyArray<readonly [SectionName, SectionBody]>): string {
-  return renderSections(sections);
+type Sections = ReadonlyArray<readonly [SectionName, SectionBody]>;
+
+/**
+ * The user message, stable part first: the task and the schema (the same for every item of a batch),
+ * then the document and what changes from call to call. Prompt caches match prefixes, so anything
+ * that varies placed early would make every later token a cache miss.
+ */
+function prompt(stable: Sections, varying: Sections): { prompt: string; stablePrefix: string } {
+  const stablePrefix = `${renderSections(stable)}\n\n`;
+  return { prompt: `${stablePrefix}${renderSections(varying)}`, stablePrefix };
 }
 
 export function buildClassifyPrompt(input: ClassifyInput): StagePrompt<'classify'> {
@@ -181,12 +195,16 @@ export function buildClassifyPrompt(input: ClassifyInput): StagePrompt<'classify
       'You classify business documents. Name the type of the document (for example invoice, receipt, contract, ' +
       'purchase_order, bank_statement), lower-case with underscores, and say how confident you are from 0 to 1. ' +
       FRAMING,
-    prompt: prompt([
-      ['task', text('classify')],
-      ['schema', schemaSection(input.schema)],
-      ['document', text(input.document)],
-      ['instructions', text('Classify the document. The schema says what will be extracted from it next.')],
-    ]),
+    ...prompt(
+      [
+        ['task', text('classify')],
+        ['schema', schemaSection(input.schema)],
+      ],
+      [
+        ['document', text(input.document)],
+        ['instructions', text('Classify the document. The schema says what will be extracted from it next.')],
+      ],
+    ),
     responseSchema: strictObject({ document_type: { type: 'string' }, confidence: CONFIDENCE }),
     responseName: 'classification',
     answerSchema: classifyAnswerSchema(),
@@ -196,14 +214,9 @@ export function buildClassifyPrompt(input: ClassifyInput): StagePrompt<'classify
 export function buildExtractPrompt(input: ExtractInput): StagePrompt<'extract'> {
   const fields = selectFields(input.schema, input.only_fields);
   const round = input.round ?? (input.only_fields ? 1 : 0);
-  const sections: Array<readonly [SectionName, SectionBody]> = [
-    ['task', text('extract')],
-    ['round', text(String(round))],
-    ['schema', schemaSection(input.schema)],
-  ];
-  if (input.only_fields) sections.push(['only_fields', json(fields.map((field) => field.name))]);
-  sections.push(['document', text(input.document)]);
-  sections.push([
+  const varying: Array<readonly [SectionName, SectionBody]> = [['document', text(input.document)], ['round', text(String(round))]];
+  if (input.only_fields) varying.push(['only_fields', json(fields.map((field) => field.name))]);
+  varying.push([
     'instructions',
     text(
       'For every field' +
@@ -217,7 +230,13 @@ export function buildExtractPrompt(input: ExtractInput): StagePrompt<'extract'> 
   return {
     stage: 'extract',
     system: 'You extract structured fields from business documents, exactly as the document states them. ' + FRAMING,
-    prompt: prompt(sections),
+    ...prompt(
+      [
+        ['task', text('extract')],
+        ['schema', schemaSection(input.schema)],
+      ],
+      varying,
+    ),
     responseSchema: strictObject({ fields: extractedFieldsJsonSchema(fields) }),
     responseName: 'extraction',
     answerSchema: extractAnswerSchema(input.schema, input.only_fields),
@@ -233,13 +252,17 @@ export function buildValidatePrompt(input: ValidateInput): StagePrompt<'validate
       'You check extracted fields against the document they came from. A value is valid when the document ' +
       'supports it and it has the field type; otherwise say briefly why not. ' +
       FRAMING,
-    prompt: prompt([
-      ['task', text('validate')],
-      ['schema', schemaSection(input.schema)],
-      ['candidates', json(candidate)],
-      ['document', text(input.document)],
-      ['instructions', text('Give a verdict for every field in <candidates>.')],
-    ]),
+    ...prompt(
+      [
+        ['task', text('validate')],
+        ['schema', schemaSection(input.schema)],
+      ],
+      [
+        ['document', text(input.document)],
+        ['candidates', json(candidate)],
+        ['instructions', text('Give a verdict for every field in <candidates>.')],
+      ],
+    ),
     responseSchema: strictObject({
       verdicts: strictObject(
         Object.fromEntries(
@@ -263,15 +286,19 @@ export function buildReviewPrompt(input: ReviewInput): StagePrompt<'review'> {
       '(never a field listed in <reextracted>). Follow the operator instructions in <instructions> where ' +
       'they do not contradict this. ' +
       FRAMING,
-    prompt: prompt([
-      ['task', text('review')],
-      ['schema', schemaSection(input.schema)],
-      ['candidates', json(input.candidates.map((candidate, index) => ({ candidate: index, ...candidate })))],
-      ['verdicts', json(input.verdicts)],
-      ['reextracted', json(input.reextracted ?? [])],
-      ['document', text(input.document)],
-      ['instructions', text(input.orchestrator_prompt)],
-    ]),
+    ...prompt(
+      [
+        ['task', text('review')],
+        ['schema', schemaSection(input.schema)],
+      ],
+      [
+        ['document', text(input.document)],
+        ['candidates', json(input.candidates.map((candidate, index) => ({ candidate: index, ...candidate })))],
+        ['verdicts', json(input.verdicts)],
+        ['reextracted', json(input.reextracted ?? [])],
+        ['instructions', text(input.orchestrator_prompt)],
+      ],
+    ),
     responseSchema: strictObject({
       fields: extractedFieldsJsonSchema(input.schema.fields),
       disputed: { type: 'array', items: { type: 'string', enum: names } },
@@ -306,7 +333,8 @@ export function validateStageAnswer<S extends ModelStage>(
   schema: ExtractionSchema,
   options: {
     fields?: readonly string[] | undefined;
-    usage?: Pick<CompletionResult, 'inputTokens' | 'outputTokens' | 'latencyMs'> | undefined;
+    usage?: CallUsage | undefined;
+    latencyMs?: number | undefined;
   } = {},
 ): StageAnswers[S] {
   const parsed = answerSchemaFor(stage, schema, options.fields).safeParse(answer);
@@ -318,8 +346,7 @@ export function validateStageAnswer<S extends ModelStage>(
   throw new ProviderCallError(`the ${stage} answer does not match its schema: ${problems.join('; ')}${more}`, {
     kind: 'malformed_output',
     retryable: true,
-    inputTokens: options.usage?.inputTokens,
-    outputTokens: options.usage?.outputTokens,
-    latencyMs: options.usage?.latencyMs ?? 0,
+    usage: options.usage,
+    latencyMs: options.latencyMs ?? 0,
   });
 }

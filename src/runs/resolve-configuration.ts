@@ -7,8 +7,19 @@ import type { Catalog } from '../providers/catalog.ts';
 /** A request's configuration: a saved one by id, or a body (optionally counted under a saved id). */
 export type ConfigurationRequest = (ModelConfig & { configuration_id?: string | undefined }) | { configuration_id: string };
 
-/** Refuses a configuration naming a model the catalog does not have, listing the ones it does. */
+/**
+ * Refuses a configuration naming a model the catalog does not offer: a retired one with 422 naming
+ * its successor (a saved configuration keeps its models, so the refusal says what to change), an
+ * unknown one with 400 listing the valid ids.
+ */
 export function requireKnownModels(catalog: Catalog, config: ModelConfig): void {
+  const retired = [...new Set(modelIdsOf(config))].flatMap((id) => catalog.findRetired(id) ?? []);
+  if (retired.length > 0) {
+    const described = retired.map((model) => `${model.id} (retired${model.retires_on ? ` on ${model.retires_on}` : ''}; use ${model.successor})`);
+    throw new HttpError(422, 'model_retired', `the configuration names retired model${retired.length > 1 ? 's' : ''}: ${described.join(', ')}`, {
+      retired: retired.map((model) => ({ id: model.id, retired_on: model.retires_on ?? null, successor: model.successor })),
+    });
+  }
   const unknown = [...new Set(modelIdsOf(config).filter((id) => !catalog.get(id)))];
   if (unknown.length > 0) {
     const valid = catalog.list().map((model) => model.id);
@@ -31,7 +42,9 @@ export async function resolveConfiguration(
   if (!('temperature' in request)) {
     const saved = await getConfiguration(deps.pool, request.configuration_id);
     if (!saved) throw notFound(`configuration ${request.configuration_id}`);
-    return { config: ModelConfigSchema.parse(saved.config), configurationId: saved.id };
+    const config = ModelConfigSchema.parse(saved.config);
+    requireKnownModels(deps.catalog, config);
+    return { config, configurationId: saved.id };
   }
   const { configuration_id: configurationId, ...config } = request;
   requireKnownModels(deps.catalog, config);

@@ -6,7 +6,7 @@ import { getQueueItem } from '../db/queue-items.ts';
 import { ModelConfigSchema, type ModelConfig } from '../domain/model-config.ts';
 import type { Catalog } from '../providers/catalog.ts';
 import type { ResumableStage } from '../workflows/extraction-types.ts';
-import { resolveConfiguration } from './resolve-configuration.ts';
+import { requireKnownModels, resolveConfiguration } from './resolve-configuration.ts';
 import { isAtOrBefore, resumePointOf } from './resume-point.ts';
 import { startExtraction, type StartedRun } from './start-extraction.ts';
 
@@ -51,6 +51,7 @@ export async function retryItem(
   } else {
     const { configuration_id: _previous, ...previous } = item.model_config;
     resolved = { config: ModelConfigSchema.parse(previous), configurationId: item.configuration_id };
+    requireKnownModels(deps.catalog, resolved.config);
   }
   const resume = fromStage === 'classify' ? undefined : { fromRunId: item.run_id, fromStage };
   const started = await startExtraction(deps, id, resolved.config, resolved.configurationId, resume);

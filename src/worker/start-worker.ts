@@ -47,6 +47,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
     shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',
+    // A cancellation reaches an activity only in a heartbeat's answer; the SDK would otherwise
+    // throttle heartbeats to 80 % of the heartbeat timeout, leaving a cancelled call running that long.
+    maxHeartbeatThrottleInterval: '1 second',
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
   });

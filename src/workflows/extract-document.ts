@@ -92,6 +92,9 @@ export async function extractDocument(input: ExtractionInput): Promise<FinaliseR
       summary: `${stage} with ${model}`,
       // Above the provider call's own timeout, with room for the stage's database reads and writes.
       startToCloseTimeout: policy.callTimeoutMs + 5_000,
+      // The call heartbeats while in flight: a lost worker is noticed within this, and a Cancel
+      // reaches the call with the next heartbeat's answer and aborts its HTTP request.
+      heartbeatTimeout: '20 seconds',
       retry: {
         initialInterval: policy.initialRetryIntervalMs,
         backoffCoefficient: 2,

@@ -4,7 +4,8 @@ import { inject } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { loadSettings, type Settings } from '../../src/config/environment.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';
-import { loadCatalog, type Catalog } from '../../src/providers/catalog.ts';
+import type { Catalog } from '../../src/providers/catalog.ts';
+import { loadProviderSetup } from '../../src/providers/provider-setup.ts';
 import { startProviderRuntime } from '../../src/worker/provider-runtime.ts';
 import { startWorker, type RunningWorker, type WorkerOptions } from '../../src/worker/start-worker.ts';
 
@@ -52,8 +53,8 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     ...env,
   });
   const pool = createPool(settings.DATABASE_URL!);
-  const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
-  const runtime = await startProviderRuntime(settings, catalog);
+  const { catalog, endpoints } = loadProviderSetup(settings, { ...process.env, ...env });
+  const runtime = await startProviderRuntime(settings, catalog, endpoints);
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS! });
   const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: options.clientInterceptors });
   const workers: RunningWorker[] = [];

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Catalog } from '../catalog.ts';
 import { checkFaultModels, FaultInjector, FaultsConfigError, parseFaults, type SimulatorFaults } from './faults.ts';
+import { PromptCache } from './prompt-cache.ts';
 import { RequestLog, type SimulatedRequest } from './request-log.ts';
 import type { SimulatorState } from './simulated-call.ts';
 import { anthropicWire } from './wire-anthropic.ts';
@@ -95,6 +96,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const closing = new AbortController();
   const state: SimulatorState = {
     catalog: options.catalog,
+    promptCache: new PromptCache(),
     faults: new FaultInjector(parseAndCheckFaults(options.faults, options.catalog), options.seed),
     latencyMs: options.latencyMs ?? 20,
     log: new RequestLog(options.requestLogSize),
