@@ -131,7 +131,7 @@ export const RetiredEntrySchema = z.strictObject({
 export type RetiredEntry = z.infer<typeof RetiredEntrySchema>;
 
 /** An offered model as the rest of Quarry sees it: the entry with its prices and window resolved. */
-export interface CatalogModel extends Omit<CatalogEntry, 'context_window' | 'prices' | 'simulated_profile'> {
+export interface CatalogModel extends Omit<CatalogEntry, 'context_window' | 'simulated_profile'> {
   /** The wire its provider speaks. */
   wire: Wire;
   context_window: number;

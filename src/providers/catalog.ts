@@ -249,7 +249,7 @@ function resolveEntry(entry: CatalogEntry, wires: ReadonlyMap<ProviderName, Wire
   const contextWindow = entry.context_window ?? prices.context_window;
   if (!contextWindow) throw new CatalogFileError(`${where}: give context_window (the price library does not know it)`);
   if (entry.max_output_tokens >= contextWindow) throw new CatalogFileError(`${where}: max_output_tokens must be below the context window`);
-  const { context_window: _window, prices: _prices, simulated_profile: profile, ...rest } = entry;
+  const { context_window: _window, simulated_profile: profile, ...rest } = entry;
   return {
     ...rest,
     wire,

@@ -164,6 +164,7 @@ export function anthropicWire(state: SimulatorState): Hono {
         output_tokens: outcome.outputTokens,
         cache_creation_input_tokens: cacheWriteTokens,
         cache_read_input_tokens: cachedInputTokens,
+        output_tokens_details: { thinking_tokens: outcome.reasoningTokens },
       },
     });
   });

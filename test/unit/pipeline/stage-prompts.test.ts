@@ -47,7 +47,25 @@ describe('stage prompts', () => {
     expect(fields.total_amount.properties.value.type).toEqual(['number', 'null']);
     expect(fields.line_count.properties.value.type).toEqual(['integer', 'null']);
     expect(fields.currency.properties.value.anyOf[0]).toEqual({ type: 'string', enum: ['USD', 'EUR', 'GBP'] });
-    expect(fields.tags.properties.value.items).toEqual({ type: 'string' });
+    expect(fields.tags.properties.value.anyOf).toEqual([{ type: 'array', items: { type: 'string' } }, { type: 'null' }]);
+  });
+
+  it('opens every prompt with its stable part: the task and the schema, before the document', () => {
+    const prompts = [
+      buildClassifyPrompt({ document: 'the document', schema: invoiceSchema }),
+      buildExtractPrompt({ document: 'the document', schema: invoiceSchema, only_fields: ['paid'], round: 1 }),
+      buildValidatePrompt({ document: 'the document', schema: invoiceSchema, candidate: {} }),
+      buildReviewPrompt({ document: 'the document', schema: invoiceSchema, orchestrator_prompt: 'be careful', candidates: [], verdicts: [] }),
+    ];
+    for (const prompt of prompts) {
+      expect(prompt.prompt.startsWith(prompt.stablePrefix)).toBe(true);
+      expect(prompt.stablePrefix).toContain('<schema>');
+      expect(prompt.stablePrefix).not.toContain('the document');
+      expect(prompt.prompt.indexOf('<schema>')).toBeLessThan(prompt.prompt.indexOf('<document>'));
+    }
+    // The same stage and schema give the same stable part whatever the document and round.
+    const other = buildExtractPrompt({ document: 'another document', schema: invoiceSchema, round: 0 });
+    expect(other.stablePrefix).toBe(prompts[1]!.stablePrefix);
   });
 
   it('asks a re-extraction for its disputed fields only', () => {
