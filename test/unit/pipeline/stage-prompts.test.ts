@@ -90,7 +90,7 @@ describe('stage prompts', () => {
     const answer = { fields: { invoice_number: { value: 'INV-1', confidence: 0.9 } } };
     let error: unknown;
     try {
-      validateStageAnswer('extract', answer, invoiceSchema, { usage: { inputTokens: 10, outputTokens: 5, latencyMs: 3 } });
+      validateStageAnswer('extract', answer, invoiceSchema, { usage: { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 }, latencyMs: 3 });
     } catch (caught) {
       error = caught;
     }
