@@ -44,7 +44,7 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Add to validate' }).click();
     await page.getByRole('button', { name: 'Move gpt-4o-mini up' }).click();
     const validateChain = page.locator('ol[aria-label="validate models, in fallback order"] > li');
-    expect(await validateChain.evaluateAll((items) => items.map((item) => item.getAttribute('data-model')))).toEqual(['gpt-4o-mini', 'gemini-2.5-pro']);
+    expect(await validateChain.evaluateAll((items) => items.map((item) => item.getAttribute('data-model')))).toEqual(['gpt-4o-mini', 'gemini-3.1-pro']);
     await page.locator('input[type="range"]').fill('0.3');
     await page.getByLabel('Orchestrator model').selectOption('gpt-4.1');
     await page.getByRole('button', { name: 'Save configuration' }).click();

@@ -39,9 +39,9 @@ describe('live providers', () => {
     expect(item.simulated).toBe(false);
 
     const extract = item.calls.filter((call: { stage: string; step: number }) => call.stage === 'extract' && call.step === 0);
-    expect(extract[0]).toMatchObject({ model: 'claude-sonnet-4', success: false, error: expect.stringMatching(/ANTHROPIC_API_KEY is not set/) });
+    expect(extract[0]).toMatchObject({ model: 'claude-sonnet-4-6', success: false, error: expect.stringMatching(/ANTHROPIC_API_KEY is not set/) });
     // Non-retryable: one attempt, then the next model of the chain.
-    expect(extract.filter((call: { model: string }) => call.model === 'claude-sonnet-4')).toHaveLength(1);
+    expect(extract.filter((call: { model: string }) => call.model === 'claude-sonnet-4-6')).toHaveLength(1);
     expect(extract[1]).toMatchObject({ model: 'gpt-4.1-mini', success: true });
 
     const wires = new Set(simulator.requests().map((request) => request.wire));

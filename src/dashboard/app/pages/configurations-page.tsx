@@ -17,9 +17,9 @@ const STAGE_PURPOSE: Record<ChainStage, string> = {
 
 const STARTER: ModelConfig = {
   temperature: 0.2,
-  orchestrator_model: 'claude-sonnet-4',
+  orchestrator_model: 'claude-sonnet-4-6',
   orchestrator_prompt: 'Prefer values the validator accepted. When models disagree, choose the value the document states verbatim.',
-  stage_models: { classify: ['gemini-2.5-flash-lite'], extract: ['gpt-4.1', 'claude-haiku-4-5'], validate: ['gemini-2.5-pro'] },
+  stage_models: { classify: ['gemini-3.1-flash-lite'], extract: ['gpt-4.1', 'claude-haiku-4-5'], validate: ['gemini-3.1-pro'] },
 };
 
 // Only the configuration's own keys: a remembered or listed one also carries id, name and created_at,
