@@ -125,6 +125,15 @@ program
   });
 
 program
+  .command('doctor')
+  .description('check live providers: keys, reachability, each model served and not near retirement; non-zero exit on a problem')
+  .option('--call', 'also make one tiny call per model')
+  .action(async (options: { call?: boolean }) => {
+    const { doctor } = await import('./doctor.ts');
+    process.exit(await doctor(loadSettings(), { call: options.call ?? false }, (line) => process.stdout.write(`${line}\n`)));
+  });
+
+program
   .command('replay')
   .description('replay recorded workflow histories against the current workflow code; exit 0 when they replay cleanly')
   .argument('[workflowId]', 'a workflow to fetch from Temporal and replay')

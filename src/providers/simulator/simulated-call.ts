@@ -161,7 +161,9 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
       model,
       system: call.system,
       prompt: call.prompt,
-      temperature: call.temperature ?? 1,
+      // Unsent, a model that takes a temperature samples at the API's default of 1; one whose API takes
+      // none samples as its provider tuned it, which the profile's accuracy already describes.
+      temperature: call.temperature ?? (model.temperature ? 1 : 0),
     });
   } catch (error) {
     if (error instanceof UnreadablePromptError) return finish({ type: 'error', status: 400, message: error.message });

@@ -76,9 +76,12 @@ let sequence = 0;
 export function openAIWire(state: SimulatorState): Hono {
   const app = new Hono();
 
-  app.get('/v1/models', (c) =>
-    c.json({ object: 'list', data: state.catalog.list().filter((model) => model.wire === 'openai').map((model) => ({ id: model.provider_model, object: 'model', created: 0, owned_by: model.provider })) }),
-  );
+  app.get('/v1/models', async (c, next) => {
+    // Anthropic's models list has the same path on the same simulator; its SDK names its version.
+    if (c.req.header('anthropic-version')) return next();
+    const data = state.catalog.list().filter((model) => model.wire === 'openai').map((model) => ({ id: model.provider_model, object: 'model', created: 0, owned_by: model.provider }));
+    return c.json({ object: 'list', data });
+  });
 
   app.post('/v1/chat/completions', async (c) => {
     const raw = await c.req.json().catch(() => undefined);
