@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { contextWindow, pricePerMtok } from '../lib/format.ts';
+import { retirementWarning } from '../lib/model-notes.ts';
 import type { CatalogModel } from '../lib/types.ts';
 
 interface Props {
@@ -50,6 +51,12 @@ export function ModelChainEditor({ stage, description, chain, models, onChange }
                 {model && (
                   <div class="muted small">
                     {pricePerMtok(model.input_usd_per_mtok)} in · {pricePerMtok(model.output_usd_per_mtok)} out per 1M tokens · {contextWindow(model.context_window)} context
+                    {model.accepts_temperature === false && ' · temperature does not apply'}
+                  </div>
+                )}
+                {model && retirementWarning(model) && (
+                  <div class="model-warning small" role="note">
+                    {retirementWarning(model)}
                   </div>
                 )}
               </div>

@@ -14,9 +14,31 @@ export interface CatalogModel {
   display_name?: string;
   input_usd_per_mtok: number;
   output_usd_per_mtok: number;
+  cached_input_usd_per_mtok?: number | null;
   context_window: number;
+  /** False: the model's API takes no temperature, so the configuration's does not apply to it. */
+  accepts_temperature?: boolean;
+  /** `none` for a model that does not reason. */
+  reasoning?: string;
+  /** The provider's announced shutdown day, and the model to move to. */
+  retires_on?: string | null;
+  successor?: string | null;
   simulated: boolean;
 }
+
+/** A model its provider retired (`GET /models/retired`): configurations naming it are refused. */
+export interface RetiredModel {
+  id: string;
+  provider: string;
+  retired_on: string | null;
+  successor: string;
+}
+
+export const REASONING_LEVELS = ['off', 'low', 'medium', 'high'] as const;
+export type ReasoningLevel = (typeof REASONING_LEVELS)[number];
+/** The model stages, the orchestrator's review included, each with its own reasoning level. */
+export const REASONING_STAGES = ['classify', 'extract', 'validate', 'review'] as const;
+export type ReasoningStage = (typeof REASONING_STAGES)[number];
 
 /** The stages a retry can resume from, in pipeline order. */
 export const RESUMABLE_STAGES = ['classify', 'extract', 'validate', 'review', 'finalise'] as const;
@@ -37,6 +59,8 @@ export interface ModelConfig {
   max_cost_usd?: number;
   /** Doubtful items wait for a person; absent means they are finalised as the models left them. */
   review?: ReviewPolicy;
+  /** How hard each stage's model may think; a stage left out reasons at `low`. */
+  reasoning?: Partial<Record<ReasoningStage, ReasoningLevel>>;
 }
 
 export interface SavedConfiguration extends ModelConfig {

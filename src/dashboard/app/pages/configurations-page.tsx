@@ -2,12 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { ModelChainEditor } from '../components/model-chain-editor.tsx';
 import { Notice } from '../components/notice.tsx';
 import { PolicyEditor } from '../components/policy-editor.tsx';
+import { ReasoningEditor } from '../components/reasoning-editor.tsx';
 import { api, describeError } from '../lib/api.ts';
 import { useSession } from '../lib/context.ts';
 import { dateTime, pricePerMtok } from '../lib/format.ts';
 import { lastConfiguration, rememberConfiguration } from '../lib/last-configuration.ts';
+import { configurationModelWarnings, modelsWithoutTemperature } from '../lib/model-notes.ts';
 import { draftOf, policyProblems, policySummary, withPolicy } from '../lib/run-policy.ts';
-import { CHAIN_STAGES, type ChainStage, type ModelConfig, type SavedConfiguration } from '../lib/types.ts';
+import { CHAIN_STAGES, type ChainStage, type ModelConfig, type RetiredModel, type SavedConfiguration } from '../lib/types.ts';
 
 const STAGE_PURPOSE: Record<ChainStage, string> = {
   classify: 'what kind of document it is',
@@ -31,6 +33,7 @@ const configOf = (saved: ModelConfig): ModelConfig => ({
   stage_models: saved.stage_models,
   ...(saved.max_cost_usd === undefined ? {} : { max_cost_usd: saved.max_cost_usd }),
   ...(saved.review === undefined ? {} : { review: saved.review }),
+  ...(saved.reasoning === undefined ? {} : { reasoning: saved.reasoning }),
 });
 
 /** Builds a configuration (model chains per stage, temperature, orchestrator), saves it, lists saved ones. */
@@ -46,6 +49,7 @@ export function ConfigurationsPage() {
   const [policy, setPolicy] = useState(() => draftOf(remembered?.config ?? STARTER));
   const [name, setName] = useState(remembered ? `${remembered.name} (copy)` : 'Balanced mixed-provider');
   const [saved, setSaved] = useState<SavedConfiguration[]>();
+  const [retired, setRetired] = useState<RetiredModel[]>([]);
   const [current, setCurrent] = useState(remembered?.id);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
   const [busy, setBusy] = useState(false);
@@ -55,6 +59,9 @@ export function ConfigurationsPage() {
       .then((rows) => setSaved(rows.filter((row) => row.name !== null)))
       .catch((error: unknown) => setMessage({ kind: 'error', text: describeError(error) }));
   useEffect(() => void load(), []);
+  // Retired models are not in the catalog; a saved configuration that still names one is marked.
+  useEffect(() => void api<RetiredModel[]>('GET', '/models/retired').then(setRetired, () => undefined), []);
+  const withoutTemperature = modelsWithoutTemperature(config, models);
 
   const orchestrator = models.find((model) => model.id === config.orchestrator_model);
 
@@ -135,6 +142,11 @@ export function ConfigurationsPage() {
                 <span>0 — repeatable</span>
                 <span>1 — varied</span>
               </span>
+              {withoutTemperature.length > 0 && (
+                <span class="muted small" data-temperature-note>
+                  Does not apply to {withoutTemperature.join(', ')}: their APIs take no temperature, so they are called without one.
+                </span>
+              )}
             </label>
             <label class="field grow">
               <span>Orchestrator model</span>
@@ -156,6 +168,8 @@ export function ConfigurationsPage() {
             <span>Orchestrator prompt</span>
             <textarea rows={4} value={config.orchestrator_prompt} maxLength={20_000} onInput={(event) => setConfig({ ...config, orchestrator_prompt: event.currentTarget.value })} />
           </label>
+
+          <ReasoningEditor reasoning={config.reasoning} onChange={(reasoning) => setConfig({ ...config, reasoning })} />
 
           <PolicyEditor draft={policy} problems={problems} onChange={setPolicy} />
 
@@ -195,6 +209,11 @@ export function ConfigurationsPage() {
                     <div class="muted small" data-policy>
                       {policySummary(row).join(' · ')}
                     </div>
+                    {configurationModelWarnings(row, models, retired).map((warning) => (
+                      <div key={warning} class="model-warning small" role="note">
+                        {warning}
+                      </div>
+                    ))}
                   </div>
                   <button type="button" class="button-secondary" onClick={() => use(row)} aria-label={`Use ${row.name}`}>
                     Use
