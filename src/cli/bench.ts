@@ -28,7 +28,7 @@ export interface BenchOptions {
 }
 
 /** A model whose simulated latency factor is 1, so that one call takes the given latency. */
-const BENCH_MODEL = 'gemini-2.5-flash';
+const BENCH_MODEL = 'gemini-3.5-flash';
 const STAGES = 6;
 const PROBE_ITEMS = 5;
 
