@@ -104,6 +104,10 @@ describe('live providers, current models, no request refused', () => {
     }
     const refused = simulator.requests().filter((request) => request.status !== 200);
     expect(refused).toEqual([]);
+    // The configured level reached every model that reasons (off: the least each allows).
+    const efforts = new Set(simulator.requests().map((request) => request.effort));
+    if (level === 'off') for (const effort of efforts) expect(['none', 'minimal', 'low']).toContain(effort);
+    else expect(efforts).toEqual(new Set([level]));
     expect(new Set(simulator.requests().map((request) => request.wire))).toEqual(new Set(['openai', 'anthropic', 'gemini']));
   });
 });
