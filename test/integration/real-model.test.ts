@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { loadSettings } from '../../src/config/environment.ts';
 import { LOCAL_MODEL_ID, localModelCatalogEntry } from '../../src/local-model/catalog-entry.ts';
 import { ensureLocalModel, localModelCacheDir } from '../../src/local-model/install-local-model.ts';
@@ -59,6 +59,11 @@ describe.skipIf(!onPrebuiltPlatform)('a real model behind llama-server, through 
   });
 
   it('extracts invoices end to end, with the server’s own token counts in the ledger and most fields right', async () => {
+    // The server's log stays out of the output unless it can explain a failure.
+    onTestFailed(async () => {
+      const log = await readFile(server.logFile, 'utf8').catch(() => '(no log)');
+      process.stderr.write(`[real model] the last lines of llama-server's log:\n${log.split('\n').slice(-40).join('\n')}\n`);
+    });
     let right = 0;
     let scored = 0;
     for (const n of ITEMS) {
