@@ -66,8 +66,12 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
     '--no-webui',
     '--metrics',
     '--log-colors', 'off',
-    ...(options.apiKey ? ['--api-key', options.apiKey] : []),
   ];
+  // The key travels in the environment, not the command line that every local user can read in `ps`;
+  // a LLAMA_API_KEY of the caller's own never reaches the server unasked.
+  const { LLAMA_API_KEY: _callers, ...environment } = process.env;
+  if (options.apiKey) environment.LLAMA_API_KEY = options.apiKey;
+  environment.LD_LIBRARY_PATH = [options.files.libraryDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   const log = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
@@ -75,7 +79,7 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
     child = spawn(command, commandArgs, {
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, LD_LIBRARY_PATH: [options.files.libraryDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') },
+      env: environment,
     });
   } finally {
     closeSync(log);
