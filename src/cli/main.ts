@@ -13,6 +13,7 @@ import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
 import { CliError } from './cli-error.ts';
+import type { LocalModelOptions } from './local-model.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
 import { HttpError } from '../api/errors.ts';
@@ -131,6 +132,19 @@ program
   .action(async (options: { call?: boolean }) => {
     const { doctor } = await import('./doctor.ts');
     process.exit(await doctor(loadSettings(), { call: options.call ?? false }, (line) => process.stdout.write(`${line}\n`)));
+  });
+
+program
+  .command('local-model')
+  .description('install (once, ~550 MB, cached) and serve a small real model with llama-server on loopback; prints its OpenAI-compatible base URL')
+  .option('--port <port>', 'port to listen on (default: a free one)', integer('--port'))
+  .option('--threads <n>', 'CPU threads (default: all cores)', integer('--threads'))
+  .option('--ctx-size <tokens>', 'context size of the one slot', integer('--ctx-size'), 8192)
+  .option('--api-key <key>', 'the key clients must send (default: a random one, printed)')
+  .option('--install-only', 'download and check the server and the model, then exit (CI)')
+  .action(async (options: LocalModelOptions) => {
+    const { localModel } = await import('./local-model.ts');
+    await localModel(loadSettings(), options, say);
   });
 
 program

@@ -47,6 +47,8 @@ const EnvironmentSchema = z.object({
   QUARRY_METRICS_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   QUARRY_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
   QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
+  /** Downloads kept between runs and checkouts (the local model server); default `~/.cache/quarry`. */
+  QUARRY_CACHE_DIR: optionalString,
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
