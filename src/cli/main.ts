@@ -13,6 +13,7 @@ import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
 import { CliError } from './cli-error.ts';
+import { registerClusterCommands } from './cluster-command.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
 import { HttpError } from '../api/errors.ts';
@@ -43,6 +44,8 @@ program
   .action(async () => {
     say(`Temporal CLI: ${await ensureTemporalCli(say)}`);
   });
+
+registerClusterCommands(program);
 
 program
   .command('migrate')
