@@ -1,8 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadSettings } from '../config/environment.ts';
-import { TemporalToolMissingError } from '../temporal/server-binary.ts';
+import { ensureTemporalServerTools, TemporalToolMissingError } from '../temporal/server-binary.ts';
 import { CliError } from './cli-error.ts';
-import { clusterSummary, startCluster, Teardown, type ClusterOptions } from './cluster.ts';
+import { CLUSTER_POSTGRES_PORT, clusterSummary, startCluster, Teardown, type ClusterOptions } from './cluster.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -33,6 +33,22 @@ export function registerClusterCommands(program: Command): void {
   const cluster = program.command('cluster').description('the production topology on one machine: a Temporal cluster on PostgreSQL');
 
   cluster
+    .command('setup')
+    .description('build the Temporal server, temporal-sql-tool and the Web UI server into .tools when missing (minutes when cold)')
+    .action(async () => {
+      const startedAt = Date.now();
+      try {
+        const tools = await ensureTemporalServerTools(say);
+        say(`Temporal server: ${tools.server}`);
+        say(`Temporal UI server: ${tools.uiServer}`);
+        say(`(${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        if (error instanceof TemporalToolMissingError) throw new CliError(error.message);
+        throw error;
+      }
+    });
+
+  cluster
     .command('up')
     .description('PostgreSQL, N Temporal server nodes forming one cluster, the Web UI, M workers and the API; Ctrl-C stops all')
     .option('--nodes <n>', 'Temporal server processes', count('--nodes', 1, 9), 2)
@@ -56,10 +72,11 @@ export function registerClusterCommands(program: Command): void {
         uiPort: options.uiPort,
         loopback: options.loopback,
         restartDelayMs: options.restartDelay * 1000,
+        postgresPort: CLUSTER_POSTGRES_PORT,
       };
       let running;
       try {
-        running = await startCluster(settings, clusterOptions, say, teardown);
+        running = await startCluster(process.env, clusterOptions, say, teardown);
       } catch (error) {
         if (teardown.stopped) return;
         if (error instanceof TemporalToolMissingError) throw new CliError(error.message);
@@ -80,4 +97,25 @@ export function registerClusterCommands(program: Command): void {
       say(`  Logs               ${settings.dataDir}/cluster/logs`);
       say('Press Ctrl-C to stop.');
     });
+
+  cluster
+    .command('bench')
+    .description('scale-out benchmark: the same batch through a throwaway cluster with 1, 2, 4 workers; items/s and item latency')
+    .option('--items <n>', 'items per round', count('--items', 1, 100_000), 60)
+    .option('--workers <list>', 'worker counts, rising', workerCounts, [1, 2, 4])
+    .option('--nodes <n>', 'Temporal server processes', count('--nodes', 1, 9), 2)
+    .option('--latency-ms <ms>', 'simulated latency of one provider call', count('--latency-ms', 0, 60_000), 200)
+    .option('--json', 'one JSON line instead of the table')
+    .action(async (options: { items: number; workers: number[]; nodes: number; latencyMs: number; json?: boolean }) => {
+      const { clusterBench } = await import('./cluster-bench.ts');
+      await clusterBench({ ...options, json: options.json ?? false }, say);
+    });
+}
+
+function workerCounts(value: string): number[] {
+  const counts = value.split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 32) || counts.some((n, i) => i > 0 && n <= counts[i - 1]!)) {
+    throw new InvalidArgumentError('--workers must be rising integers from 1 to 32, e.g. 1,2,4');
+  }
+  return counts;
 }

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Settings } from '../config/environment.ts';
+import { loadSettings } from '../config/environment.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureTemporalCli, projectRoot } from '../temporal/cli-binary.ts';
@@ -25,13 +25,17 @@ export interface ClusterOptions {
   loopback: string;
   /** How long a dead process stays down before it is started again. */
   restartDelayMs: number;
+  /** The embedded PostgreSQL's port, when DATABASE_URL is unset. */
+  postgresPort: number;
 }
 
 export interface RunningCluster {
   api: string;
   ui: string;
-  /** The database URL with its password masked. */
+  /** The database URL with its password masked, for printing. */
   database: string;
+  /** The database URL itself, for this process's own use. */
+  databaseUrl: string;
   temporal: Array<{ address: string; node: Supervised }>;
   workers: Supervised[];
   /** Starts another worker (the scale-out benchmark adds them between rounds). */
@@ -84,14 +88,17 @@ export class Teardown {
  * databases and schema through deploy/temporal/setup-schema.sh, N Temporal server processes that
  * find each other through the database and form one cluster, the namespace and search attributes
  * through deploy/temporal/setup-namespace.sh, the Web UI, M workers and the API. Every process is
- * restarted when it dies unasked; `stop` ends them in reverse order.
+ * restarted when it dies unasked; `stop` ends them in reverse order. `env` is what the Quarry
+ * processes read their settings from (the contract's variables), usually `process.env`.
  */
 export async function startCluster(
-  settings: Settings,
+  env: NodeJS.ProcessEnv,
   options: ClusterOptions,
   say: (line: string) => void,
   teardown: Teardown = new Teardown(say),
 ): Promise<RunningCluster> {
+  // The environment every Quarry process of the cluster gets (they read their settings from it).
+  const settings = loadSettings(env);
   const home = path.join(settings.dataDir, 'cluster');
   const logs = path.join(home, 'logs');
   await mkdir(logs, { recursive: true });
@@ -104,7 +111,7 @@ export async function startCluster(
     let databaseUrl = settings.DATABASE_URL;
     if (!databaseUrl) {
       say('Starting PostgreSQL...');
-      const database = await startEmbeddedPostgres({ dataDir: path.join(home, 'postgres'), port: CLUSTER_POSTGRES_PORT });
+      const database = await startEmbeddedPostgres({ dataDir: path.join(home, 'postgres'), port: options.postgresPort });
       teardown.add(database.stop);
       databaseUrl = database.url;
     }
@@ -169,7 +176,7 @@ export async function startCluster(
     await ui.start();
 
     const quarryEnvironment = (address: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-      ...process.env,
+      ...env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: address,
       ...extra,
@@ -230,6 +237,7 @@ export async function startCluster(
       api: apiUrl,
       ui: uiUrl,
       database: maskUrl(databaseUrl),
+      databaseUrl,
       temporal: temporal.map((node, n) => ({ address: frontendAddress(ips[n]!), node })),
       workers,
       addWorker,
