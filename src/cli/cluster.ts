@@ -120,8 +120,7 @@ export async function startCluster(
     say("Setting up Temporal's databases (deploy/temporal/setup-schema.sh)...");
     const login = await ensureTemporalLogin(databaseUrl, path.join(home, 'temporal-db-password'), say);
     const binDir = await commandDirectory(path.join(home, 'bin'), { 'temporal-sql-tool': tools.sqlTool, temporal: cli });
-    const scriptLog = (line: string) => say(line);
-    await runDeployScript(deployScripts.schema, schemaToolEnvironment(login, tools.schemaDir), { binDir, log: scriptLog });
+    await runDeployScript(deployScripts.schema, schemaToolEnvironment(login, tools.schemaDir), { binDir, logFile: path.join(logs, 'setup-schema.log') });
 
     const ips = Array.from({ length: options.nodes }, (_, n) => `${options.loopback}.${n + 1}`);
     const nodeSpec = (ip: string, n: number): ProcessSpec => ({
@@ -143,7 +142,11 @@ export async function startCluster(
 
     const seed = frontendAddress(ips[0]!);
     say(`Creating namespace ${settings.TEMPORAL_NAMESPACE} and its search attributes (deploy/temporal/setup-namespace.sh)...`);
-    await runDeployScript(deployScripts.namespace, { TEMPORAL_ADDRESS: seed, TEMPORAL_NAMESPACE: settings.TEMPORAL_NAMESPACE }, { binDir, log: scriptLog });
+    await runDeployScript(
+      deployScripts.namespace,
+      { TEMPORAL_ADDRESS: seed, TEMPORAL_NAMESPACE: settings.TEMPORAL_NAMESPACE },
+      { binDir, logFile: path.join(logs, 'setup-namespace.log') },
+    );
     await waitForNamespaceEverywhere(ips.map(frontendAddress), settings.TEMPORAL_NAMESPACE, 120_000);
 
     const uiUrl = `http://127.0.0.1:${options.uiPort}`;

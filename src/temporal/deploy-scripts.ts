@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from './cli-binary.ts';
@@ -30,23 +31,19 @@ export class DeployScriptError extends Error {
 }
 
 /**
- * Runs a deploy script with `sh`, with only the environment given (plus PATH and HOME), streaming
- * its lines to `log`; fails with the script's last output.
+ * Runs a deploy script with `sh`, with only the environment given (plus PATH and HOME). Its output
+ * (temporal-sql-tool logs every statement) goes to `logFile`; a failure carries the last of it.
  */
-export async function runDeployScript(
-  script: string,
-  env: Record<string, string>,
-  options: { binDir: string; log: (line: string) => void },
-): Promise<void> {
+export async function runDeployScript(script: string, env: Record<string, string>, options: { binDir: string; logFile: string }): Promise<void> {
+  const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn('sh', [script], {
     env: { PATH: `${options.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: process.env.HOME ?? '/', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
   const onOutput = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    tail = (tail + text).slice(-4000);
-    for (const line of text.split('\n')) if (line.trim()) options.log(`  ${line}`);
+    log.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
   };
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
@@ -54,5 +51,6 @@ export async function runDeployScript(
     child.once('error', reject);
     child.once('close', resolve);
   });
-  if (code !== 0) throw new DeployScriptError(`${path.relative(projectRoot, script)} failed (exit ${code}):\n${tail}`);
+  await new Promise<void>((resolve) => log.end(resolve));
+  if (code !== 0) throw new DeployScriptError(`${path.relative(projectRoot, script)} failed (exit ${code}; log ${options.logFile}):\n${tail}`);
 }

@@ -131,9 +131,10 @@ describe('quarry cluster up under faults', () => {
     database = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: databasePort });
     await sleep(10_000);
 
-    // 3. Both workers die, one after the other; their in-flight activities time out and run again.
-    for (const [n, worker] of cluster.summary.workers.entries()) {
-      faults.push({ name: `SIGKILL worker ${n + 1}`, at: Date.now() });
+    // 3. Both workers die, the second 6 s after the first; their in-flight activities time out and
+    //    run again on the restarted workers.
+    faults.push({ name: 'SIGKILL worker 1, and worker 2 6 s later', at: Date.now() });
+    for (const worker of cluster.summary.workers) {
       process.kill(worker.pid, 'SIGKILL');
       await sleep(6_000);
     }
@@ -189,7 +190,11 @@ describe('quarry cluster up under faults', () => {
     const pids = cluster.allPids();
     expect(pids.length).toBeGreaterThanOrEqual(4);
     const exit = await cluster.stop();
-    expect(exit.code).toBe(0);
+    expect(exit).toEqual({ code: 0, signal: null });
     expect(pids.filter(isRunning)).toEqual([]);
+    // The API and the UI (whose pids the summary does not name) are gone too.
+    for (const url of [`${cluster.summary.api}/health`, cluster.summary.ui]) {
+      await expect(fetch(url, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
+    }
   });
 });

@@ -5,10 +5,10 @@ export interface Fault {
 }
 
 /**
- * How long progress stopped around each fault: the longest gap between consecutive progress events
- * (ledger rows, finished items) that ends after the fault and begins before the next one. A gap
- * that starts a little before the fault counts whole, since the batch was stalled all that time.
- * `baseline` is the longest gap before the first fault, the same measure with nothing broken.
+ * How long progress stopped at each fault: the longest gap between consecutive progress events
+ * (ledger rows, finished items) that ended after the fault and no later than the next one. A gap is
+ * the fault's whose window its end falls in: progress resumed only then, whatever it straddled.
+ * `baselineMs` is the longest gap before the first fault, the same measure with nothing broken.
  */
 export function stallsAround(events: readonly number[], faults: readonly Fault[]) {
   const sorted = [...events].sort((a, b) => a - b);
@@ -19,7 +19,7 @@ export function stallsAround(events: readonly number[], faults: readonly Fault[]
     baselineMs: longest(gaps.filter((gap) => gap.end <= first)),
     faults: faults.map((fault, n) => {
       const next = faults[n + 1]?.at ?? Number.POSITIVE_INFINITY;
-      return { name: fault.name, stallMs: longest(gaps.filter((gap) => gap.end > fault.at && gap.start < next)) };
+      return { name: fault.name, stallMs: longest(gaps.filter((gap) => gap.end > fault.at && gap.end <= next)) };
     }),
   };
 }
