@@ -1,7 +1,6 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSettings } from '../config/environment.ts';
-import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureTemporalCli, projectRoot } from '../temporal/cli-binary.ts';
 import { waitForFrontend } from '../temporal/dev-server.ts';
@@ -10,6 +9,7 @@ import { waitForNamespaceEverywhere } from '../temporal/namespace-ready.ts';
 import { ensureTemporalServerTools } from '../temporal/server-binary.ts';
 import { frontendAddress, schemaToolEnvironment, serverNodeEnvironment } from '../temporal/server-node.ts';
 import { ensureTemporalLogin } from '../temporal/temporal-database.ts';
+import { startSupervisedPostgres } from './cluster-postgres.ts';
 import { Supervised, type ProcessSpec } from './cluster-supervisor.ts';
 import { waitForHttp } from './cluster-readiness.ts';
 import { maskUrl } from './up.ts';
@@ -111,7 +111,10 @@ export async function startCluster(
     let databaseUrl = settings.DATABASE_URL;
     if (!databaseUrl) {
       say('Starting PostgreSQL...');
-      const database = await startEmbeddedPostgres({ dataDir: path.join(home, 'postgres'), port: options.postgresPort });
+      const database = await startSupervisedPostgres(
+        { dataDir: path.join(home, 'postgres'), port: options.postgresPort, restartDelayMs: options.restartDelayMs },
+        say,
+      );
       teardown.add(database.stop);
       databaseUrl = database.url;
     }
