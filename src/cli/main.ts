@@ -14,6 +14,7 @@ import { startWorker } from '../worker/start-worker.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
 import { CliError } from './cli-error.ts';
 import type { LocalModelOptions } from './local-model.ts';
+import { registerClusterCommands } from './cluster-command.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
 import { HttpError } from '../api/errors.ts';
@@ -44,6 +45,8 @@ program
   .action(async () => {
     say(`Temporal CLI: ${await ensureTemporalCli(say)}`);
   });
+
+registerClusterCommands(program);
 
 program
   .command('migrate')
