@@ -21,12 +21,12 @@ export class DocumentTooLargeError extends DocumentReadError {
   readonly code = 'document_too_large';
 }
 
-/** A PDF that asks for a password to open: the sender must remove it, Quarry never guesses one. */
+/** A document that asks for a password to open: the sender must remove it, Quarry never guesses one. */
 export class EncryptedDocumentError extends DocumentReadError {
   override name = 'EncryptedDocumentError';
   readonly code = 'encrypted_document';
-  constructor(options?: ErrorOptions) {
-    super('the PDF is protected by a password; send it without the password', options);
+  constructor(kind: string, options?: ErrorOptions) {
+    super(`the ${kind} is protected by a password; send it without the password`, options);
   }
 }
 

@@ -1,4 +1,4 @@
-import { CorruptDocumentError, DocumentTooLargeError, UnsupportedFormatError } from './document-errors.ts';
+import { CorruptDocumentError, DocumentTooLargeError, EncryptedDocumentError, UnsupportedFormatError } from './document-errors.ts';
 
 /** The forms Quarry reads, with the MIME type each is stored and served as. */
 export const DOCUMENT_FORMATS = {
@@ -35,12 +35,14 @@ const EXTENSIONS: Record<string, DocumentFormat> = {
   htm: 'html', html: 'html', txt: 'text', md: 'text', csv: 'text', docx: 'docx',
 };
 
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
 /** Signatures of formats we recognise but do not read, so the refusal can name what was sent. */
 const KNOWN_UNSUPPORTED: { name: string; matches: (bytes: Uint8Array) => boolean }[] = [
   { name: 'GIF image', matches: (b) => startsWith(b, [0x47, 0x49, 0x46, 0x38]) },
   { name: 'BMP image', matches: (b) => startsWith(b, [0x42, 0x4d]) && b.length > 14 },
   { name: 'WebP image', matches: (b) => startsWith(b, [0x52, 0x49, 0x46, 0x46]) && ascii(b, 8, 4) === 'WEBP' },
-  { name: 'legacy Microsoft Office (OLE) file such as .doc or .xls', matches: (b) => startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) },
+  { name: 'legacy Microsoft Office (OLE) file such as .doc or .xls', matches: (b) => startsWith(b, OLE_SIGNATURE) },
   { name: 'RTF document', matches: (b) => ascii(b, 0, 5) === '{\\rtf' },
 ];
 
@@ -69,6 +71,7 @@ export function detectFormat(content: Uint8Array, declared: DeclaredType = {}, m
   const sniffed = sniffBinary(content, claimed);
   if (sniffed) return found(sniffed);
 
+  if (isEncryptedOffice(content)) throw new EncryptedDocumentError('Office document');
   const unsupported = KNOWN_UNSUPPORTED.find((signature) => signature.matches(content));
   if (unsupported) throw new UnsupportedFormatError(`the document is a ${unsupported.name}, which Quarry does not read; ${ACCEPTED}`);
   if (claimed === 'pdf' || claimed === 'png' || claimed === 'jpeg' || claimed === 'tiff' || claimed === 'docx') {
@@ -99,6 +102,15 @@ function sniffBinary(bytes: Uint8Array, claimed: DocumentFormat | undefined): Do
     throw new UnsupportedFormatError(`the document is a ZIP archive (such as .xlsx, .pptx or .zip), which Quarry does not read; ${ACCEPTED}`);
   }
   return undefined;
+}
+
+/**
+ * A password-protected DOCX (or XLSX, PPTX) is not a ZIP but an OLE compound file holding an
+ * `EncryptedPackage` stream, whose name the OLE directory stores in UTF-16.
+ */
+function isEncryptedOffice(bytes: Uint8Array): boolean {
+  if (!startsWith(bytes, OLE_SIGNATURE)) return false;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from('EncryptedPackage', 'utf16le'));
 }
 
 function declaredFormat(declared: DeclaredType): DocumentFormat | undefined {

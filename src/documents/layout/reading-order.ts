@@ -10,8 +10,12 @@ export const GUTTER_EM = 1.0;
 const PROSE_WORDS_PER_LINE = 4;
 /** …and few of them have column gaps inside (a figure or a small table inside a column may). */
 const MAX_TABULAR_SHARE_OF_PROSE = 0.2;
-/** Below this share of the shorter side's lines sharing a line with the other side, the sides are not rows of one table. */
-const MAX_ALIGNED_SHARE_FOR_SIDEBAR = 0.5;
+/**
+ * A table's short column shares nearly every line with its labels; a sidebar's lines meet the
+ * text's only by chance. Below this share of the shorter side's lines sharing a line with the
+ * other side, the two are not one table.
+ */
+const MAX_ALIGNED_SHARE_FOR_SIDEBAR = 0.75;
 
 /** Lines in reading order; `breakBefore` marks where a new column or block starts. */
 export interface OrderedLine {
@@ -158,7 +162,6 @@ function readsAsColumns(lines: readonly TextLine[], band: Band): boolean {
   }
   if (left.lines < 2 || right.lines < 2) return false;
   if (isProse(left) && isProse(right)) return true;
-  // A table's short column shares its lines with the other side; a sidebar's lines mostly stand alone.
   const alignedShare = both / Math.min(left.lines, right.lines);
   return (isProse(left) || isProse(right)) && alignedShare < MAX_ALIGNED_SHARE_FOR_SIDEBAR;
 }

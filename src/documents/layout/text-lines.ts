@@ -130,7 +130,7 @@ function minimum(a: number | undefined, b: number | undefined): number | undefin
  * (superscripts, footnote marks, subscripts) joins by overlap alone.
  */
 function sharesBaseline(word: LayoutWord, ref: LayoutWord): boolean {
-  if (word.size < SMALLER_TYPE * ref.size) return true;
+  if (word.size < SMALLER_TYPE * ref.size || ref.size < SMALLER_TYPE * word.size) return true;
   return Math.abs(word.bottom - ref.bottom) <= BASELINE_TOLERANCE_EM * Math.max(word.size, ref.size);
 }
 

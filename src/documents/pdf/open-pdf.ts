@@ -32,7 +32,7 @@ export async function openPdf(content: Uint8Array): Promise<PDFDocumentProxy> {
 export function pdfError(error: unknown, context: string): DocumentReadError {
   if (error instanceof DocumentReadError) return error;
   const name = error instanceof Error ? error.name : '';
-  if (name === 'PasswordException') return new EncryptedDocumentError({ cause: error });
+  if (name === 'PasswordException') return new EncryptedDocumentError('PDF', { cause: error });
   const reason = error instanceof Error ? error.message : String(error);
   return new CorruptDocumentError(`${context}: ${reason}`, { cause: error });
 }
