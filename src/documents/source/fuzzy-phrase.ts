@@ -17,10 +17,10 @@ export interface PhraseMatch {
 
 /** A phrase is found when at least this share of its words is (weighted by similarity). */
 const MIN_SCORE = 0.6;
-/** A misread word (one edit away, two for long words) counts this much of an exact one. */
+/** A word that differs only by a letter OCR commonly confuses ("rn" for "m", "l" for "I") counts this much of an exact one… */
+const LOOKALIKE_WEIGHT = 0.9;
+/** …and one an edit away (two for long words) this much. */
 const NEAR_WORD_WEIGHT = 0.8;
-/** Words more frequent than this are too common to anchor a search ("the", "of"). */
-const MAX_ANCHOR_OCCURRENCES = 2000;
 /** Long values are found by their opening and closing words, each this many words long. */
 const EDGE_WORDS = 12;
 
@@ -28,11 +28,13 @@ const EDGE_WORDS = 12;
  * Finds phrases that are written a little differently in the document — OCR's misread letters,
  * punctuation dropped or added, a word missing — by the document's words: a window about the
  * phrase's length in which most of its words occur, each exactly or one edit away (two for words
- * of eight letters or more). Misread words are found through an index of every word with one letter
- * deleted (the symmetric-deletion method), built once, so no search compares against every word.
+ * of eight letters or more). Words are compared by their OCR skeleton, in which letters OCR confuses
+ * are one, and near words are found through an index of every skeleton with one letter deleted (the
+ * symmetric-deletion method), built once, so no search compares against every word.
  */
 export class FuzzyPhraseIndex {
   private readonly vocabulary = new Map<string, number[]>();
+  private readonly bySkeleton = new Map<string, Set<string>>();
   private readonly deletions = new Map<string, Set<string>>();
 
   constructor(private readonly tokens: readonly IndexedToken[]) {
@@ -42,12 +44,9 @@ export class FuzzyPhraseIndex {
       else this.vocabulary.set(token.text, [index]);
     });
     for (const word of this.vocabulary.keys()) {
-      if (word.length < 4) continue;
-      for (const variant of deletionsOf(word)) {
-        const words = this.deletions.get(variant);
-        if (words) words.add(word);
-        else this.deletions.set(variant, new Set([word]));
-      }
+      const shape = skeleton(word);
+      addTo(this.bySkeleton, shape, word);
+      if (shape.length >= 4) for (const variant of deletionsOf(shape)) addTo(this.deletions, variant, shape);
     }
   }
 
@@ -68,13 +67,11 @@ export class FuzzyPhraseIndex {
   private findWindow(words: readonly string[], preference: (match: PhraseMatch) => number): PhraseMatch | undefined {
     const candidates = words.map((word) => this.similarWords(word));
     const span = words.length + Math.max(1, Math.floor(words.length / 3));
-    const anchors = new Set<number>();
-    for (const similar of candidates) {
-      for (const word of similar.keys()) {
-        const positions = this.vocabulary.get(word)!;
-        if (positions.length <= MAX_ANCHOR_OCCURRENCES) positions.forEach((position) => anchors.add(position));
-      }
-    }
+    // A match holds at least ceil(MIN_SCORE × n) of the n words, so it holds one of the
+    // n − ceil(MIN_SCORE × n) + 1 rarest: their places are the only windows worth scoring.
+    const occurrences = candidates.map((similar) => [...similar.keys()].flatMap((word) => this.vocabulary.get(word)!));
+    const rarest = [...occurrences].sort((a, b) => a.length - b.length).slice(0, words.length - Math.ceil(MIN_SCORE * words.length) + 1);
+    const anchors = new Set(rarest.flat());
     let best: PhraseMatch | undefined;
     let bestPreference = -Infinity;
     for (const anchor of anchors) {
@@ -123,17 +120,32 @@ export class FuzzyPhraseIndex {
   /** The document's words that match `word`, each with its weight: 1 when equal, less when near. */
   private similarWords(word: string): Map<string, number> {
     const similar = new Map<string, number>();
-    if (this.vocabulary.has(word)) similar.set(word, 1);
-    if (word.length < 4) return similar;
-    const allowed = word.length >= 8 ? 2 : 1;
-    for (const variant of [word, ...deletionsOf(word)]) {
-      for (const candidate of this.deletions.get(variant) ?? []) {
-        if (!similar.has(candidate) && distance(word, candidate) <= allowed) similar.set(candidate, NEAR_WORD_WEIGHT);
-      }
-      if (variant !== word && this.vocabulary.has(variant) && !similar.has(variant)) similar.set(variant, NEAR_WORD_WEIGHT);
+    const shape = skeleton(word);
+    for (const candidate of this.bySkeleton.get(shape) ?? []) similar.set(candidate, candidate === word ? 1 : LOOKALIKE_WEIGHT);
+    if (shape.length < 4) return similar;
+    const allowed = shape.length >= 8 ? 2 : 1;
+    const near = new Set<string>();
+    for (const variant of [shape, ...deletionsOf(shape)]) {
+      for (const candidate of this.deletions.get(variant) ?? []) near.add(candidate);
+      if (this.bySkeleton.has(variant)) near.add(variant);
+    }
+    for (const candidate of near) {
+      if (candidate === shape || distance(shape, candidate) > allowed) continue;
+      for (const written of this.bySkeleton.get(candidate) ?? []) if (!similar.has(written)) similar.set(written, NEAR_WORD_WEIGHT);
     }
     return similar;
   }
+}
+
+/** A word with the letters OCR mistakes for each other made one: "rn" and "m", "l", "I", "1" and "|", "0" and "o". */
+function skeleton(word: string): string {
+  return word.replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/[1il|]/g, 'l').replace(/0/g, 'o');
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const values = map.get(key);
+  if (values) values.add(value);
+  else map.set(key, new Set([value]));
 }
 
 function deletionsOf(word: string): string[] {

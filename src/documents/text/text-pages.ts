@@ -44,11 +44,24 @@ function decodeText(content: Uint8Array): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(content);
   } catch {
-    text = new TextDecoder('windows-1252').decode(content);
+    text = windows1252(content);
   }
   // PostgreSQL text cannot hold NUL; a byte-order mark is not content.
   return text.replace(/^\uFEFF/, '').replaceAll('\u0000', '').replace(/\r\n?/g, '\n');
 }
+
+/**
+ * Windows-1252 as the WHATWG Encoding Standard defines it. Node's TextDecoder('windows-1252')
+ * decodes bytes 0x80–0x9F as C1 control characters (ISO-8859-1), losing €, curly quotes and dashes,
+ * so those 32 bytes are mapped here.
+ */
+function windows1252(content: Uint8Array): string {
+  const latin1 = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (character) => WINDOWS_1252_C1[character.charCodeAt(0) - 0x80]!);
+}
+
+// Bytes 0x80–0x9F; the five the standard leaves unassigned map to the C1 control of the same value.
+const WINDOWS_1252_C1 = [...'€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'];
 
 function textPages(texts: string[]): DocumentPage[] {
   return texts.map((text, index) => ({ page: index + 1, text, ocr: false, width: null, height: null, words: [] }));
