@@ -1,6 +1,7 @@
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import type { LayoutWord } from '../layout/text-lines.ts';
+import { characterBoundaries } from './glyph-widths.ts';
 
 export interface PdfTextLayer {
   /** Words drawn left to right, in page points with the origin at the top-left corner. */
@@ -20,7 +21,7 @@ type Matrix = [number, number, number, number, number, number];
  * glyphs with a transform and an advance width, in content-stream order — and this splits each
  * run into its words, placing them by the run's transform mapped through the page's viewport
  * (which applies the page's /Rotate and flips y). Positions inside a run are interpolated from its
- * width, since pdf.js gives no per-glyph advances. Whitespace-only items carry no ink and are dropped
+ * width by typical letter widths (`characterBoundaries`), since pdf.js gives no per-glyph advances. Whitespace-only items carry no ink and are dropped
  * (some PDFs draw one space item spanning a whole column gap).
  */
 export async function readTextLayer(page: PDFPageProxy): Promise<PdfTextLayer> {
@@ -36,7 +37,8 @@ export async function readTextLayer(page: PDFPageProxy): Promise<PdfTextLayer> {
     if (text.trim().length === 0) continue;
     characters += text.replace(/\s+/g, '').length;
     const style = content.styles[item.fontName];
-    const placed = placeWords(item, text, multiply(viewport.transform as Matrix, item.transform as Matrix), style?.ascent, style?.descent);
+    const boundaries = characterBoundaries(text, style?.fontFamily === 'monospace');
+    const placed = placeWords(item, text, boundaries, multiply(viewport.transform as Matrix, item.transform as Matrix), style?.ascent, style?.descent);
     if (placed.horizontal && !style?.vertical) words.push(...placed.words);
     else sideways.push(placed.words);
   }
@@ -49,7 +51,7 @@ function stripControlCharacters(text: string): string {
   return kept;
 }
 
-function placeWords(item: TextItem, text: string, [a, b, c, d, e, f]: Matrix, ascent = 0.8, descent = -0.2): { horizontal: boolean; words: LayoutWord[] } {
+function placeWords(item: TextItem, text: string, boundaries: number[], [a, b, c, d, e, f]: Matrix, ascent = 0.8, descent = -0.2): { horizontal: boolean; words: LayoutWord[] } {
   const size = Math.hypot(c, d) || item.height || 1;
   const along = Math.hypot(a, b) || 1;
   const direction = [a / along, b / along] as const;
@@ -60,8 +62,8 @@ function placeWords(item: TextItem, text: string, [a, b, c, d, e, f]: Matrix, as
   const advance = item.width > 0 ? item.width : 0.5 * size * text.length;
   const words: LayoutWord[] = [];
   for (const match of text.matchAll(/\S+/g)) {
-    const from = (advance * match.index) / text.length;
-    const to = (advance * (match.index + match[0].length)) / text.length;
+    const from = advance * boundaries[match.index]!;
+    const to = advance * boundaries[match.index + match[0].length]!;
     const corners = [from, to].flatMap((distance) =>
       [rise, -drop].map((height) => [e + direction[0] * distance + up[0] * height, f + direction[1] * distance + up[1] * height] as const),
     );

@@ -37,9 +37,9 @@ describe('reading PDFs by their text layer', { timeout: 60_000 }, () => {
     const [word] = wordsInRange(page, at, at + INVOICE.number.length);
     expect(page.text.slice(word!.start, word!.end)).toBe(INVOICE.number);
     const [left, top, right, bottom] = word!.box;
-    // Drawn at 72 pt from the left after "Invoice number: ", baseline 110 pt from the top, 11 pt type.
-    expect(left).toBeGreaterThan(140);
-    expect(left).toBeLessThan(170);
+    // Drawn in 11-point Helvetica at 72 pt from the left after "Invoice number: " (7.392 em wide in
+    // Helvetica's metrics), baseline 110 pt from the top.
+    expect(left).toBeCloseTo(72 + 7.392 * 11, 1);
     expect(right - left).toBeGreaterThan(60);
     expect(bottom).toBeGreaterThan(110);
     expect(bottom).toBeLessThan(114);
