@@ -63,7 +63,12 @@ export class OcrEngine {
     this.running += 1;
     try {
       const scheduler = await this.start();
-      const params = { tessedit_pageseg_mode: PSM.AUTO, ...(dpi ? { user_defined_dpi: String(Math.round(dpi)) } : {}) };
+      const params = {
+        tessedit_pageseg_mode: PSM.AUTO,
+        // Tesseract prints notes ("Estimating resolution as 279") to stdout unless given a debug file.
+        debug_file: '/dev/null',
+        ...(dpi ? { user_defined_dpi: String(Math.round(dpi)) } : {}),
+      };
       // tesseract.js 7 hands every option it does not know itself to Tesseract as a parameter for
       // this job alone (worker-script `recognize`), which its typings do not declare. Tesseract's
       // own default is one uniform block of text; AUTO finds columns, tables and stray labels.
