@@ -1,4 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import * as UTIF from 'utif2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NoTextError } from '../../src/documents/document-errors.ts';
@@ -85,6 +86,16 @@ describe('OCR of scans and images', { timeout: 180_000 }, () => {
     expect(source).toMatchObject({ page: 1, match: 'exact' });
     expect(Math.abs(source.bbox![0] - fromText[0])).toBeLessThan(3);
     expect(new SourceIndex(scanned.pages).locate(2031.5)).toMatchObject({ page: 1, match: 'exact' });
+  });
+
+  it('reads a scan with a few words of text layer stamped on it (a Bates number) by OCR', async () => {
+    const document = await PDFDocument.load(await scannedPdf([await invoicePng()], PAGE));
+    const font = await document.embedFont(StandardFonts.Helvetica);
+    document.getPage(0).drawText('ACME-000123', { x: 500, y: 10, size: 8, font });
+    const [page] = (await readDocument(await document.save())).pages;
+    expect(page!.ocr).toBe(true);
+    expect(page!.text).toContain(INVOICE.number);
+    expect(page!.text).toContain('ACME-000123');
   });
 
   it('reads each page of a multi-page TIFF and a JPEG', async () => {

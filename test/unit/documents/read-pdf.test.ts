@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { CorruptDocumentError, EncryptedDocumentError, NoTextError } from '../../../src/documents/document-errors.ts';
 import { wordsInRange } from '../../../src/documents/document-page.ts';
@@ -68,6 +69,30 @@ describe('reading PDFs by their text layer', { timeout: 60_000 }, () => {
     const whole = await pdfWith([invoiceText()]);
     await expect(readDocument(whole.subarray(0, 400), textOnly)).rejects.toThrow(CorruptDocumentError);
     await expect(readDocument(new TextEncoder().encode('%PDF-1.7\nnot really a pdf at all\n'), textOnly)).rejects.toThrow(CorruptDocumentError);
+  });
+
+  it('reports each page read and stops between pages when cancelled', async () => {
+    const pdf = await pdfWith([1, 2, 3].map((number) => [{ text: `Page ${number}`, x: 72, top: 100 }]));
+    const seen: [number, number][] = [];
+    await readDocument(pdf, { ...textOnly, onPage: (page, pages) => void seen.push([page, pages]) });
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    const controller = new AbortController();
+    const reading = readDocument(pdf, { ...textOnly, signal: controller.signal, onPage: () => controller.abort(new Error('run cancelled')) });
+    await expect(reading).rejects.toThrow('run cancelled');
+  });
+
+  it('reads a text page that carries a small picture by its text layer, not by OCR', async () => {
+    const logo = (await pageImage(await pdfWith([[{ text: 'LOGO', x: 2, top: 20, size: 16 }]], [60, 30]), 'pdf', 1, 72))!.png;
+    const document = await PDFDocument.load(await pdfWith([invoiceText()]));
+    document.getPage(0).drawImage(await document.embedPng(logo), { x: 480, y: 740, width: 60, height: 30 });
+    // With OCR allowed: a page with this much text is never sent to it, whatever images it holds.
+    const read = await readDocument(await document.save());
+    expect(read.pages[0]!.ocr).toBe(false);
+    expect(read.pages[0]!.text).toContain(INVOICE.number);
   });
 
   it('says a scan has no text when OCR is off', async () => {
