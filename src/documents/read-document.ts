@@ -107,10 +107,10 @@ async function scannedImagePages(images: PageImage[], options: ReadDocumentOptio
   const pages: DocumentPage[] = [];
   for (const [index, image] of images.entries()) {
     options.signal?.throwIfAborted();
-    const page: DocumentPage = { page: index + 1, text: '', ocr: true, width: image.width, height: image.height, words: [] };
+    const page: DocumentPage = { page: index + 1, text: '', ocr: false, width: image.width, height: image.height, words: [] };
     if (engine) {
       const read = await ocrPage(engine, image.png, 1);
-      Object.assign(page, { text: read.text, words: read.words, confidence: read.confidence });
+      Object.assign(page, { text: read.text, ocr: true, words: read.words, confidence: read.confidence });
     }
     pages.push(page);
     await options.onPage?.(index + 1, images.length);

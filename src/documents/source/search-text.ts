@@ -15,32 +15,49 @@ const QUOTES: Record<string, string> = { '‘': "'", '’': "'", '‚': "'", '�
 const DASHES = new Set(['‐', '‑', '‒', '–', '—', '―', '−']);
 
 export function searchText(text: string): SearchText {
-  const folded: string[] = [];
-  const origin: number[] = [];
+  const parts: string[] = [];
+  let origin: Int32Array<ArrayBuffer> = new Int32Array(text.length + 16);
+  let length = 0;
+  const emit = (piece: string, at: number) => {
+    if (length + piece.length >= origin.length) origin = grow(origin, length + piece.length + 1);
+    for (let offset = 0; offset < piece.length; offset += 1) origin[length + offset] = at;
+    parts.push(piece);
+    length += piece.length;
+  };
   let pendingSpace = -1;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index]!;
-    if (/\s/.test(character)) {
-      if (pendingSpace < 0) pendingSpace = index;
-      continue;
+  for (const match of text.matchAll(/\S+/g)) {
+    let run = match[0];
+    const start = match.index;
+    const after = text.slice(start + run.length, start + run.length + 40);
+    // A word broken across lines ("halluci-" then "nation"): drop the hyphen and the line end.
+    const broken = run.length > 1 && /\p{L}[-‐]$/u.test(run) && /^[ \t]*\n\s*\p{Ll}/u.test(after);
+    if (broken) run = run.slice(0, -1);
+    if (pendingSpace >= 0 && length > 0) emit(' ', pendingSpace);
+    if (/^[\x21-\x7e]+$/.test(run)) {
+      // Printable ASCII folds to itself in lower case, one character for one.
+      if (length + run.length >= origin.length) origin = grow(origin, length + run.length + 1);
+      for (let offset = 0; offset < run.length; offset += 1) origin[length + offset] = start + offset;
+      parts.push(run.toLowerCase());
+      length += run.length;
+    } else {
+      let offset = 0;
+      for (const character of run) {
+        emit(foldCharacter(character), start + offset);
+        offset += character.length;
+      }
     }
-    if ((character === '-' || character === '‐') && isLetter(text[index - 1]) && /^-?[ \t]*\n\s*\p{Ll}/u.test(text.slice(index, index + 40))) {
-      // A word broken across lines: skip the hyphen and the line end that follows it.
-      while (index + 1 < text.length && /\s/.test(text[index + 1]!)) index += 1;
-      continue;
-    }
-    if (pendingSpace >= 0 && folded.length > 0) {
-      folded.push(' ');
-      origin.push(pendingSpace);
-    }
-    pendingSpace = -1;
-    for (const piece of foldCharacter(character)) {
-      folded.push(piece);
-      origin.push(index);
-    }
+    // The whitespace after this run becomes one space before the next, unless the run was broken.
+    pendingSpace = broken ? -1 : start + match[0].length;
   }
-  origin.push(text.length);
-  return { folded: folded.join(''), origin: Int32Array.from(origin) };
+  if (length + 1 >= origin.length) origin = grow(origin, length + 1);
+  origin[length] = text.length;
+  return { folded: parts.join(''), origin: origin.slice(0, length + 1) };
+}
+
+function grow(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(needed, array.length * 2));
+  bigger.set(array);
+  return bigger;
 }
 
 /** The same folding without the offsets: for the values searched for. */
@@ -62,10 +79,6 @@ function foldCharacter(character: string): string {
     .toLowerCase();
   cache.set(character, folded);
   return folded;
-}
-
-function isLetter(character: string | undefined): boolean {
-  return character !== undefined && /\p{L}/u.test(character);
 }
 
 export function isWordCharacter(character: string | undefined): boolean {

@@ -99,6 +99,7 @@ describe('reading PDFs by their text layer', { timeout: 60_000 }, () => {
     const png = (await pageImage(await pdfWith([invoiceText()]), 'pdf', 1, 72))!.png;
     await expect(readDocument(await scannedPdf([png]), textOnly)).rejects.toThrow(NoTextError);
     await expect(readDocument(await scannedPdf([png]), textOnly)).rejects.toThrow(/^the document has no text$/);
+    await expect(readDocument(png, textOnly)).rejects.toThrow(/^the document has no text$/);
   });
 });
 
