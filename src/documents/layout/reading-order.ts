@@ -6,6 +6,8 @@ import { toLine, type LayoutWord, type TextLine } from './text-lines.ts';
  * wider.
  */
 export const GUTTER_EM = 1.0;
+/** Columns are runs of text: a side with fewer lines is a cell or a heading (a two-line table header). */
+const MIN_COLUMN_LINES = 3;
 /** A side of a gutter reads as running text when its lines hold this many words on average… */
 const PROSE_WORDS_PER_LINE = 4;
 /** …and few of them have column gaps inside (a figure or a small table inside a column may). */
@@ -15,7 +17,9 @@ const MAX_TABULAR_SHARE_OF_PROSE = 0.2;
  * text's only by chance. Below this share of the shorter side's lines sharing a line with the
  * other side, the two are not one table.
  */
-const MAX_ALIGNED_SHARE_FOR_SIDEBAR = 0.75;
+const MAX_ALIGNED_SHARE_FOR_SIDEBAR = 0.6;
+/** A side whose words are mostly figures ("$", "14,387.8", "2024", "—") is a table's value columns, not a sidebar. */
+const MAX_FIGURE_SHARE_FOR_SIDEBAR = 0.5;
 
 /** Lines in reading order; `breakBefore` marks where a new column or block starts. */
 export interface OrderedLine {
@@ -149,8 +153,8 @@ function narrow(gutter: Interval, line: TextLine): Interval | undefined {
 }
 
 function readsAsColumns(lines: readonly TextLine[], band: Band): boolean {
-  const left: Side = { lines: 0, words: 0, tabular: 0 };
-  const right: Side = { lines: 0, words: 0, tabular: 0 };
+  const left: Side = { lines: 0, words: 0, tabular: 0, figures: 0 };
+  const right: Side = { lines: 0, words: 0, tabular: 0, figures: 0 };
   let both = 0;
   for (let index = band.first; index <= band.last; index += 1) {
     const line = lines[index]!;
@@ -160,10 +164,12 @@ function readsAsColumns(lines: readonly TextLine[], band: Band): boolean {
     count(right, rightWords, line.size);
     if (leftWords.length > 0 && rightWords.length > 0) both += 1;
   }
-  if (left.lines < 2 || right.lines < 2) return false;
+  if (left.lines < MIN_COLUMN_LINES || right.lines < MIN_COLUMN_LINES) return false;
   if (isProse(left) && isProse(right)) return true;
   const alignedShare = both / Math.min(left.lines, right.lines);
-  return (isProse(left) || isProse(right)) && alignedShare < MAX_ALIGNED_SHARE_FOR_SIDEBAR;
+  if (alignedShare >= MAX_ALIGNED_SHARE_FOR_SIDEBAR) return false;
+  if (isProse(left)) return !isProse(right) && right.figures <= MAX_FIGURE_SHARE_FOR_SIDEBAR * right.words;
+  return isProse(right) && left.figures <= MAX_FIGURE_SHARE_FOR_SIDEBAR * left.words;
 }
 
 interface Side {
@@ -171,12 +177,15 @@ interface Side {
   words: number;
   /** Lines with a column gap inside them: table rows, not running text. */
   tabular: number;
+  /** Words that are numbers, amounts or the dashes tables put for none. */
+  figures: number;
 }
 
 function count(side: Side, words: readonly LayoutWord[], size: number): void {
   if (words.length === 0) return;
   side.lines += 1;
   side.words += words.length;
+  side.figures += words.filter((word) => /^[-–—$€£¥%()]*\d|^[-–—$€£¥%]+$/.test(word.text)).length;
   // The gap after a bullet or an item number ("•", "1.", "(a)") is indentation, not a column.
   const gaps = words.slice(1).filter((word, index) => word.left - words[index]!.right >= GUTTER_EM * size && !(index === 0 && words[0]!.text.length <= 3));
   if (gaps.length > 0) side.tabular += 1;

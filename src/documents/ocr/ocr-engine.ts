@@ -64,14 +64,16 @@ export class OcrEngine {
     try {
       const scheduler = await this.start();
       const params = {
-        tessedit_pageseg_mode: PSM.AUTO,
+        // Sparse text: every piece of text wherever it stands, in no particular order — the layout
+        // orders words itself. On ExtractBench pages it read 98–99 % of the text layer's words where
+        // automatic segmentation read 94–97 %, and it skipped no grey date line on a résumé.
+        tessedit_pageseg_mode: PSM.SPARSE_TEXT,
         // Tesseract prints notes ("Estimating resolution as 279") to stdout unless given a debug file.
         debug_file: '/dev/null',
         ...(dpi ? { user_defined_dpi: String(Math.round(dpi)) } : {}),
       };
       // tesseract.js 7 hands every option it does not know itself to Tesseract as a parameter for
-      // this job alone (worker-script `recognize`), which its typings do not declare. Tesseract's
-      // own default is one uniform block of text; AUTO finds columns, tables and stray labels.
+      // this job alone (worker-script `recognize`), which its typings do not declare.
       const options = params as unknown as Partial<RecognizeOptions>;
       const result = await scheduler.addJob('recognize', image, options, { blocks: true, text: false });
       return { words: wordsOf(result.data.blocks ?? []), confidence: result.data.confidence };
