@@ -72,6 +72,40 @@ describe('layoutPage', () => {
     expect(lines[3]).toMatch(/^Professional services for project phase 3 {3,}4 {3,}400\.00$/);
   });
 
+  it('keeps label rows with their amounts even when headers and an introduction stand alone on their lines', () => {
+    const words: LayoutWord[] = [
+      ...line('Funds held for clients have been invested in the', 72, 64),
+      ...line('categories below, at cost and at fair value, as', 72, 76),
+      ...line('the tables of the prior quarter showed as well:', 72, 88),
+      ...row([['(in millions)', 400]], 100),
+      ...row([['December 31,', 400], ['June 30,', 480]], 118),
+      ...row([['2024', 410], ['2024', 490]], 130),
+      ...line('Funds held for clients:', 72, 142),
+    ];
+    const labels = ['Restricted cash held to satisfy client obligations', 'Restricted short-term securities held for clients', 'Restricted long-term securities held for clients', 'Total funds held for clients'];
+    labels.forEach((label, index) => words.push(...row([[label, 72], ['$', 390], [`${14 + index},387.8`, 410], ['$', 470], [`${7 + index},172.6`, 490]], 154 + 12 * index)));
+    const lines = layoutPage(words).text.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^Restricted cash held to satisfy client obligations {3,}\$ {3,}14,387\.8 {3,}\$ {3,}7,172\.6$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^Total funds held for clients {3,}\$ {3,}17,387\.8 {3,}\$ {3,}10,172\.6$/));
+  });
+
+  it('keeps a two-line table header whole rather than reading it as columns', () => {
+    const words = [
+      ...row([['Standard', 72], ['Description', 160], ['Effective Date', 290]], 100),
+      ...line('Effect on Financial Statements or Other', 400, 94),
+      ...line('Significant Matters', 400, 106),
+      ...row([['ASU 2024-03', 72], ['Improves reporting', 160], ['June 30, 2028', 290], ['The Company is assessing this guidance', 400]], 124),
+    ];
+    const lines = layoutPage(words).text.split('\n');
+    // Read as rows: the header's last cell stays beside its neighbours, on their lines.
+    expect(lines).toEqual([
+      expect.stringMatching(/^ +Effect on Financial Statements or Other$/),
+      expect.stringMatching(/^Standard {3,}Description {3,}Effective Date$/),
+      expect.stringMatching(/^ +Significant Matters$/),
+      expect.stringMatching(/^ASU 2024-03 {3,}Improves reporting {3,}June 30, 2028 {3,}The Company is assessing this guidance$/),
+    ]);
+  });
+
   it('records where each word is in the text and on the page', () => {
     const words = [...line('Invoice number INV-42', 72, 100), ...line('Total 99.50', 72, 114)];
     const page = layoutPage(words);
