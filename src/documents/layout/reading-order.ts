@@ -47,8 +47,9 @@ interface Band {
  * each side ordered the same way again (three columns, a table inside a column).
  *
  * Telling text columns from table columns: both sides of a paper's gutter hold running text
- * (several words a line); a sidebar beside running text has short lines that do not line up with
- * the text's; a table's cells are short and line up row by row, so a table keeps its rows.
+ * (several words a line, no column gaps inside); a sidebar beside running text has short lines
+ * that mostly do not line up with the text's; a table's cells line up row by row, and a column of
+ * figures is a table's, so a table keeps its rows. Each side needs three lines or more.
  */
 export function readingOrder(lines: readonly TextLine[]): OrderedLine[] {
   const origin = Math.min(...lines.map((line) => line.words[0]!.left));
