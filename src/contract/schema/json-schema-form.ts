@@ -130,7 +130,7 @@ function readRef(schema: Json, path: string, base: string, context: Context, dep
   const { $ref: _ref, ...siblings } = schema;
   context.refStack.push(ref);
   try {
-    return readNode({ ...(target as Json), ...siblings }, `${base}${targetPointer}`, base, context, depth + 1);
+    return readNode({ ...(target as Json), ...siblings }, `${base}${targetPointer}`, base, context, depth);
   } finally {
     context.refStack.pop();
   }
