@@ -1,7 +1,7 @@
 import { datesMatch, formatDate, parseDate, type DateReadOptions } from './date-value.ts';
 import { numbersMatch, parseMoney, parseNumber, type NumberReadOptions } from './number-value.ts';
 import type { MatchHint, SchemaNode } from './schema-node.ts';
-import { normaliseText, parseBoolean, semanticallyClose, similarity, textsMatch } from './text-value.ts';
+import { normaliseText, parseBoolean, semanticallyClose, similarAtLeast, textsMatch } from './text-value.ts';
 import { unionOptionFor } from './union-option.ts';
 
 /**
@@ -93,7 +93,7 @@ function asText(hint: MatchHint | undefined, expected: unknown, actual: unknown)
       return { correct: textsMatch(expected, actual, 'case_insensitive'), method: 'text:case_insensitive' };
     case 'fuzzy': {
       const threshold = hint.threshold ?? 0.8;
-      return { correct: similarity(expected, actual) >= threshold, method: `fuzzy≥${threshold}` };
+      return { correct: similarAtLeast(expected, actual, threshold), method: `fuzzy≥${threshold}` };
     }
     case 'semantic':
       return { correct: semanticallyClose(expected, actual), method: 'semantic (deterministic)' };

@@ -12,17 +12,30 @@ import leven from 'leven';
 
 export type TextStrength = 'exact' | 'case_insensitive' | 'normalised';
 
+// Scoring compares every expected row with every extracted one, so the same texts are normalised
+// over and over; a small cache (emptied when full) keeps that linear.
+const normalisedCache = new Map<string, string>();
+const CACHE_LIMIT = 20_000;
+
 export function normaliseText(value: unknown, strength: TextStrength = 'normalised'): string {
-  let text = String(value).normalize('NFKC').trim().replace(/\s+/gu, ' ');
+  const raw = String(value);
+  if (strength === 'normalised') {
+    const cached = normalisedCache.get(raw);
+    if (cached !== undefined) return cached;
+  }
+  let text = raw.normalize('NFKC').trim().replace(/\s+/gu, ' ');
   if (strength === 'exact') return text;
   text = text.toLowerCase();
   if (strength === 'case_insensitive') return text;
-  return text
+  text = text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .replace(/[\p{P}\p{S}]+/gu, ' ')
     .replace(/\s+/gu, ' ')
     .trim();
+  if (normalisedCache.size >= CACHE_LIMIT) normalisedCache.clear();
+  normalisedCache.set(raw, text);
+  return text;
 }
 
 export function textsMatch(expected: unknown, actual: unknown, strength: TextStrength): boolean {
@@ -31,9 +44,28 @@ export function textsMatch(expected: unknown, actual: unknown, strength: TextStr
 
 /** Levenshtein similarity in 0..1 of the normalised texts (1 when both are empty). */
 export function similarity(expected: unknown, actual: unknown): number {
-  const [a, b] = [normaliseText(expected), normaliseText(actual)];
+  return similarityOf(normaliseText(expected), normaliseText(actual));
+}
+
+function similarityOf(a: string, b: string): number {
   const longer = Math.max(a.length, b.length);
   return longer === 0 ? 1 : 1 - leven(a, b) / longer;
+}
+
+/**
+ * Whether the similarity reaches `threshold`. The distance is at least the difference in length, so
+ * texts of very different lengths are told apart without computing it (scoring compares every
+ * expected row with every extracted one, and Levenshtein is quadratic in the text's length).
+ */
+export function similarAtLeast(expected: unknown, actual: unknown, threshold: number): boolean {
+  return similarEnough(normaliseText(expected), normaliseText(actual), threshold);
+}
+
+function similarEnough(a: string, b: string, threshold: number): boolean {
+  if (a === b) return true;
+  const longer = Math.max(a.length, b.length);
+  if (1 - Math.abs(a.length - b.length) / longer < threshold) return false;
+  return similarityOf(a, b) >= threshold;
 }
 
 /**
@@ -45,7 +77,7 @@ export function similarity(expected: unknown, actual: unknown): number {
 export function semanticallyClose(expected: unknown, actual: unknown, threshold = 0.8): boolean {
   const [a, b] = [normaliseText(expected), normaliseText(actual)];
   if (a === b || a.replaceAll(' ', '') === b.replaceAll(' ', '')) return true;
-  return similarity(a, b) >= threshold;
+  return similarEnough(a, b, threshold);
 }
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'x', 'checked', 'on', 'ja', 'oui', 'si', 'sí']);
