@@ -1,7 +1,8 @@
 import { childPointer, getAt, parsePointer } from './json-pointer.ts';
 import { matchHintFromEvaluationConfig } from './match-hint.ts';
 import type { IssueList } from './schema-issues.ts';
-import type { EnumValue, ObjectNode, ObjectProperty, SchemaNode } from './schema-node.ts';
+import { readEnum, readNumber, readString } from './json-schema-scalars.ts';
+import type { ObjectNode, ObjectProperty, SchemaNode } from './schema-node.ts';
 
 /**
  * A JSON Schema as published, read into the canonical tree. Accepted: `type` (a name or a list),
@@ -156,7 +157,7 @@ function readTyped(schema: Json, path: string, base: string, context: Context, d
     }
     return readAlternatives(schema[alternatives] as unknown[], childPointer(path, alternatives), base, context, depth);
   }
-  if ('enum' in schema || 'const' in schema) return readEnum(schema, path, context);
+  if ('enum' in schema || 'const' in schema) return readEnum(schema, path, context.issues);
   const types = typeList(schema);
   if (types === undefined) {
     context.issues.add(childPointer(path, 'type'), 'type must be a type name or a list of them');
@@ -213,37 +214,13 @@ function readAlternatives(options: unknown[], path: string, base: string, contex
   return { kind: 'union', options: nodes, nullable };
 }
 
-function readEnum(schema: Json, path: string, context: Context): SchemaNode | undefined {
-  const raw = 'enum' in schema ? schema.enum : [schema.const];
-  const where = childPointer(path, 'enum' in schema ? 'enum' : 'const');
-  if (!Array.isArray(raw) || raw.length === 0) {
-    context.issues.add(where, 'enum must list at least one value');
-    return undefined;
-  }
-  const nullable = raw.includes(null) || (Array.isArray(schema.type) && schema.type.includes('null'));
-  const values = raw.filter((value) => value !== null);
-  if (values.some((value) => !['string', 'number', 'boolean'].includes(typeof value))) {
-    context.issues.add(where, 'enum values must be strings, numbers or booleans');
-    return undefined;
-  }
-  if (values.length === 0) {
-    context.issues.add(where, 'an enum of only null carries nothing to extract');
-    return undefined;
-  }
-  return { kind: 'enum', values: values as EnumValue[], nullable };
-}
-
 function readOfType(type: string, schema: Json, path: string, base: string, context: Context, depth: number): SchemaNode | undefined {
   switch (type) {
     case 'string':
-      return readString(schema, path, context);
+      return readString(schema, path, context.issues);
     case 'number':
-    case 'integer': {
-      const node: SchemaNode = { kind: type, nullable: false };
-      if (typeof schema.minimum === 'number') node.minimum = schema.minimum;
-      if (typeof schema.maximum === 'number') node.maximum = schema.maximum;
-      return node;
-    }
+    case 'integer':
+      return readNumber(type, schema);
     case 'boolean':
       return { kind: 'boolean', nullable: false };
     case 'object':
@@ -254,22 +231,6 @@ function readOfType(type: string, schema: Json, path: string, base: string, cont
       context.issues.add(childPointer(path, 'type'), `unknown type ${JSON.stringify(type)}`);
       return undefined;
   }
-}
-
-function readString(schema: Json, path: string, context: Context): SchemaNode | undefined {
-  if (schema.format === 'date') return { kind: 'date', nullable: false };
-  const node: SchemaNode = { kind: 'string', nullable: false };
-  if (typeof schema.format === 'string') node.format = schema.format;
-  if (typeof schema.pattern === 'string') {
-    try {
-      new RegExp(schema.pattern, 'u');
-    } catch {
-      context.issues.add(childPointer(path, 'pattern'), 'pattern is not a valid regular expression');
-      return undefined;
-    }
-    node.pattern = schema.pattern;
-  }
-  return node;
 }
 
 function readObject(schema: Json, path: string, base: string, context: Context, depth: number): SchemaNode | undefined {
