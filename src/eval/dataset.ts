@@ -12,7 +12,8 @@ import type { CanonicalSchema } from '../contract/schema/schema-node.ts';
  * refused silently: a schema Quarry refuses is reported with its issues, a document without gold (or
  * gold without its document) as a warning, and gold that does not fit its schema keeps its problems
  * beside it — ExtractBench's own gold has some (swimming tables 2–5 use an `events` key the published
- * schema does not have), and scoring walks the schema, so such values are simply not scored.
+ * schema does not have, the research papers' citations are strings where the schema asks for
+ * objects); `scoreData` leaves such values unscored by default and lists them in `unscored`.
  */
 
 export interface DatasetDocument {

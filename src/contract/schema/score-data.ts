@@ -36,18 +36,28 @@ export interface DataScore {
   counted: number;
   correct: number;
   fields: Record<string, LeafScore>;
+  /** Pointers where the expected value does not have the schema's shape, left unscored. */
+  unscored: string[];
 }
 
 export interface ScoreOptions extends LeafReadOptions {
   missingExpected?: 'absent' | 'unlabelled';
+  /**
+   * Expected values that do not have the schema's shape (published gold sometimes has a string where
+   * the schema asks for an object): `skip` (default) leaves them out of the accuracy and lists them
+   * in `unscored`, since no extraction that follows the schema can match them; `count` scores each
+   * as one entry, right only when the extraction gave the very same value.
+   */
+  offSchema?: 'skip' | 'count';
 }
 
 export function scoreData(root: ObjectNode, expected: unknown, actual: unknown, options: ScoreOptions = {}): DataScore {
   const fields: Record<string, LeafScore> = {};
-  new Scorer(options).walk(root, expected, actual, '', '', fields);
+  const scorer = new Scorer(options);
+  scorer.walk(root, expected, actual, '', '', fields);
   const entries = Object.values(fields);
   const correct = entries.filter((entry) => entry.correct).length;
-  return { accuracy: entries.length === 0 ? null : correct / entries.length, counted: entries.length, correct, fields };
+  return { accuracy: entries.length === 0 ? null : correct / entries.length, counted: entries.length, correct, fields, unscored: scorer.unscored };
 }
 
 type Entries = Record<string, LeafScore>;
@@ -80,6 +90,8 @@ function identicalPairs(expected: readonly unknown[], actual: readonly unknown[]
 }
 
 class Scorer {
+  readonly unscored: string[] = [];
+
   constructor(private readonly options: ScoreOptions) {}
 
   /** Scores `actual` (found at `actualPointer`) against `expected` (at `pointer`) into `out`. */
@@ -105,7 +117,7 @@ class Scorer {
       }
       case 'object': {
         if (!isPlainObject(expected)) {
-          record(this.shapeMismatch(expected, actual));
+          this.offSchema(pointer, expected, actual, record);
           return;
         }
         const got = isPlainObject(actual) ? actual : {};
@@ -117,14 +129,14 @@ class Scorer {
       }
       case 'array':
         if (!Array.isArray(expected)) {
-          record(this.shapeMismatch(expected, actual));
+          this.offSchema(pointer, expected, actual, record);
           return;
         }
         this.scoreRows(node.items, expected, Array.isArray(actual) ? actual : [], pointer, actualPointer, out);
         return;
       case 'map':
         if (!isPlainObject(expected)) {
-          record(this.shapeMismatch(expected, actual));
+          this.offSchema(pointer, expected, actual, record);
           return;
         }
         this.scoreMap(node.values, expected, isPlainObject(actual) ? actual : {}, pointer, actualPointer, out);
@@ -134,14 +146,15 @@ class Scorer {
     }
   }
 
-  /**
-   * Expected data that does not have the schema's shape (published gold sometimes does not) is one
-   * entry, right only when the extraction gave the same value.
-   */
-  private shapeMismatch(expected: unknown, actual: unknown): Omit<LeafScore, 'actual_pointer'> {
+  /** An expected value without the schema's shape: unscored, or one entry (see `offSchema`). */
+  private offSchema(pointer: string, expected: unknown, actual: unknown, record: (entry: Omit<LeafScore, 'actual_pointer'>) => void): void {
+    if (this.options.offSchema !== 'count') {
+      this.unscored.push(pointer);
+      return;
+    }
     const scalar = (value: unknown) => value === null || typeof value !== 'object';
     const correct = scalar(expected) && scalar(actual) ? textsMatch(expected, actual, 'normalised') : JSON.stringify(expected) === JSON.stringify(actual);
-    return { expected, actual: actual ?? null, correct, method: 'shape' };
+    record({ expected, actual: actual ?? null, correct, method: 'shape' });
   }
 
   private score(node: SchemaNode, expected: unknown, actual: unknown): Entries {

@@ -26,6 +26,24 @@ import { wireZod } from './wire-zod.ts';
  * advice and checked leniently: one that names nothing is returned in `unresolved`, not thrown.
  */
 
+/** What each stage's prompt says about its answer, in the words the answer schemas use. */
+export const ANSWER_INSTRUCTIONS = {
+  extract:
+    'Put in "data" every value of the schema as the document states it, converted to its type (numbers without ' +
+    'currency symbols or thousands separators, dates as YYYY-MM-DD), null for a value the document does not state, ' +
+    'and an empty list for a list with no rows. Give "default_confidence" (0 to 1) for your values in general, and in ' +
+    '"confidence" only the values you are more or less sure of, each by its JSON Pointer into data ' +
+    '(e.g. "/line_items/0/amount"); a pointer to a row or object covers every value in it.',
+  validate:
+    'Judge every value of the candidate against the document: valid when the document supports it and it has its ' +
+    'type. Name each value by its JSON Pointer into the candidate (e.g. "/line_items/0/amount"); a pointer to a row ' +
+    'or object judges every value in it, and a more specific verdict overrides it.',
+  review:
+    'Choose the final value of every field into "data", preferring validated values with high confidence, with ' +
+    'confidences as in extraction. List in "disputed" the JSON Pointers of values, rows or whole lists no candidate ' +
+    'settles, so they are extracted again; a missing row is disputed by pointing at its list.',
+} as const;
+
 export interface AnswerIssue {
   path: string;
   message: string;

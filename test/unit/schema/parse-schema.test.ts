@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { schemaLeaves } from '../../../src/contract/schema/leaves.ts';
 import { parseExtractionSchema, schemaInputFromExtractBenchFile, tryParseExtractionSchema } from '../../../src/contract/schema/parse-schema.ts';
 import { SchemaRefusedError } from '../../../src/contract/schema/schema-issues.ts';
+import { toJsonSchema } from '../../../src/contract/schema/to-json-schema.ts';
 import type { ObjectNode, SchemaNode } from '../../../src/contract/schema/schema-node.ts';
 import { extractBenchRoot } from './extract-bench.ts';
 import { invoiceSchemaInput } from './invoice-fixture.ts';
@@ -217,5 +218,19 @@ describe('rules carried by a schema', () => {
     expect(refusal({ ...base, rules: [{ type: 'date_order', earlier: '/total', later: '/due_date' }] })[0]?.message).toMatch(/not a date field/);
     expect(refusal({ ...base, rules: [{ type: 'product', of: ['/line_items/*/quantity', '/line_items/*/unit_price'], equals: '/subtotal' }] })[0]?.message).toMatch(/more rows/);
     expect(refusal({ ...base, rules: [{ type: 'sum', of: '/subtotal', equals: 'total' }] })[0]?.path).toBe('/rules/0/equals');
+  });
+});
+
+describe('writing a canonical schema back as JSON Schema', () => {
+  const withoutSources = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, inner: unknown) => (key === 'source' ? undefined : inner)));
+
+  it.each([
+    ...EXTRACT_BENCH_SCHEMAS.map((file) => [file, () => schemaInputFromExtractBenchFile(file, JSON.parse(readFileSync(path.join(extractBenchRoot(), file), 'utf8')))] as const),
+    ['the nested invoice', () => invoiceSchemaInput] as const,
+    ['a simple form', () => ({ name: 'simple', fields: [{ name: 'a', type: 'enum', values: ['x'] }, { name: 'b', type: 'list', items: { fields: [{ name: 'c', type: 'date', required: true }] } }] })] as const,
+  ])('%s reads back as the same tree', (_name, load) => {
+    const schema = parseExtractionSchema(load());
+    const again = parseExtractionSchema({ name: schema.name, json_schema: toJsonSchema(schema) });
+    expect(withoutSources(again.root)).toEqual(withoutSources(schema.root));
   });
 });

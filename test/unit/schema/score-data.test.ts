@@ -94,14 +94,15 @@ describe('scoring nested data per leaf', () => {
     expect(wrong(score)).toEqual(['/skills/Tools/0', '/skills/Cloud']);
   });
 
-  it('does not score leaves hinted skip, and reports a value of the wrong shape as one error', () => {
+  it('does not score leaves hinted skip, nor expected values of the wrong shape unless asked to', () => {
     const schema = parseExtractionSchema({
       name: 's',
       json_schema: { properties: { a: { type: 'string', evaluation_config: 'skip' }, rows: { type: 'array', items: { type: 'object', properties: { x: { type: 'string' } } } } } },
     }).root;
-    const score = scoreData(schema, { a: 'x', rows: 'not a list' }, { a: 'y', rows: [] });
-    expect(score.fields).toEqual({ '/rows': { expected: 'not a list', actual: [], correct: false, method: 'shape' } });
-    expect(scoreData(schema, { rows: 'not a list' }, { rows: 'not a list' }).accuracy).toBe(1);
+    expect(scoreData(schema, { a: 'x', rows: 'not a list' }, { a: 'y', rows: [] })).toMatchObject({ accuracy: null, counted: 0, unscored: ['/rows'] });
+    const counted = scoreData(schema, { a: 'x', rows: 'not a list' }, { a: 'y', rows: [] }, { offSchema: 'count' });
+    expect(counted.fields).toEqual({ '/rows': { expected: 'not a list', actual: [], correct: false, method: 'shape' } });
+    expect(scoreData(schema, { rows: 'not a list' }, { rows: 'not a list' }, { offSchema: 'count' }).accuracy).toBe(1);
   });
 });
 
@@ -112,10 +113,10 @@ describe('ExtractBench gold', () => {
     expect(documents.length).toBeGreaterThanOrEqual(34);
     for (const { domain, document } of documents) {
       const root = domain.schema!.root;
-      const self = scoreData(root, document.gold, clone(document.gold));
+      const self = scoreData(root, document.gold, clone(document.gold), { offSchema: 'count' });
       expect(self.accuracy, `${domain.id}/${document.id}`).toBe(1);
       const reversed = JSON.parse(JSON.stringify(document.gold), (_key, value: unknown) => (Array.isArray(value) ? [...value].reverse() : value)) as unknown;
-      expect(scoreData(root, document.gold, reversed).accuracy, `${domain.id}/${document.id} reversed`).toBe(1);
+      expect(scoreData(root, document.gold, reversed, { offSchema: 'count' }).accuracy, `${domain.id}/${document.id} reversed`).toBe(1);
     }
   });
 
