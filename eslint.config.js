@@ -20,6 +20,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The contract modules (schema, values, scoring) are imported by the dashboard too: browser-safe.
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'src/contract runs in the browser too: no Node built-ins.' },
+            { group: ['**/db/*', '**/providers/*', '**/api/*', '**/activities/*', '**/pipeline/*', '**/logger.ts', 'pg', 'pino', 'openai', '@anthropic-ai/*', '@google/genai'], message: 'src/contract is pure: no I/O modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox and is replayed: no I/O, no Node
     // built-ins, no database or provider clients, no loggers. Activities do all of that.
     files: ['src/workflows/**/*.ts'],
