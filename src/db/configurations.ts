@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelConfig } from '../domain/model-config.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
 import type { Pool, PoolClient } from './pool.ts';
 
 export interface ConfigurationRow {

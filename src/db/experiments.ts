@@ -1,4 +1,4 @@
-import type { ModelConfig } from '../domain/model-config.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { toNumber } from './pool.ts';
 

@@ -1,5 +1,5 @@
 import type { ExtractionSchema } from '../domain/extraction-schema.ts';
-import type { ModelConfig } from '../domain/model-config.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { toNumber } from './pool.ts';
 

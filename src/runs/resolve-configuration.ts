@@ -1,7 +1,7 @@
 import { HttpError, notFound } from '../api/errors.ts';
 import { anonymousConfigurationId, getConfiguration } from '../db/configurations.ts';
 import type { Pool } from '../db/pool.ts';
-import { modelIdsOf, ModelConfigSchema, type ModelConfig } from '../domain/model-config.ts';
+import { modelIdsOf, ModelConfigSchema, type ModelConfig } from '../contract/model-config.ts';
 import type { Catalog } from '../providers/catalog.ts';
 
 /** A request's configuration: a saved one by id, or a body (optionally counted under a saved id). */

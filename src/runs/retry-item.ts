@@ -3,7 +3,7 @@ import { HttpError, notFound } from '../api/errors.ts';
 import type { Settings } from '../config/environment.ts';
 import type { Pool } from '../db/pool.ts';
 import { getQueueItem } from '../db/queue-items.ts';
-import { ModelConfigSchema, type ModelConfig } from '../domain/model-config.ts';
+import { ModelConfigSchema, type ModelConfig } from '../contract/model-config.ts';
 import type { Catalog } from '../providers/catalog.ts';
 import type { ResumableStage } from '../workflows/extraction-types.ts';
 import { resolveConfiguration } from './resolve-configuration.ts';

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Settings } from '../config/environment.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { ACTIVE_STATUSES, getQueueItem } from '../db/queue-items.ts';
-import type { ModelConfig } from '../domain/model-config.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
 import { HttpError, notFound } from '../api/errors.ts';
 import { workflowIdFor } from '../temporal/names.ts';
 import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';

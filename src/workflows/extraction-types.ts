@@ -2,7 +2,7 @@
  * Shapes that cross the workflow boundary. Only ids, model ids and small summaries travel through
  * Temporal's history; documents and model outputs stay in PostgreSQL.
  */
-import type { ChainStage } from '../domain/model-config.ts';
+import type { ChainStage } from '../contract/model-config.ts';
 
 /** `human_review` appears only in runs whose configuration asks for review and whose result needed it. */
 export type PipelineStage = 'parse' | 'classify' | 'extract' | 'validate' | 'review' | 'human_review' | 'finalise';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getConfiguration, insertConfiguration, listConfigurations } from '../../db/configurations.ts';
-import { ModelConfigSchema } from '../../domain/model-config.ts';
+import { ModelConfigSchema } from '../../contract/model-config.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { notFound } from '../errors.ts';
 import { createRouter, ErrorResponses, IdParams, json, jsonBody } from '../router.ts';

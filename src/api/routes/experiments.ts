@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { analyseExperiment } from '../../analytics/experiment-results.ts';
 import { experimentRunFacts, getExperiment, listExperiments, type ExperimentRow } from '../../db/experiments.ts';
-import { ModelConfigSchema } from '../../domain/model-config.ts';
+import { ModelConfigSchema } from '../../contract/model-config.ts';
 import { startExperiment } from '../../runs/start-experiment.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { HttpError, notFound } from '../errors.ts';

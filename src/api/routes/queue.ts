@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { inTransaction } from '../../db/pool.ts';
 import { ACTIVE_STATUSES, ITEM_STATUSES, getQueueItem, insertQueueItems, listQueueItems, setItemStatus, type NewQueueItem } from '../../db/queue-items.ts';
 import { ExtractionSchemaSchema } from '../../domain/extraction-schema.ts';
-import { ModelConfigSchema } from '../../domain/model-config.ts';
+import { ModelConfigSchema } from '../../contract/model-config.ts';
 import { DocumentRejectedError, SUPPORTED_MIME_TYPES, documentText } from '../../intake/document-text.ts';
 import { itemDetail } from '../../runs/item-detail.ts';
 import { resolveConfiguration } from '../../runs/resolve-configuration.ts';
