@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startApi } from '../api/serve.ts';
-import { ensureDashboardBuilt } from '../dashboard/build.ts';
+import { ensureDashboardBuilt } from '../api/dashboard-build.ts';
 import type { Settings } from '../config/environment.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';

@@ -39,6 +39,13 @@ const EnvironmentSchema = z.object({
   QUARRY_METRICS_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   QUARRY_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
   QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
+  /**
+   * The Temporal Web UI as the operators' browsers reach it: the dashboard links each run there.
+   * `quarry up` serves it on :8233; a deployment names wherever its UI is.
+   */
+  QUARRY_TEMPORAL_UI_URL: z
+    .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).default('http://localhost:8233'))
+    .transform((url) => url.replace(/\/+$/, '')),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

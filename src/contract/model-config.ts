@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { CHAIN_STAGES, type ChainStage } from './stages.ts';
 
-export const CHAIN_STAGES = ['classify', 'extract', 'validate'] as const;
-export type ChainStage = (typeof CHAIN_STAGES)[number];
+export { CHAIN_STAGES, type ChainStage };
 
 const ModelIdSchema = z.string().min(1).max(100);
 const ChainSchema = z.array(ModelIdSchema).min(1, 'a chain names at least one model').max(8);
@@ -27,11 +27,7 @@ export const ModelConfigSchema = z.strictObject({
   temperature: z.number().min(0).max(1),
   orchestrator_model: ModelIdSchema,
   orchestrator_prompt: z.string().max(20_000).default(''),
-  stage_models: z.strictObject({
-    classify: ChainSchema,
-    extract: ChainSchema,
-    validate: ChainSchema,
-  }),
+  stage_models: z.strictObject(Object.fromEntries(CHAIN_STAGES.map((stage) => [stage, ChainSchema])) as Record<ChainStage, typeof ChainSchema>),
   /**
    * A per-item cost cap in USD. Before each call its expected cost is checked against what the run
    * has spent: a model that would overspend is skipped for the next one of its chain, and the item
@@ -42,6 +38,10 @@ export const ModelConfigSchema = z.strictObject({
   review: ReviewPolicySchema.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+/** The configuration a run used, as an item keeps it (`model_config`): the settings and the id they count under. */
+export const RunConfigSchema = ModelConfigSchema.extend({ configuration_id: z.string().optional() });
+export type RunConfig = z.infer<typeof RunConfigSchema>;
 
 /** Every model id a configuration names, for checking against the catalog. */
 export function modelIdsOf(config: ModelConfig): string[] {

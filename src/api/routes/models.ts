@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { CatalogSchema } from '../../contract/catalog.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { createRouter, json } from '../router.ts';
+import { createRouter, json } from '../openapi.ts';
 
 export function modelRoutes(deps: ApiDependencies) {
   return createRouter().openapi(
@@ -8,7 +9,7 @@ export function modelRoutes(deps: ApiDependencies) {
       method: 'get',
       path: '/models',
       summary: 'The model catalog',
-      responses: { 200: json(z.array(z.record(z.string(), z.unknown())), 'every model a configuration may name') },
+      responses: { 200: json(CatalogSchema, 'every model a configuration may name') },
     }),
     (c) =>
       c.json(
