@@ -36,6 +36,7 @@ export const ModelPerformanceRowSchema = z
   })
   .meta({ id: 'ModelPerformanceRow' });
 export type ModelPerformanceRow = z.infer<typeof ModelPerformanceRowSchema>;
+export const ModelPerformanceListSchema = z.array(ModelPerformanceRowSchema);
 
 export const ConfigurationPerformanceRowSchema = z
   .object({
@@ -53,6 +54,7 @@ export const ConfigurationPerformanceRowSchema = z
   })
   .meta({ id: 'ConfigurationPerformanceRow' });
 export type ConfigurationPerformanceRow = z.infer<typeof ConfigurationPerformanceRowSchema>;
+export const ConfigurationPerformanceListSchema = z.array(ConfigurationPerformanceRowSchema);
 
 export const RecommendationsQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(365).default(30).describe('the window of runs and calls the evidence is drawn from'),

@@ -11,3 +11,4 @@ export const SavedConfigurationSchema = ModelConfigSchema.extend({ id: z.uuid(),
   id: 'SavedConfiguration',
 });
 export type SavedConfiguration = z.infer<typeof SavedConfigurationSchema>;
+export const SavedConfigurationListSchema = z.array(SavedConfigurationSchema);

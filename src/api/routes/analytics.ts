@@ -2,8 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { recommend, STAGES } from '../../analytics/recommendations.ts';
 import {
   AnalyticsFiltersSchema,
-  ConfigurationPerformanceRowSchema,
-  ModelPerformanceRowSchema,
+  ConfigurationPerformanceListSchema,
+  ModelPerformanceListSchema,
+  type ConfigurationPerformanceRow,
   RecommendationsQuerySchema,
   RecommendationsSchema,
 } from '../../contract/analytics.ts';
@@ -50,7 +51,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
         path: '/analytics/models',
         summary: 'Per model, provider and stage: calls, success rate, latency, tokens and cost (rows of model_performance_analytics, filtered)',
         request: { query: AnalyticsFiltersSchema },
-        responses: { 200: json(z.array(ModelPerformanceRowSchema), 'rows of model_performance_analytics for the matching calls'), ...ErrorResponses },
+        responses: { 200: json(ModelPerformanceListSchema, 'rows of model_performance_analytics for the matching calls'), ...ErrorResponses },
       }),
       async (c) => {
         const filters = c.req.valid('query');
@@ -73,7 +74,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
         description:
           'With `from`/`to`, the aggregates are over the runs that finished in that range. `model` (or `provider`) keeps configurations that name that model (or any model of that provider), in `stage` when given.',
         request: { query: AnalyticsFiltersSchema },
-        responses: { 200: json(z.array(ConfigurationPerformanceRowSchema), 'rows of configuration_performance'), ...ErrorResponses },
+        responses: { 200: json(ConfigurationPerformanceListSchema, 'rows of configuration_performance'), ...ErrorResponses },
       }),
       async (c) => {
         const filters = c.req.valid('query');
@@ -84,7 +85,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
             : undefined;
         if (models && models.length === 0) return c.json([], 200);
         const rows = await configurationPerformance(deps.pool, { ...timeRange(filters), configurationId: filters.configuration_id, models, stage: filters.stage });
-        return c.json(rows as Array<z.infer<typeof ConfigurationPerformanceRowSchema>>, 200);
+        return c.json(rows as ConfigurationPerformanceRow[], 200);
       },
     )
     .openapi(

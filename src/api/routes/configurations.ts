@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { ConfigurationCreatedSchema, NamedConfigurationSchema, SavedConfigurationSchema, type SavedConfiguration } from '../../contract/configurations.ts';
+import { createRoute } from '@hono/zod-openapi';
+import { ConfigurationCreatedSchema, NamedConfigurationSchema, SavedConfigurationListSchema, SavedConfigurationSchema, type SavedConfiguration } from '../../contract/configurations.ts';
 import { getConfiguration, insertConfiguration, listConfigurations, type ConfigurationRow } from '../../db/configurations.ts';
 import { NotFoundError } from '../../runs/errors.ts';
 import { requireKnownModels } from '../../runs/resolve-configuration.ts';
@@ -29,7 +29,7 @@ export function configurationRoutes(deps: ApiDependencies) {
         method: 'get',
         path: '/configurations',
         summary: 'Saved configurations, newest first',
-        responses: { 200: json(z.array(SavedConfigurationSchema), 'saved configurations') },
+        responses: { 200: json(SavedConfigurationListSchema, 'saved configurations') },
       }),
       async (c) => c.json((await listConfigurations(deps.pool)).map(present), 200),
     )

@@ -1,5 +1,5 @@
 import { count, duration, usd } from '../lib/format.ts';
-import type { CallRecord } from '../lib/types.ts';
+import type { CallRecord } from '../../../contract/item-detail.ts';
 
 /** Every provider call attempt of the run, as the usage ledger recorded it. */
 export function CallsTable({ calls }: { calls: CallRecord[] }) {

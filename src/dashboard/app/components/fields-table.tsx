@@ -1,5 +1,6 @@
 import { fieldValue, percent } from '../lib/format.ts';
-import type { ExtractedField, ExtractionSchema, FieldValue } from '../lib/types.ts';
+import type { ExtractedField } from '../../../contract/item-detail.ts';
+import type { ExtractionSchema, FieldValue } from '../../../contract/queue.ts';
 
 interface Props {
   schema: ExtractionSchema;

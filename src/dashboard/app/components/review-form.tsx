@@ -2,7 +2,9 @@ import { useState } from 'preact/hooks';
 import { api, describeError } from '../lib/api.ts';
 import { collectCorrections, rememberReviewer, rememberedReviewer } from '../lib/corrections.ts';
 import { fieldValue, percent } from '../lib/format.ts';
-import type { ExtractedField, ItemDetail, ReviewOutcome, SchemaField } from '../lib/types.ts';
+import type { ExtractedField, ItemDetail } from '../../../contract/item-detail.ts';
+import type { ExtractionField as SchemaField } from '../../../contract/queue.ts';
+import { ReviewOutcomeSchema, type ReviewOutcome } from '../../../contract/review.ts';
 import { Notice } from './notice.tsx';
 
 interface Props {
@@ -106,7 +108,7 @@ export function ReviewForm({ item, mode, onDone, onCancel }: Props) {
     const name = reviewer.trim();
     rememberReviewer(name);
     try {
-      const outcome = await api<ReviewOutcome>('POST', `/queue/${item.id}/review`, { reviewer: name, corrections: withCorrections ? corrections : {} });
+      const outcome = await api('POST', `/queue/${item.id}/review`, ReviewOutcomeSchema, { reviewer: name, corrections: withCorrections ? corrections : {} });
       setDrafts({});
       setShowProblems(false);
       onDone(outcome, name);

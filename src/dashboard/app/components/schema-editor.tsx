@@ -1,4 +1,4 @@
-import { FIELD_TYPES, type ExtractionSchema, type FieldType, type SchemaField } from '../lib/types.ts';
+import { FIELD_TYPES, type ExtractionField as SchemaField, type ExtractionSchema, type FieldType } from '../../../contract/queue.ts';
 
 interface Props {
   schema: ExtractionSchema;

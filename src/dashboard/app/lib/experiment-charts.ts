@@ -1,7 +1,7 @@
 import type { Chart, ChartConfiguration, Plugin } from 'chart.js';
 import { PALETTE } from '../components/chart.tsx';
 import { duration, percent, usd } from './format.ts';
-import type { Experiment, ExperimentArm, Interval } from './experiment-types.ts';
+import type { ArmSummary as ExperimentArm, Experiment, Interval } from '../../../contract/experiments.ts';
 
 // Chart.js configurations for one experiment: pure functions of the answer, memoised by the page.
 
