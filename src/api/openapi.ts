@@ -31,4 +31,9 @@ export const ErrorResponses = {
   503: json(ErrorSchema, 'Temporal or the database did not answer; try again'),
 } as const;
 
+/** A route's answers: its success (status, schema, what it means) and every error answer. */
+export function answers<S extends number, T extends z.ZodType>(status: S, schema: T, description: string) {
+  return { [status]: json(schema, description), ...ErrorResponses } as Record<S, ReturnType<typeof json<T>>> & typeof ErrorResponses;
+}
+
 export const IdParams = z.object({ id: z.uuid() });

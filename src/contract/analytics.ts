@@ -7,32 +7,24 @@ import { MODEL_STAGES } from './stages.ts';
  * outside contract's) and `GET /dashboard/analytics` (the dashboard's charts over a time range).
  */
 
+const nullableNumber = z.number().nullable();
+
 export const AnalyticsFiltersSchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional().describe('calls (or runs) at or after this time'),
   to: z.iso.datetime({ offset: true }).optional().describe('calls (or runs) before this time'),
-  stage: z.enum(MODEL_STAGES).optional(),
-  provider: z.string().min(1).max(50).optional(),
-  model: z.string().min(1).max(100).optional(),
+  stage: z.enum(MODEL_STAGES).optional(), provider: z.string().min(1).max(50).optional(), model: z.string().min(1).max(100).optional(),
   configuration_id: z.uuid().optional(),
 });
 export type AnalyticsFilters = z.infer<typeof AnalyticsFiltersSchema>;
 
 export const ModelPerformanceRowSchema = z
   .object({
-    model: z.string(),
-    provider: z.string(),
-    stage: z.string(),
-    calls: z.number(),
-    successes: z.number(),
-    success_rate: z.number(),
+    model: z.string(), provider: z.string(), stage: z.string(),
+    calls: z.number(), successes: z.number(), success_rate: z.number(),
     avg_latency_ms: z.number(),
     p95_latency_ms: z.number().describe('exact below 50 ms, within 4.8 % above (log-bucket histogram)'),
-    input_tokens: z.number(),
-    output_tokens: z.number(),
-    cost_usd: z.number(),
-    simulated: z.boolean(),
-    first_call_at: z.string(),
-    last_call_at: z.string(),
+    input_tokens: z.number(), output_tokens: z.number(), cost_usd: z.number(), simulated: z.boolean(),
+    first_call_at: z.string(), last_call_at: z.string(),
   })
   .meta({ id: 'ModelPerformanceRow' });
 export type ModelPerformanceRow = z.infer<typeof ModelPerformanceRowSchema>;
@@ -40,16 +32,9 @@ export const ModelPerformanceListSchema = z.array(ModelPerformanceRowSchema);
 
 export const ConfigurationPerformanceRowSchema = z
   .object({
-    configuration_id: z.uuid(),
-    name: z.string().nullable(),
-    config: z.record(z.string(), z.unknown()),
-    times_used: z.number(),
-    labelled_runs: z.number(),
-    avg_accuracy: z.number().nullable(),
-    avg_cost_usd: z.number().nullable(),
-    avg_duration_ms: z.number().nullable(),
-    success_rate: z.number().nullable(),
-    total_cost_usd: z.number().nullable(),
+    configuration_id: z.uuid(), name: z.string().nullable(), config: z.record(z.string(), z.unknown()),
+    times_used: z.number(), labelled_runs: z.number(),
+    avg_accuracy: nullableNumber, avg_cost_usd: nullableNumber, avg_duration_ms: nullableNumber, success_rate: nullableNumber, total_cost_usd: nullableNumber,
     updated_at: z.string(),
   })
   .meta({ id: 'ConfigurationPerformanceRow' });
@@ -75,17 +60,10 @@ export const CandidateSchema = z.object({
   reason: z.string(),
   evidence: z.object({
     pairs: z.number(),
-    accuracy_current: z.number().nullable(),
-    accuracy_candidate: z.number().nullable(),
-    accuracy_difference: EstimateSchema.nullable(),
-    cost_per_item_current: z.number().nullable(),
-    cost_per_item_candidate: z.number().nullable(),
-    cost_difference_per_item: EstimateSchema.nullable(),
-    latency_ms_current: z.number().nullable(),
-    latency_ms_candidate: z.number().nullable(),
-    latency_difference_ms: EstimateSchema.nullable(),
-    failure_rate_current: FailureRateSchema.nullable(),
-    failure_rate_candidate: FailureRateSchema.nullable(),
+    accuracy_current: nullableNumber, accuracy_candidate: nullableNumber, accuracy_difference: EstimateSchema.nullable(),
+    cost_per_item_current: nullableNumber, cost_per_item_candidate: nullableNumber, cost_difference_per_item: EstimateSchema.nullable(),
+    latency_ms_current: nullableNumber, latency_ms_candidate: nullableNumber, latency_difference_ms: EstimateSchema.nullable(),
+    failure_rate_current: FailureRateSchema.nullable(), failure_rate_candidate: FailureRateSchema.nullable(),
   }),
   projected_saving: z
     .object({ per_item_usd: z.number(), stage_runs_per_30_days: z.number(), usd_per_30_days: z.number(), usd_per_30_days_ci: IntervalSchema })
@@ -111,8 +89,6 @@ export const TimeRangeQuerySchema = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
 });
 
-const nullableNumber = z.number().nullable();
-
 /** `GET /dashboard/analytics`: what the dashboard's analytics page charts over one time range. */
 export const TimeRangeAnalyticsSchema = z
   .object({
@@ -122,31 +98,17 @@ export const TimeRangeAnalyticsSchema = z
     totals: z.object({ calls: z.number(), successes: z.number(), cost_usd: z.number(), runs: z.number(), completed_runs: z.number(), avg_accuracy: nullableNumber }),
     models: z.array(
       z.object({
-        model: z.string(),
-        provider: z.string(),
-        calls: z.number(),
-        successes: z.number(),
-        cost_usd: nullableNumber,
-        input_tokens: nullableNumber,
-        output_tokens: nullableNumber,
-        avg_latency_ms: nullableNumber,
-        p50_latency_ms: nullableNumber,
-        p95_latency_ms: nullableNumber,
+        model: z.string(), provider: z.string(), calls: z.number(), successes: z.number(),
+        cost_usd: nullableNumber, input_tokens: nullableNumber, output_tokens: nullableNumber,
+        avg_latency_ms: nullableNumber, p50_latency_ms: nullableNumber, p95_latency_ms: nullableNumber,
       }),
     ),
     latency_histogram: z.array(z.object({ lower_ms: z.number(), upper_ms: nullableNumber, calls: z.number(), successes: z.number() })),
     timeline: z.array(z.object({ at: z.string(), calls: z.number(), successes: z.number(), cost_usd: nullableNumber })),
     configurations: z.array(
       z.object({
-        configuration_id: z.string(),
-        name: z.string().nullable(),
-        runs: z.number(),
-        completed: z.number(),
-        avg_accuracy: nullableNumber,
-        labelled_runs: z.number(),
-        avg_cost_usd: nullableNumber,
-        total_cost_usd: nullableNumber,
-        avg_duration_ms: nullableNumber,
+        configuration_id: z.string(), name: z.string().nullable(), runs: z.number(), completed: z.number(), labelled_runs: z.number(),
+        avg_accuracy: nullableNumber, avg_cost_usd: nullableNumber, total_cost_usd: nullableNumber, avg_duration_ms: nullableNumber,
       }),
     ),
   })

@@ -6,13 +6,8 @@ import { z } from 'zod';
  */
 export const CatalogEntrySchema = z
   .looseObject({
-    id: z.string(),
-    provider: z.string(),
-    provider_model: z.string(),
-    display_name: z.string().optional(),
-    input_usd_per_mtok: z.number(),
-    output_usd_per_mtok: z.number(),
-    context_window: z.number(),
+    id: z.string(), provider: z.string(), provider_model: z.string(), display_name: z.string().optional(),
+    input_usd_per_mtok: z.number(), output_usd_per_mtok: z.number(), context_window: z.number(),
     /** True when the providers are the simulator: prices are real, the calls are not. */
     simulated: z.boolean(),
   })

@@ -6,6 +6,8 @@ import { ModelConfigSchema } from './model-config.ts';
  * analysis (src/analytics/experiment-results.ts) produces these shapes; the dashboard reads them.
  */
 
+const int = z.number().int();
+
 export const EXPERIMENT_STATUSES = ['running', 'completed', 'budget_exhausted', 'cancelled', 'failed'] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
@@ -27,7 +29,7 @@ export type ExperimentRequest = z.infer<typeof ExperimentRequestSchema>;
 /** The request as a client writes it (defaults not yet applied). */
 export type ExperimentRequestInput = z.input<typeof ExperimentRequestSchema>;
 
-export const ExperimentStartedSchema = z.object({ id: z.uuid(), workflow_id: z.string(), status: z.literal('running'), runs: z.number().int() });
+export const ExperimentStartedSchema = z.object({ id: z.uuid(), workflow_id: z.string(), status: z.literal('running'), runs: int });
 export const ExperimentCancellingSchema = z.object({ id: z.uuid(), status: z.literal('cancelling') });
 
 export const IntervalSchema = z.object({ low: z.number(), high: z.number() }).meta({ id: 'Interval' });
@@ -41,48 +43,32 @@ export type Outcome = z.infer<typeof OutcomeSchema>;
 
 export const ArmSummarySchema = z
   .object({
-    arm: z.number().int(),
-    name: z.string(),
-    configuration_id: z.uuid(),
-    runs: z.number().int(),
-    finished: z.number().int(),
-    completed: z.number().int(),
-    failed: z.number().int(),
-    cancelled: z.number().int(),
-    success_rate: z.number().nullable(),
-    success_rate_ci: IntervalSchema.nullable(),
-    labelled_completed: z.number().int(),
+    arm: int, name: z.string(), configuration_id: z.uuid(),
+    runs: int, finished: int, completed: int, failed: int, cancelled: int,
+    success_rate: z.number().nullable(), success_rate_ci: IntervalSchema.nullable(),
+    labelled_completed: int,
     accuracy: z.number().nullable().describe('mean field accuracy over labelled completed runs'),
     accuracy_ci: IntervalSchema.nullable(),
     exact_match_rate: z.number().nullable().describe('share of labelled completed runs with every field right'),
     exact_match_ci: IntervalSchema.nullable(),
-    cost_usd_total: z.number(),
-    cost_usd_per_item: z.number().nullable(),
-    latency_ms_p50: z.number().nullable(),
-    latency_ms_p95: z.number().nullable(),
+    cost_usd_total: z.number(), cost_usd_per_item: z.number().nullable(),
+    latency_ms_p50: z.number().nullable(), latency_ms_p95: z.number().nullable(),
   })
   .meta({ id: 'ExperimentArmSummary' });
 export type ArmSummary = z.infer<typeof ArmSummarySchema>;
 
-const McNemarSchema = z.object({
-  control_only_correct: z.number().int(),
-  arm_only_correct: z.number().int(),
-  p_value: z.number(),
-  p_value_adjusted: z.number(),
-});
+const McNemarSchema = z.object({ control_only_correct: int, arm_only_correct: int, p_value: z.number(), p_value_adjusted: z.number() });
 
 export const ComparisonSchema = z
   .object({
-    control_arm: z.number().int(),
-    arm: z.number().int(),
+    control_arm: int, arm: int,
     pairs: z.number().int().describe('source items labelled and completed under both arms'),
     accuracy_difference: EstimateSchema.nullable().describe('arm − control, mean field accuracy, paired bootstrap 95 % CI'),
     mcnemar: McNemarSchema.nullable(),
     cost_difference_per_item: EstimateSchema.nullable().describe('arm − control, USD per item, paired bootstrap 95 % CI'),
     latency_p50_difference_ms: EstimateSchema.nullable().describe('arm − control, median latency, paired bootstrap 95 % CI'),
     outcome: OutcomeSchema,
-    winner_arm: z.number().int().nullable(),
-    summary: z.string(),
+    winner_arm: int.nullable(), summary: z.string(),
   })
   .meta({ id: 'ExperimentComparison' });
 export type Comparison = z.infer<typeof ComparisonSchema>;
@@ -97,30 +83,18 @@ export const VerdictSchema = z.object({
 export type ExperimentVerdict = z.infer<typeof VerdictSchema>;
 
 export const ExperimentRunSchema = z.object({
-  arm: z.number().int(),
-  source_item_id: z.uuid(),
-  item_id: z.uuid(),
-  status: z.string(),
-  accuracy: z.number().nullable(),
-  cost_usd: z.number(),
-  duration_ms: z.number().nullable(),
+  arm: int, source_item_id: z.uuid(), item_id: z.uuid(), status: z.string(),
+  accuracy: z.number().nullable(), cost_usd: z.number(), duration_ms: z.number().nullable(),
 });
 export type ExperimentRun = z.infer<typeof ExperimentRunSchema>;
 
 export const ExperimentSchema = z
   .object({
-    id: z.uuid(),
-    name: z.string(),
-    status: z.enum(EXPERIMENT_STATUSES),
-    workflow_id: z.string(),
-    concurrency: z.number().int(),
-    max_cost_usd: z.number().nullable(),
-    items: z.number().int(),
-    configurations: z.array(z.object({ arm: z.number().int(), name: z.string(), configuration_id: z.uuid(), config: z.record(z.string(), z.unknown()) })),
-    error: z.string().nullable(),
-    created_at: z.string(),
-    finished_at: z.string().nullable(),
-    progress: z.object({ runs: z.number().int(), finished: z.number().int(), running_or_pending: z.number().int(), spent_usd: z.number() }),
+    id: z.uuid(), name: z.string(), status: z.enum(EXPERIMENT_STATUSES), workflow_id: z.string(),
+    concurrency: int, max_cost_usd: z.number().nullable(), items: int,
+    configurations: z.array(z.object({ arm: int, name: z.string(), configuration_id: z.uuid(), config: z.record(z.string(), z.unknown()) })),
+    error: z.string().nullable(), created_at: z.string(), finished_at: z.string().nullable(),
+    progress: z.object({ runs: int, finished: int, running_or_pending: int, spent_usd: z.number() }),
     arms: z.array(ArmSummarySchema),
     comparisons: z.array(ComparisonSchema),
     verdict: VerdictSchema,
@@ -130,13 +104,8 @@ export const ExperimentSchema = z
 export type Experiment = z.infer<typeof ExperimentSchema>;
 
 export const ExperimentListEntrySchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  status: z.enum(EXPERIMENT_STATUSES),
-  items: z.number().int(),
-  configurations: z.array(z.string()),
-  created_at: z.string(),
-  finished_at: z.string().nullable(),
+  id: z.uuid(), name: z.string(), status: z.enum(EXPERIMENT_STATUSES), items: int,
+  configurations: z.array(z.string()), created_at: z.string(), finished_at: z.string().nullable(),
 });
 export type ExperimentListEntry = z.infer<typeof ExperimentListEntrySchema>;
 export const ExperimentListSchema = z.array(ExperimentListEntrySchema);

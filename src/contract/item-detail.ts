@@ -29,20 +29,10 @@ export type StageSummary = z.infer<typeof StageSummarySchema>;
 
 export const CallRecordSchema = z
   .object({
-    stage: z.string(),
-    step: z.number().int(),
-    model: z.string(),
-    provider: z.string(),
-    attempt: z.number().int(),
-    success: z.boolean(),
-    error: z.string().nullable(),
-    input_tokens: z.number(),
-    output_tokens: z.number(),
-    response_time_ms: z.number(),
-    cost_usd: z.number().nullable(),
-    temperature: z.number().nullable(),
-    simulated: z.boolean(),
-    created_at: z.string(),
+    stage: z.string(), step: z.number().int(), model: z.string(), provider: z.string(), attempt: z.number().int(),
+    success: z.boolean(), error: z.string().nullable(),
+    input_tokens: z.number(), output_tokens: z.number(), response_time_ms: z.number(), cost_usd: z.number().nullable(),
+    temperature: z.number().nullable(), simulated: z.boolean(), created_at: z.string(),
   })
   .meta({ id: 'ProviderCall' });
 export type CallRecord = z.infer<typeof CallRecordSchema>;
@@ -78,38 +68,20 @@ export const ItemResultSchema = z
 export type ItemResult = z.infer<typeof ItemResultSchema>;
 
 export const UsageSchema = z.object({
-  calls: z.number().int(),
-  failed_calls: z.number().int(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cost_usd: z.number(),
-  duration_ms: z.number().nullable(),
+  calls: z.number().int(), failed_calls: z.number().int(),
+  input_tokens: z.number(), output_tokens: z.number(), cost_usd: z.number(), duration_ms: z.number().nullable(),
 });
 
 export const ItemDetailSchema = z
   .object({
-    id: z.uuid(),
-    status: z.enum(ITEM_STATUSES),
-    schema: ExtractionSchemaSchema,
+    id: z.uuid(), status: z.enum(ITEM_STATUSES), schema: ExtractionSchemaSchema,
     document: z.object({ mime_type: z.string(), filename: z.string().nullable(), bytes: z.number(), characters: z.number(), preview: z.string() }),
-    expected: z.record(z.string(), AnyFieldValueSchema).nullable(),
-    metadata: z.record(z.string(), z.unknown()),
-    model_config: RunConfigSchema.nullable(),
-    configuration_id: z.string().nullable(),
-    workflow_id: z.string().nullable(),
-    run_id: z.string().nullable(),
-    current_stage: z.string().nullable(),
-    stages: z.array(StageSummarySchema),
-    result: ItemResultSchema.nullable(),
-    usage: UsageSchema,
-    calls: z.array(CallRecordSchema),
-    accuracy: z.number().optional(),
-    error: z.string().optional(),
-    simulated: z.boolean().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    started_at: z.string().nullable(),
-    finished_at: z.string().nullable(),
+    expected: z.record(z.string(), AnyFieldValueSchema).nullable(), metadata: z.record(z.string(), z.unknown()),
+    model_config: RunConfigSchema.nullable(), configuration_id: z.string().nullable(),
+    workflow_id: z.string().nullable(), run_id: z.string().nullable(), current_stage: z.string().nullable(),
+    stages: z.array(StageSummarySchema), result: ItemResultSchema.nullable(), usage: UsageSchema, calls: z.array(CallRecordSchema),
+    accuracy: z.number().optional(), error: z.string().optional(), simulated: z.boolean().nullable(),
+    created_at: z.string(), updated_at: z.string(), started_at: z.string().nullable(), finished_at: z.string().nullable(),
   })
   .meta({ id: 'QueueItem' });
 export type ItemDetail = z.infer<typeof ItemDetailSchema>;

@@ -111,19 +111,10 @@ export const QueueQuerySchema = z.strictObject({
 
 export const QueueItemSummarySchema = z
   .object({
-    id: z.uuid(),
-    status: z.enum(ITEM_STATUSES),
-    schema_name: z.string(),
-    document_filename: z.string().nullable(),
-    document_preview: z.string(),
-    labelled: z.boolean(),
-    configuration_id: z.string().nullable(),
-    workflow_id: z.string().nullable(),
-    current_stage: z.string().nullable(),
-    accuracy: z.number().nullable(),
-    error: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    id: z.uuid(), status: z.enum(ITEM_STATUSES), schema_name: z.string(),
+    document_filename: z.string().nullable(), document_preview: z.string(), labelled: z.boolean(),
+    configuration_id: z.string().nullable(), workflow_id: z.string().nullable(), current_stage: z.string().nullable(),
+    accuracy: z.number().nullable(), error: z.string().nullable(), created_at: z.string(), updated_at: z.string(),
   })
   .meta({ id: 'QueueItemSummary' });
 export type QueueItemSummary = z.infer<typeof QueueItemSummarySchema>;

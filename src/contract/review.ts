@@ -18,9 +18,7 @@ export type ReviewDelivered = z.infer<typeof ReviewDeliveredSchema>;
 /** 200: corrections of a completed item, now its ground truth, with every finished run rescored. */
 export const ReviewAppliedSchema = z
   .object({
-    id: z.uuid(),
-    review_id: z.number().int(),
-    reviewer: z.string(),
+    id: z.uuid(), review_id: z.number().int(), reviewer: z.string(),
     expected: z.record(z.string(), z.unknown()).describe("the item's ground truth after the corrections"),
     accuracy: z.number().nullable().describe("the item's current run rescored against it"),
     rescored_runs: z.array(z.object({ run_id: z.string(), configuration_id: z.uuid(), accuracy: z.number().nullable() })),

@@ -15,7 +15,7 @@ import { modelPerformance, refreshUsageRollups } from '../../db/usage-rollups.ts
 import { logger } from '../../logger.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { InvalidRequestError } from '../../runs/errors.ts';
-import { createRouter, ErrorResponses, json } from '../openapi.ts';
+import { answers, createRouter } from '../openapi.ts';
 
 type Filters = z.infer<typeof AnalyticsFiltersSchema>;
 
@@ -51,7 +51,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
         path: '/analytics/models',
         summary: 'Per model, provider and stage: calls, success rate, latency, tokens and cost (rows of model_performance_analytics, filtered)',
         request: { query: AnalyticsFiltersSchema },
-        responses: { 200: json(ModelPerformanceListSchema, 'rows of model_performance_analytics for the matching calls'), ...ErrorResponses },
+        responses: answers(200, ModelPerformanceListSchema, 'rows of model_performance_analytics for the matching calls'),
       }),
       async (c) => {
         const filters = c.req.valid('query');
@@ -74,7 +74,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
         description:
           'With `from`/`to`, the aggregates are over the runs that finished in that range. `model` (or `provider`) keeps configurations that name that model (or any model of that provider), in `stage` when given.',
         request: { query: AnalyticsFiltersSchema },
-        responses: { 200: json(ConfigurationPerformanceListSchema, 'rows of configuration_performance'), ...ErrorResponses },
+        responses: answers(200, ConfigurationPerformanceListSchema, 'rows of configuration_performance'),
       }),
       async (c) => {
         const filters = c.req.valid('query');
@@ -94,7 +94,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
         path: '/analytics/recommendations',
         summary: 'Per stage, cheaper models that hold accuracy on paired labelled evidence, with that evidence',
         request: { query: RecommendationsQuerySchema },
-        responses: { 200: json(RecommendationsSchema, 'recommendations with their evidence'), ...ErrorResponses },
+        responses: answers(200, RecommendationsSchema, 'recommendations with their evidence'),
       }),
       async (c) => {
         const query = c.req.valid('query');

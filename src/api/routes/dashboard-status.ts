@@ -4,7 +4,7 @@ import { DashboardStatusSchema } from '../../contract/dashboard-status.ts';
 import { timeRangeAnalytics } from '../../db/time-range-analytics.ts';
 import { InvalidRequestError } from '../../runs/errors.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { createRouter, ErrorResponses, json } from '../openapi.ts';
+import { answers, createRouter } from '../openapi.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -22,12 +22,7 @@ export function dashboardStatusRoutes(deps: ApiDependencies) {
 
   return createRouter()
     .openapi(
-      createRoute({
-        method: 'get',
-        path: '/dashboard/status',
-        summary: 'For the dashboard: simulated providers, the Temporal UI address',
-        responses: { 200: json(DashboardStatusSchema, 'the status'), ...ErrorResponses },
-      }),
+      createRoute({ method: 'get', path: '/dashboard/status', summary: 'For the dashboard: simulated providers, the Temporal UI address', responses: answers(200, DashboardStatusSchema, 'the status') }),
       (c) => c.json(status, 200),
     )
     .openapi(
@@ -36,7 +31,7 @@ export function dashboardStatusRoutes(deps: ApiDependencies) {
         path: '/dashboard/analytics',
         summary: 'Cost, calls, latency, success and configuration comparison over a time range (default: the last 7 days)',
         request: { query: TimeRangeQuerySchema },
-        responses: { 200: json(TimeRangeAnalyticsSchema, 'aggregates over the range'), ...ErrorResponses },
+        responses: answers(200, TimeRangeAnalyticsSchema, 'aggregates over the range'),
       }),
       async (c) => {
         const query = c.req.valid('query');

@@ -11,7 +11,7 @@ import { NotFoundError } from '../../runs/errors.ts';
 import { experimentList, experimentReport } from '../../runs/experiment-report.ts';
 import { startExperiment } from '../../runs/start-experiment.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { createRouter, ErrorResponses, IdParams, json, jsonBody } from '../openapi.ts';
+import { answers, createRouter, IdParams, json, jsonBody } from '../openapi.ts';
 
 export function experimentRoutes(deps: ApiDependencies) {
   return createRouter()
@@ -21,17 +21,12 @@ export function experimentRoutes(deps: ApiDependencies) {
         path: '/experiments',
         summary: 'Start an A/B experiment: every item runs under every configuration (the first is the control)',
         request: jsonBody(ExperimentRequestSchema),
-        responses: { 202: json(ExperimentStartedSchema, 'started'), ...ErrorResponses },
+        responses: answers(202, ExperimentStartedSchema, 'started'),
       }),
       async (c) => c.json(await startExperiment(deps, c.req.valid('json')), 202),
     )
     .openapi(
-      createRoute({
-        method: 'get',
-        path: '/experiments',
-        summary: 'Experiments, newest first',
-        responses: { 200: json(ExperimentListSchema, 'experiments') },
-      }),
+      createRoute({ method: 'get', path: '/experiments', summary: 'Experiments, newest first', responses: { 200: json(ExperimentListSchema, 'experiments') } }),
       async (c) => c.json(await experimentList(deps.pool), 200),
     )
     .openapi(
@@ -40,7 +35,7 @@ export function experimentRoutes(deps: ApiDependencies) {
         path: '/experiments/{id}',
         summary: 'An experiment: per-configuration accuracy, cost, latency and success with intervals, paired tests and a verdict',
         request: { params: IdParams },
-        responses: { 200: json(ExperimentSchema, 'the experiment and its results'), ...ErrorResponses },
+        responses: answers(200, ExperimentSchema, 'the experiment and its results'),
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -55,7 +50,7 @@ export function experimentRoutes(deps: ApiDependencies) {
         path: '/experiments/{id}/cancel',
         summary: 'Cancel a running experiment and its running extractions',
         request: { params: IdParams },
-        responses: { 202: json(ExperimentCancellingSchema, 'cancelling'), ...ErrorResponses },
+        responses: answers(202, ExperimentCancellingSchema, 'cancelling'),
       }),
       async (c) => c.json(await cancelExperiment(deps, c.req.valid('param').id), 202),
     );

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { ConfigurationPerformanceListSchema, ModelPerformanceListSchema } from '../../../contract/analytics.ts';
 import { useApi } from '../lib/use-api.ts';
 import type { FilterChoice } from './analytics-filters.tsx';
@@ -20,28 +21,36 @@ export function FilteredAnalyticsTables({ from, to, filters }: { from: string; t
   if (!models.data || !configurations.data) return <p class="muted">Loading…</p>;
   return (
     <>
-      <section class="card" aria-labelledby="models-title" data-filtered>
-        <h2 id="models-title">Per model and stage</h2>
-        {models.data.length === 0 ? (
-          <p class="muted" data-empty="models">
-            No provider call matches these filters in this range.
-          </p>
-        ) : (
-          <FilteredModelTable rows={models.data} />
-        )}
-      </section>
-
-      <section class="card" aria-labelledby="configurations-title" data-filtered>
-        <h2 id="configurations-title">Configurations compared</h2>
-        <p class="muted small">Runs that finished in the range. A model or provider filter keeps the configurations that use it{filters.stage ? ` in ${filters.stage}` : ''}.</p>
-        {configurations.data.length === 0 ? (
-          <p class="muted" data-empty="configurations">
-            No configuration run matches these filters in this range.
-          </p>
-        ) : (
-          <FilteredConfigurationTable rows={configurations.data} />
-        )}
-      </section>
+      <FilteredSection id="models" title="Per model and stage" empty={models.data.length === 0} nothing="No provider call matches these filters in this range.">
+        <FilteredModelTable rows={models.data} />
+      </FilteredSection>
+      <FilteredSection
+        id="configurations"
+        title="Configurations compared"
+        note={`Runs that finished in the range. A model or provider filter keeps the configurations that use it${filters.stage ? ` in ${filters.stage}` : ''}.`}
+        empty={configurations.data.length === 0}
+        nothing="No configuration run matches these filters in this range."
+      >
+        <FilteredConfigurationTable rows={configurations.data} />
+      </FilteredSection>
     </>
+  );
+}
+
+/** A card of filtered rows, or the sentence saying that none match. */
+function FilteredSection(props: { id: string; title: string; note?: string; empty: boolean; nothing: string; children: ComponentChildren }) {
+  const { id, title, note, empty, nothing, children } = props;
+  return (
+    <section class="card" aria-labelledby={`${id}-title`} data-filtered>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {note && <p class="muted small">{note}</p>}
+      {empty ? (
+        <p class="muted" data-empty={id}>
+          {nothing}
+        </p>
+      ) : (
+        children
+      )}
+    </section>
   );
 }

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, describeError } from '../lib/api.ts';
 import { collectCorrections, rememberReviewer, rememberedReviewer } from '../lib/corrections.ts';
-import { fieldValue, percent } from '../lib/format.ts';
+import { fieldValue } from '../lib/format.ts';
 import type { ExtractedField, ItemDetail } from '../../../contract/item-detail.ts';
 import type { ExtractionField as SchemaField } from '../../../contract/queue.ts';
 import { ReviewOutcomeSchema, type ReviewOutcome } from '../../../contract/review.ts';
+import { Confidence, Validation } from './field-answer.tsx';
 import { Notice } from './notice.tsx';
 
 interface Props {
@@ -61,13 +62,8 @@ function ModelAnswer({ name, found }: { name: string; found: ExtractedField | un
     <>
       <div class="value-cell">{fieldValue(found.value)}</div>
       <div class="review-flags small">
-        {typeof found.confidence === 'number' && (
-          <span class="confidence">
-            <meter min={0} max={1} low={0.5} high={0.8} optimum={1} value={found.confidence} aria-label={`${name} confidence`} />
-            {percent(found.confidence, 0)}
-          </span>
-        )}
-        {found.validated === true ? <span class="ok">✓ valid</span> : found.validated === false ? <span class="bad">✗ disputed</span> : null}
+        <Confidence name={name} answer={found} />
+        <Validation answer={found} />
         {found.corrected_by && (
           <span class="muted">
             corrected by {found.corrected_by}; model said {fieldValue(found.model_value)}
