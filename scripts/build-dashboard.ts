@@ -5,7 +5,8 @@ import { buildDashboard, ensureDashboardBuilt } from '../src/api/dashboard-build
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 if (process.argv.includes('--if-stale')) {
-  await ensureDashboardBuilt(say);
+  const built = await ensureDashboardBuilt(say);
+  if (built !== undefined) say(`Dashboard built into src/dashboard/dist in ${built} s.`);
 } else {
   const started = performance.now();
   await buildDashboard();

