@@ -20,6 +20,42 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The contract is imported by the server, the workflow bundle and the browser alike: plain zod
+    // and data, nothing that needs Node or reaches a service.
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The contract runs in the browser too: no Node built-ins.' },
+            {
+              group: ['**/db/*', '**/api/*', '**/runs/*', '**/providers/*', '**/activities/*', '**/workflows/*', '**/cli/*', '**/config/*', '**/logger.ts', 'pg', 'hono', '@hono/*', '@temporalio/*'],
+              message: 'The contract holds shapes only; it imports nothing of the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard is browser code: it shares the contract with the server and nothing else.
+    files: ['src/dashboard/app/**/*.ts', 'src/dashboard/app/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', '**/db/*', '**/api/*', '**/runs/*', '**/providers/*', '**/activities/*', '**/workflows/*', '**/cli/*', '**/config/*', '**/logger.ts'],
+              message: 'Browser code imports only the contract (src/contract) from the server side.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox and is replayed: no I/O, no Node
     // built-ins, no database or provider clients, no loggers. Activities do all of that.
     files: ['src/workflows/**/*.ts'],
