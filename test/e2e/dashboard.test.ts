@@ -182,7 +182,11 @@ describe('the dashboard in Chromium', () => {
       await page.goto(`${server.url}/#/recommendations`);
       const hint = page.locator('.stat').filter({ hasText: 'Labelled runs' }).locator('.stat-hint');
       await hint.waitFor();
+      // The 7-day request must be on its way before 90 is chosen: chosen sooner, Preact may render
+      // straight to 90 (or abort before the request is routed), and nothing would be held back.
+      const heldRequest = page.waitForRequest(held);
       await page.getByLabel('Window').selectOption('7');
+      await heldRequest;
       await page.getByLabel('Window').selectOption('90');
       await expect.poll(() => hint.textContent()).toBe('last 90 days');
       await released;
