@@ -20,15 +20,36 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // The contract modules (schema, values, scoring) are imported by the dashboard too: browser-safe.
+    // The contract is imported by the server, the workflow bundle and the browser alike: plain zod
+    // and data, nothing that needs Node or reaches a service.
     files: ['src/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'src/contract runs in the browser too: no Node built-ins.' },
-            { group: ['**/db/*', '**/providers/*', '**/api/*', '**/activities/*', '**/pipeline/*', '**/logger.ts', 'pg', 'pino', 'openai', '@anthropic-ai/*', '@google/genai'], message: 'src/contract is pure: no I/O modules.' },
+            { group: ['node:*'], message: 'The contract runs in the browser too: no Node built-ins.' },
+            {
+              group: ['**/db/*', '**/api/*', '**/runs/*', '**/providers/*', '**/activities/*', '**/pipeline/*', '**/workflows/*', '**/cli/*', '**/config/*', '**/logger.ts', 'pg', 'pino', 'hono', '@hono/*', '@temporalio/*', 'openai', '@anthropic-ai/*', '@google/genai'],
+              message: 'The contract holds shapes only; it imports nothing of the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard is browser code: it shares the contract with the server and nothing else.
+    files: ['src/dashboard/app/**/*.ts', 'src/dashboard/app/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', '**/db/*', '**/api/*', '**/runs/*', '**/providers/*', '**/activities/*', '**/workflows/*', '**/cli/*', '**/config/*', '**/logger.ts'],
+              message: 'Browser code imports only the contract (src/contract) from the server side.',
+            },
           ],
         },
       ],

@@ -17,8 +17,9 @@ import {
   type ModelStage,
   type ReasoningLevel,
 } from '../providers/types.ts';
+import { FailureType, providerFailureType } from '../workflows/failure-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
-import { executionOf } from './stage-outputs.ts';
+import { executionOf } from './workflow-execution.ts';
 
 export interface ModelCall<S extends ModelStage> {
   queueItemId: string;
@@ -115,7 +116,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
   const client = deps.providers[model.provider];
   if (!client) {
     throw ApplicationFailure.create({
-      type: 'Provider.unavailable',
+      type: providerFailureType('unavailable'),
       nonRetryable: true,
       message: `${model.id}: no client for provider ${model.provider} on this worker (is the endpoint declared in its environment?)`,
       details: [{ attempt: info.attempt, kind: 'unavailable', status: null }],
@@ -164,7 +165,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
     // A cut-off answer is retried only if the next attempt gets more room; at the model's limit it never will.
     const retryable = error.kind === 'truncated' ? budget.canGrow : error.retryable;
     throw ApplicationFailure.create({
-      type: `Provider.${error.kind}`,
+      type: providerFailureType(error.kind),
       message: `${model.id}: ${error.message}${error.kind === 'truncated' && !retryable ? ' (already at the model\'s output limit)' : ''}`,
       nonRetryable: !retryable,
       nextRetryDelay: error.retryAfterMs,
@@ -181,7 +182,7 @@ function requireModel(deps: ActivityDependencies, modelId: string, attempt: numb
   } catch (error) {
     // A run that began before its model's retirement day: the chain moves on to the next model.
     if (error instanceof RetiredModelError) {
-      throw ApplicationFailure.create({ type: 'Model.retired', nonRetryable: true, message: error.message, details: [{ attempt, kind: 'retired', status: null }] });
+      throw ApplicationFailure.create({ type: FailureType.ModelRetired, nonRetryable: true, message: error.message, details: [{ attempt, kind: 'retired', status: null }] });
     }
     throw error;
   }
@@ -197,7 +198,7 @@ function fitOutput(model: CatalogModel, inputTokens: number, maxOutputTokens: nu
   const needed = Math.min(answerRoom(model, fields), model.max_output_tokens);
   if (inputTokens > model.input_limit || room < needed) {
     throw ApplicationFailure.create({
-      type: 'Provider.context_overflow',
+      type: providerFailureType('context_overflow'),
       nonRetryable: true,
       message: `${model.id}: the prompt (about ${inputTokens} tokens) leaves no room for the answer (input limit ${model.input_limit}, window ${model.context_window})`,
       details: [{ attempt, kind: 'context_overflow', status: null }],
@@ -232,7 +233,7 @@ async function checkBudget(
   const expected = deps.catalog.costUsd(model, { ...NO_USAGE, inputTokens, outputTokens });
   if (spent + expected > call.maxCostUsd!) {
     throw ApplicationFailure.create({
-      type: 'BudgetExceeded',
+      type: FailureType.BudgetExceeded,
       nonRetryable: true,
       message: `budget: ${model.id} would cost about $${expected.toFixed(6)} with $${spent.toFixed(6)} of the $${call.maxCostUsd} cap spent`,
       details: [{ attempt: 1, kind: 'budget', expected_usd: expected, spent_usd: spent }],

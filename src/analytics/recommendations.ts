@@ -1,3 +1,4 @@
+import { MODEL_STAGES } from '../contract/stages.ts';
 import type { StageRun } from '../db/recommendation-evidence.ts';
 import { bootstrap, mean, wilsonInterval, type Interval } from './statistics.ts';
 
@@ -15,7 +16,7 @@ import { bootstrap, mean, wilsonInterval, type Interval } from './statistics.ts'
  * larger than the margin; otherwise the evidence is called insufficient.
  */
 
-export const STAGES = ['classify', 'extract', 'validate', 'review'] as const;
+export const STAGES = MODEL_STAGES;
 
 export interface RecommendationOptions {
   maxAccuracyLoss: number;

@@ -1,5 +1,6 @@
 import type { Pool } from '../db/pool.ts';
 import type { CatalogModel } from '../providers/types.ts';
+import { MODEL_STAGES } from '../contract/stages.ts';
 
 export interface SyntheticLedgerOptions {
   rows: number;
@@ -15,7 +16,7 @@ export interface SyntheticLedgerOptions {
   onProgress?: (written: number) => void;
 }
 
-const STAGES = ['classify', 'extract', 'validate', 'review'];
+const STAGES = MODEL_STAGES;
 
 /**
  * Appends `rows` synthetic provider calls to the ledger with generate_series, spread evenly over

@@ -9,7 +9,7 @@ import { migrate } from '../db/migrate.ts';
 import { createPool, toNumber } from '../db/pool.ts';
 import { anonymousConfigurationId } from '../db/configurations.ts';
 import { insertQueueItems, type NewQueueItem } from '../db/queue-items.ts';
-import type { ModelConfig } from '../domain/model-config.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
 import { logger } from '../logger.ts';
 import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { startExtraction } from '../runs/start-extraction.ts';

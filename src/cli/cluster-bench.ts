@@ -27,8 +27,8 @@ export interface ScaleRound {
 /** Every stage a configuration can use, one model each, all answering in the simulated latency. */
 const BENCH_CONFIGURATION = {
   temperature: 0,
-  orchestrator_model: 'gemini-2.5-flash',
-  stage_models: { classify: ['gemini-2.5-flash'], extract: ['gemini-2.5-flash'], validate: ['gemini-2.5-flash'] },
+  orchestrator_model: 'gemini-3.5-flash',
+  stage_models: { classify: ['gemini-3.5-flash'], extract: ['gemini-3.5-flash'], validate: ['gemini-3.5-flash'] },
 };
 
 const benchItem = (n: number) => ({

@@ -1,7 +1,7 @@
 import type { Settings } from '../config/environment.ts';
 import { listConfigurations } from '../db/configurations.ts';
 import { createPool } from '../db/pool.ts';
-import { modelIdsOf } from '../domain/model-config.ts';
+import { modelIdsOf } from '../contract/model-config.ts';
 import { buildClassifyPrompt } from '../pipeline/stage-prompts.ts';
 import type { Catalog } from '../providers/catalog.ts';
 import type { EndpointDeclaration } from '../providers/endpoints.ts';

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startApi } from '../api/serve.ts';
-import { ensureDashboardBuilt } from '../dashboard/build.ts';
+import { ensureDashboardBuilt } from '../api/dashboard-build.ts';
 import { ConfigurationError, loadSettings } from '../config/environment.ts';
 import { migrate } from '../db/migrate.ts';
 import { logger } from '../logger.ts';
@@ -17,10 +17,9 @@ import type { LocalModelOptions } from './local-model.ts';
 import { registerClusterCommands } from './cluster-command.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
-import { HttpError } from '../api/errors.ts';
-import { RESUMABLE_STAGES } from '../runs/resume-point.ts';
+import { RESUMABLE_STAGES, type ResumableStage } from '../contract/stages.ts';
+import { domainErrorOf, UnavailableError } from '../runs/errors.ts';
 import { retryItem } from '../runs/retry-item.ts';
-import type { ResumableStage } from '../workflows/extraction-types.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -64,7 +63,8 @@ program
     const tracing = await tracingFromEnvironment('quarry-api');
     const database = connectDatabase(settings);
     const temporal = await connectTemporal(settings, tracing?.clientInterceptors, { lazy: true });
-    await ensureDashboardBuilt(say);
+    const built = await ensureDashboardBuilt(say);
+    if (built !== undefined) say(`Dashboard built in ${built} s.`);
     const api = await startApi(
       { pool: database.pool, temporal: temporal.client, catalog: database.catalog, settings, simulated: settings.providers === 'simulated' },
       settings,
@@ -179,9 +179,6 @@ program
         configurationId: options.configurationId,
       });
       say(`Started ${started.workflow_id} (run ${started.run_id}) from stage ${started.from_stage}.`);
-    } catch (error) {
-      if (error instanceof HttpError) throw new CliError(error.message);
-      throw error;
     } finally {
       await temporal.close();
       await database.close();
@@ -221,6 +218,13 @@ try {
   if (error instanceof ConfigurationError || error instanceof TemporalCliMissingError || error instanceof CliError) {
     say(`quarry: ${error.message}`);
     process.exit(2);
+  }
+  // The application layer's refusals, mapped once for every command: a request the state or the
+  // input does not allow is the caller's to fix (2); a service that did not answer may pass (1).
+  const refused = domainErrorOf(error);
+  if (refused) {
+    say(`quarry: ${refused.message}`);
+    process.exit(refused instanceof UnavailableError ? 1 : 2);
   }
   say(`quarry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);

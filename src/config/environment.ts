@@ -46,7 +46,15 @@ const EnvironmentSchema = z.object({
   /** Where `quarry worker` serves its Prometheus metrics (the API serves them at /metrics). */
   QUARRY_METRICS_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   QUARRY_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
-  QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
+  /** pino's level (the logger reads it at start, `info` when unset); `quarry up` shows warnings unless it is set. */
+  QUARRY_LOG_LEVEL: optionalString,
+  /**
+   * The Temporal Web UI as the operators' browsers reach it: the dashboard links each run there.
+   * `quarry up` serves it on :8233; a deployment names wherever its UI is.
+   */
+  QUARRY_TEMPORAL_UI_URL: z
+    .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).default('http://localhost:8233'))
+    .transform((url) => url.replace(/\/+$/, '')),
   /** Downloads kept between runs and checkouts (the local model server); default `~/.cache/quarry`. */
   QUARRY_CACHE_DIR: optionalString,
 });

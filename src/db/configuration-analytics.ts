@@ -1,3 +1,4 @@
+import type { ModelStage } from '../contract/stages.ts';
 import type { Pool } from './pool.ts';
 import { toNumber } from './pool.ts';
 
@@ -7,7 +8,7 @@ export interface ConfigurationFilters {
   configurationId?: string | undefined;
   /** Configurations that name any of these models (in `stage`'s chain when given, else anywhere). */
   models?: string[] | undefined;
-  stage?: 'classify' | 'extract' | 'validate' | 'review' | undefined;
+  stage?: ModelStage | undefined;
 }
 
 const NUMERIC = ['times_used', 'labelled_runs', 'avg_accuracy', 'avg_cost_usd', 'avg_duration_ms', 'success_rate', 'total_cost_usd'];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { ModelStage } from '../contract/stages.ts';
 import type { ExtractionField, ExtractionSchema, FieldValue } from '../domain/extraction-schema.ts';
-import { ProviderCallError, type CallUsage, type ModelStage } from '../providers/types.ts';
+import { ProviderCallError, type CallUsage } from '../providers/types.ts';
 import { fieldValueZod } from './field-value-schema.ts';
 
 /**

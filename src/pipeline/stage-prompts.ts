@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import type { ModelStage } from '../contract/stages.ts';
 import type { ExtractionField, ExtractionSchema } from '../domain/extraction-schema.ts';
-import type { ModelStage } from '../providers/types.ts';
 import { fieldValueJsonSchema } from './field-value-schema.ts';
 import { json, renderSections, text, type SectionBody, type SectionName } from './prompt-sections.ts';
 import {

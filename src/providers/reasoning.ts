@@ -10,9 +10,6 @@ import type { CatalogModel, ReasoningLevel } from './types.ts';
 /** Tokens of thinking each level is given room for (and, for budgeted thinking, its `budget_tokens`). */
 export const REASONING_ALLOWANCE: Record<ReasoningLevel, number> = { off: 0, low: 2048, medium: 8192, high: 24_576 };
 
-/** The level a stage reasons at when its configuration says nothing: enough to check itself, cheap. */
-export const DEFAULT_REASONING: ReasoningLevel = 'low';
-
 /** The level the model will actually reason at: `off` becomes the least it allows. */
 export function effectiveLevel(model: CatalogModel, level: ReasoningLevel): ReasoningLevel {
   const control = model.reasoning;

@@ -1,3 +1,4 @@
+import type { ReasoningLevel } from '../contract/model-config.ts';
 import type { CatalogModel } from './catalog-model.ts';
 
 export type {
@@ -12,16 +13,10 @@ export type {
 } from './catalog-model.ts';
 export { BUILT_IN_PROVIDERS } from './catalog-model.ts';
 
-/** The stages that call a model. `parse` and `finalise` run without one. */
-export const MODEL_STAGES = ['classify', 'extract', 'validate', 'review'] as const;
-export type ModelStage = (typeof MODEL_STAGES)[number];
-
-/**
- * How hard a model may think, provider-neutral; each model maps it to its own control
- * (`reasoning.ts`). `off` is the least the model allows (some cannot stop thinking entirely).
- */
-export const REASONING_LEVELS = ['off', 'low', 'medium', 'high'] as const;
-export type ReasoningLevel = (typeof REASONING_LEVELS)[number];
+// The stage list and the reasoning levels are the contract's: configurations, the dashboard and the
+// simulator name the same ones.
+export { MODEL_STAGES, type ModelStage } from '../contract/stages.ts';
+export { REASONING_LEVELS, type ReasoningLevel } from '../contract/model-config.ts';
 
 /** One chat call, provider-neutral. */
 export interface CompletionRequest {

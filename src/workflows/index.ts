@@ -1,3 +1,3 @@
 // The worker's workflow bundle: every workflow type Quarry registers.
-export { extractDocument, progressQuery } from './extract-document.ts';
+export { extractDocument } from './extract-document.ts';
 export { experimentProgressQuery, runExperiment } from './run-experiment.ts';

@@ -167,6 +167,39 @@ describe('the dashboard in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows the answer to the newest settings when an answer to older ones is slower', async () => {
+    // The answer for a 7-day window is held back until after the page has asked for 90 days.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = /\/analytics\/recommendations\?days=7&/;
+    await page.route(held, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The page may have aborted the request by now: then there is nothing to continue.
+      await route.continue().catch(() => undefined);
+      release();
+    });
+    try {
+      await page.goto(`${server.url}/#/recommendations`);
+      const hint = page.locator('.stat').filter({ hasText: 'Labelled runs' }).locator('.stat-hint');
+      await hint.waitFor();
+      // The 7-day request must be on its way before 90 is chosen: chosen sooner, Preact may render
+      // straight to 90 (or abort before the request is routed), and nothing would be held back.
+      const heldRequest = page.waitForRequest(held);
+      await page.getByLabel('Window').selectOption('7');
+      await heldRequest;
+      await page.getByLabel('Window').selectOption('90');
+      await expect.poll(() => hint.textContent()).toBe('last 90 days');
+      await released;
+      // Whatever the held answer did, the page still shows the settings chosen last.
+      await page.waitForTimeout(300);
+      expect(await hint.textContent()).toBe('last 90 days');
+      expect(await page.getByLabel('Window').inputValue()).toBe('90');
+    } finally {
+      await page.unroute(held);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('asks for the API token when one is set, and keeps it out of URLs and storage', async () => {
     const token = `e2e-${randomUUID()}`;
     const guarded = createApp({

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitReviewUpdate } from '../../src/workflows/extract-document.ts';
+import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 

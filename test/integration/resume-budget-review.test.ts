@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitReviewUpdate } from '../../src/workflows/extract-document.ts';
+import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 

@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { CatalogSchema, RetiredModelsSchema, type CatalogEntry } from '../../contract/catalog.ts';
 import { BUILT_IN_PROVIDERS, type CatalogModel } from '../../providers/catalog-model.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { createRouter, json } from '../router.ts';
+import { createRouter, json } from '../openapi.ts';
 
 /** A catalog model as clients see it: prices, limits, how it is called, and its retirement if announced. */
-function present(model: CatalogModel, simulated: boolean) {
+function present(model: CatalogModel, simulated: boolean): CatalogEntry {
   return {
     id: model.id,
     provider: model.provider,
@@ -18,7 +19,6 @@ function present(model: CatalogModel, simulated: boolean) {
     context_window: model.context_window,
     max_input_tokens: model.input_limit,
     max_output_tokens: model.max_output_tokens,
-    /** False: the model's API takes no temperature, and calls are made without one. */
     accepts_temperature: model.temperature,
     reasoning: model.reasoning.control,
     structured_output: model.structured_output,
@@ -36,7 +36,7 @@ export function modelRoutes(deps: ApiDependencies) {
         method: 'get',
         path: '/models',
         summary: 'The model catalog: every model a configuration may name',
-        responses: { 200: json(z.array(z.record(z.string(), z.unknown())), 'the offered models, with list prices from @pydantic/genai-prices') },
+        responses: { 200: json(CatalogSchema, 'the offered models, with list prices from @pydantic/genai-prices') },
       }),
       // A declared endpoint's models are called for real even when the built-in providers are simulated.
       (c) => c.json(deps.catalog.list().map((model) => present(model, deps.simulated && (BUILT_IN_PROVIDERS as readonly string[]).includes(model.provider))), 200),
@@ -46,12 +46,7 @@ export function modelRoutes(deps: ApiDependencies) {
         method: 'get',
         path: '/models/retired',
         summary: 'Models their providers retired, each with its successor',
-        responses: {
-          200: json(
-            z.array(z.object({ id: z.string(), provider: z.string(), provider_model: z.string(), retired_on: z.string().nullable(), successor: z.string() })),
-            'retired models; a configuration naming one is refused with 422',
-          ),
-        },
+        responses: { 200: json(RetiredModelsSchema, 'retired models; a configuration naming one is refused with 422') },
       }),
       (c) =>
         c.json(

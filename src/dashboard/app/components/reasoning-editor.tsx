@@ -1,11 +1,10 @@
-import { REASONING_LEVELS, REASONING_STAGES, type ReasoningLevel, type ReasoningStage } from '../lib/types.ts';
+import { DEFAULT_REASONING, REASONING_LEVELS, type ReasoningLevel, type ReasoningSettings } from '../../../contract/model-config.ts';
+import { MODEL_STAGES } from '../../../contract/stages.ts';
 
 interface Props {
-  reasoning: Partial<Record<ReasoningStage, ReasoningLevel>> | undefined;
-  onChange: (reasoning: Partial<Record<ReasoningStage, ReasoningLevel>>) => void;
+  reasoning: ReasoningSettings | undefined;
+  onChange: (reasoning: ReasoningSettings) => void;
 }
-
-const DEFAULT: ReasoningLevel = 'low';
 
 /**
  * How hard each stage's model may think, from off to high. Each model maps the level to its own
@@ -18,12 +17,12 @@ export function ReasoningEditor({ reasoning, onChange }: Props) {
       <legend>Reasoning per stage</legend>
       <p class="muted small">Models that think are given this much room for it (billed as output); others ignore it.</p>
       <div class="row wrap">
-        {REASONING_STAGES.map((stage) => (
+        {MODEL_STAGES.map((stage) => (
           <label key={stage} class="field">
             <span>{stage === 'review' ? 'review (orchestrator)' : stage}</span>
             <select
               name={`reasoning-${stage}`}
-              value={reasoning?.[stage] ?? DEFAULT}
+              value={reasoning?.[stage] ?? DEFAULT_REASONING}
               onChange={(event) => onChange({ ...reasoning, [stage]: event.currentTarget.value as ReasoningLevel })}
             >
               {REASONING_LEVELS.map((level) => (

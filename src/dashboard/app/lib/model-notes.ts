@@ -1,4 +1,5 @@
-import type { CatalogModel, ModelConfig, RetiredModel } from './types.ts';
+import type { CatalogEntry as CatalogModel, RetiredModelEntry as RetiredModel } from '../../../contract/catalog.ts';
+import type { ModelConfig } from '../../../contract/model-config.ts';
 
 /** How far ahead a model's announced retirement is shown as a warning. */
 export const RETIREMENT_WARNING_DAYS = 30;
@@ -19,13 +20,13 @@ export function retirementWarning(model: CatalogModel, now: number = Date.now())
 }
 
 /** The models of a configuration whose API takes no temperature, so its temperature does not apply to them. */
-export function modelsWithoutTemperature(config: ModelConfig, models: CatalogModel[]): string[] {
+export function modelsWithoutTemperature(config: ModelConfig, models: readonly CatalogModel[]): string[] {
   const ids = new Set([config.orchestrator_model, ...Object.values(config.stage_models).flat()]);
   return models.filter((model) => ids.has(model.id) && model.accepts_temperature === false).map((model) => model.id);
 }
 
 /** Problems of a saved configuration with its models: retired ones (processing is refused) and ones retiring soon. */
-export function configurationModelWarnings(config: ModelConfig, models: CatalogModel[], retired: RetiredModel[], now: number = Date.now()): string[] {
+export function configurationModelWarnings(config: ModelConfig, models: readonly CatalogModel[], retired: readonly RetiredModel[], now: number = Date.now()): string[] {
   const ids = [...new Set([config.orchestrator_model, ...Object.values(config.stage_models).flat()])];
   return ids.flatMap((id) => {
     const gone = retired.find((model) => model.id === id);

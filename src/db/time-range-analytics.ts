@@ -1,5 +1,7 @@
-import type { Pool } from '../db/pool.ts';
-import { toNumber } from '../db/pool.ts';
+import { z } from 'zod';
+import type { TimeRangeAnalytics } from '../contract/analytics.ts';
+import type { Pool } from './pool.ts';
+import { numeric, nullableNumeric, parseFirst, parseRows, timestamp } from './rows.ts';
 
 /** Latency histogram bucket edges in ms: roughly logarithmic, so fast and slow calls both read. */
 export const LATENCY_EDGES_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000];
@@ -9,16 +11,38 @@ export interface TimeRange {
   to: Date;
 }
 
-const numbers = <T extends Record<string, unknown>>(row: T, keys: Array<keyof T>) =>
-  Object.fromEntries(Object.entries(row).map(([key, value]) => [key, keys.includes(key) ? toNumber(value) : value])) as {
-    [K in keyof T]: K extends (typeof keys)[number] ? number | null : T[K];
-  };
+const ModelRowSchema = z.object({
+  model: z.string(),
+  provider: z.string(),
+  calls: numeric,
+  successes: numeric,
+  cost_usd: nullableNumeric,
+  input_tokens: nullableNumeric,
+  output_tokens: nullableNumeric,
+  avg_latency_ms: nullableNumeric,
+  p50_latency_ms: nullableNumeric,
+  p95_latency_ms: nullableNumeric,
+});
+const BucketRowSchema = z.object({ bucket: numeric, calls: numeric, successes: numeric });
+const TimelineRowSchema = z.object({ at: timestamp, calls: numeric, successes: numeric, cost_usd: nullableNumeric });
+const ConfigurationRowSchema = z.object({
+  configuration_id: z.string(),
+  name: z.string().nullable(),
+  runs: numeric,
+  completed: numeric,
+  avg_accuracy: nullableNumeric,
+  labelled_runs: numeric,
+  avg_cost_usd: nullableNumeric,
+  total_cost_usd: nullableNumeric,
+  avg_duration_ms: nullableNumeric,
+});
+const TotalsRowSchema = z.object({ runs: numeric, completed: numeric, avg_accuracy: nullableNumeric });
 
 /**
  * What the dashboard's analytics page charts, over one time range, read from the usage ledger and the
  * finished runs (the same rows the analytics views aggregate, filtered by when they happened).
  */
-export async function timeRangeAnalytics(pool: Pool, range: TimeRange) {
+export async function timeRangeAnalytics(pool: Pool, range: TimeRange): Promise<TimeRangeAnalytics> {
   const window = [range.from.toISOString(), range.to.toISOString()];
   // Hourly points for a range of up to two days, daily beyond.
   const step = range.to.getTime() - range.from.getTime() <= 2 * 86_400_000 ? 'hour' : 'day';
@@ -61,38 +85,33 @@ export async function timeRangeAnalytics(pool: Pool, range: TimeRange) {
     ),
   ]);
 
-  const modelRows = models.rows.map((row) =>
-    numbers(row, ['calls', 'successes', 'cost_usd', 'input_tokens', 'output_tokens', 'avg_latency_ms', 'p50_latency_ms', 'p95_latency_ms']),
-  );
-  const calls = modelRows.reduce((sum, row) => sum + (row.calls ?? 0), 0);
-  const successes = modelRows.reduce((sum, row) => sum + (row.successes ?? 0), 0);
-  const totals = numbers(runs.rows[0] ?? {}, ['runs', 'completed', 'avg_accuracy']);
+  const modelRows = parseRows(ModelRowSchema, models.rows, 'timeRangeAnalytics.models');
+  const buckets = parseRows(BucketRowSchema, latency.rows, 'timeRangeAnalytics.latency');
+  const totals = parseFirst(TotalsRowSchema, runs.rows, 'timeRangeAnalytics.totals');
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     step,
     totals: {
-      calls,
-      successes,
+      calls: modelRows.reduce((sum, row) => sum + row.calls, 0),
+      successes: modelRows.reduce((sum, row) => sum + row.successes, 0),
       cost_usd: modelRows.reduce((sum, row) => sum + (row.cost_usd ?? 0), 0),
-      runs: totals.runs ?? 0,
-      completed_runs: totals.completed ?? 0,
-      avg_accuracy: totals.avg_accuracy ?? null,
+      runs: totals?.runs ?? 0,
+      completed_runs: totals?.completed ?? 0,
+      avg_accuracy: totals?.avg_accuracy ?? null,
     },
     models: modelRows,
     // width_bucket gives 0 below the first edge and edges.length at or above the last.
     latency_histogram: LATENCY_EDGES_MS.concat(Infinity).map((upper, index) => {
-      const row = latency.rows.find((candidate) => Number(candidate.bucket) === index);
+      const row = buckets.find((candidate) => candidate.bucket === index);
       return {
         lower_ms: index === 0 ? 0 : LATENCY_EDGES_MS[index - 1]!,
         upper_ms: Number.isFinite(upper) ? upper : null,
-        calls: Number(row?.calls ?? 0),
-        successes: Number(row?.successes ?? 0),
+        calls: row?.calls ?? 0,
+        successes: row?.successes ?? 0,
       };
     }),
-    timeline: timeline.rows.map((row) => ({ ...numbers(row, ['calls', 'successes', 'cost_usd']), at: (row.at as Date).toISOString() })),
-    configurations: configurations.rows.map((row) =>
-      numbers(row, ['runs', 'completed', 'avg_accuracy', 'labelled_runs', 'avg_cost_usd', 'total_cost_usd', 'avg_duration_ms']),
-    ),
+    timeline: parseRows(TimelineRowSchema, timeline.rows, 'timeRangeAnalytics.timeline').map((row) => ({ ...row, at: row.at.toISOString() })),
+    configurations: parseRows(ConfigurationRowSchema, configurations.rows, 'timeRangeAnalytics.configurations'),
   };
 }

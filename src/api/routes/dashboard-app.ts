@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Hono } from 'hono';
-import { DIST_DIR } from './paths.ts';
+import { DIST_DIR } from '../dashboard-build.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,7 +38,7 @@ async function readBuilt(relative: string): Promise<Buffer | undefined> {
  * Serves the built single-page app: `/` is its HTML (revalidated on every load, so a rebuild shows at
  * once), `/assets/*` its content-hashed bundles (cached for a year: a new build has new names).
  */
-export function dashboardRoutes(options: { tokenRequired: boolean }) {
+export function dashboardAppRoutes(options: { tokenRequired: boolean }) {
   // The page says whether to ask for a token before the first API call, so a signed-out visitor
   // sees the sign-in form rather than a failed request. A meta tag: no inline script under the CSP.
   const tokenMeta = `<meta name="quarry-token-required" content="${options.tokenRequired}" />`;

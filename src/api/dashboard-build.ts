@@ -1,11 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DASHBOARD_DIR, DIST_DIR, SOURCE_DIR, VITE_CONFIG } from './paths.ts';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * Building the dashboard (browser code in src/dashboard/app) with Vite into src/dashboard/dist
+ * (gitignored), which the API serves. `quarry up` and `quarry api` build it when it is stale.
+ */
+
+const SRC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DASHBOARD_DIR = path.join(SRC_DIR, 'dashboard');
+const VITE_CONFIG = path.join(DASHBOARD_DIR, 'vite.config.ts');
+/** Where the built app is; the API serves it from here. */
+export const DIST_DIR = path.join(DASHBOARD_DIR, 'dist');
 
 const BUILT_MARKER = path.join(DIST_DIR, 'index.html');
+/** The browser code, and what it imports from outside its folder: the contract the server shares. */
+const SOURCE_DIRS = [path.join(DASHBOARD_DIR, 'app'), path.join(SRC_DIR, 'contract'), path.join(SRC_DIR, 'domain')];
 /** Changing these changes the bundle too (a new Vite, Preact or Chart.js pin). */
-const BUILD_INPUTS = [VITE_CONFIG, path.join(DASHBOARD_DIR, '..', '..', 'package-lock.json')];
+const BUILD_INPUTS = [VITE_CONFIG, path.join(SRC_DIR, '..', 'package-lock.json')];
 
 async function mtimeOf(file: string): Promise<number> {
   try {
@@ -28,8 +41,8 @@ async function newestSourceMtime(dir: string): Promise<number> {
 export async function isDashboardStale(): Promise<boolean> {
   const built = await mtimeOf(BUILT_MARKER);
   if (built === 0) return true;
-  const inputs = await Promise.all(BUILD_INPUTS.map(mtimeOf));
-  return Math.max(await newestSourceMtime(SOURCE_DIR), ...inputs) > built;
+  const inputs = await Promise.all([...BUILD_INPUTS.map(mtimeOf), ...SOURCE_DIRS.map(newestSourceMtime)]);
+  return Math.max(...inputs) > built;
 }
 
 /**
@@ -53,19 +66,19 @@ export async function buildDashboard(): Promise<void> {
 }
 
 /**
- * Builds the dashboard when it is missing or stale. Where the build tools are not installed (a
- * production image without dev dependencies) it says so and leaves the API to serve what exists.
+ * Builds the dashboard when it is missing or stale, and returns how many seconds that took
+ * (undefined when the build was current). Where the build tools are not installed (a production
+ * image without dev dependencies) it says so and leaves the API to serve what exists.
  */
-export async function ensureDashboardBuilt(say: (line: string) => void = () => undefined): Promise<void> {
-  if (!(await isDashboardStale())) return;
+export async function ensureDashboardBuilt(say: (line: string) => void = () => undefined): Promise<number | undefined> {
+  if (!(await isDashboardStale())) return undefined;
   try {
     await import('vite');
   } catch {
     say('The dashboard is not built and Vite is not installed: run `npm install && npm run build:dashboard`.');
-    return;
+    return undefined;
   }
-  say('Building the dashboard...');
   const started = performance.now();
   await buildDashboard();
-  say(`Dashboard built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  return Number(((performance.now() - started) / 1000).toFixed(1));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { CHAIN_STAGES, MODEL_STAGES, type ChainStage, type ModelStage } from './stages.ts';
 
-export const CHAIN_STAGES = ['classify', 'extract', 'validate'] as const;
-export type ChainStage = (typeof CHAIN_STAGES)[number];
+export { CHAIN_STAGES, type ChainStage };
 
 const ModelIdSchema = z.string().min(1).max(100);
 const ChainSchema = z.array(ModelIdSchema).min(1, 'a chain names at least one model').max(8);
@@ -18,17 +18,22 @@ export const ReviewPolicySchema = z.strictObject({
 });
 export type ReviewPolicy = z.infer<typeof ReviewPolicySchema>;
 
+/** How hard a model may think, provider-neutral; each model maps it to its own control (providers/reasoning.ts). */
+export const REASONING_LEVELS = ['off', 'low', 'medium', 'high'] as const;
+export const ReasoningLevelSchema = z.enum(REASONING_LEVELS);
+export type ReasoningLevel = z.infer<typeof ReasoningLevelSchema>;
+/** The level a stage reasons at when its configuration says nothing: enough to check itself, cheap. */
+export const DEFAULT_REASONING: ReasoningLevel = 'low';
+
+const OptionalLevel = ReasoningLevelSchema.optional();
 /**
  * How hard each model stage's model may think (`review` is the orchestrator): `off`, `low`,
  * `medium` or `high`, mapped per model to OpenAI's reasoning effort, Anthropic's thinking and
  * Gemini's thinking level. A stage left out reasons at `low`. The output cap leaves room for it.
  */
-export const ReasoningSettingsSchema = z.strictObject({
-  classify: z.enum(['off', 'low', 'medium', 'high']).optional(),
-  extract: z.enum(['off', 'low', 'medium', 'high']).optional(),
-  validate: z.enum(['off', 'low', 'medium', 'high']).optional(),
-  review: z.enum(['off', 'low', 'medium', 'high']).optional(),
-});
+export const ReasoningSettingsSchema = z.strictObject(
+  Object.fromEntries(MODEL_STAGES.map((stage) => [stage, OptionalLevel])) as Record<ModelStage, typeof OptionalLevel>,
+);
 export type ReasoningSettings = z.infer<typeof ReasoningSettingsSchema>;
 
 /**
@@ -40,11 +45,7 @@ export const ModelConfigSchema = z.strictObject({
   temperature: z.number().min(0).max(1),
   orchestrator_model: ModelIdSchema,
   orchestrator_prompt: z.string().max(20_000).default(''),
-  stage_models: z.strictObject({
-    classify: ChainSchema,
-    extract: ChainSchema,
-    validate: ChainSchema,
-  }),
+  stage_models: z.strictObject(Object.fromEntries(CHAIN_STAGES.map((stage) => [stage, ChainSchema])) as Record<ChainStage, typeof ChainSchema>),
   /**
    * A per-item cost cap in USD. Before each call its expected cost is checked against what the run
    * has spent: a model that would overspend is skipped for the next one of its chain, and the item
@@ -56,6 +57,10 @@ export const ModelConfigSchema = z.strictObject({
   reasoning: ReasoningSettingsSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+/** The configuration a run used, as an item keeps it (`model_config`): the settings and the id they count under. */
+export const RunConfigSchema = ModelConfigSchema.extend({ configuration_id: z.string().optional() });
+export type RunConfig = z.infer<typeof RunConfigSchema>;
 
 /** Every model id a configuration names, for checking against the catalog. */
 export function modelIdsOf(config: ModelConfig): string[] {
