@@ -1,4 +1,5 @@
 import type { Pool } from '../db/pool.ts';
+import type { OcrOptions } from '../documents/ocr/ocr-engine.ts';
 import type { Catalog } from '../providers/catalog.ts';
 import type { ProviderClient, ProviderName } from '../providers/types.ts';
 
@@ -10,4 +11,14 @@ export interface ActivityDependencies {
   providers: Record<ProviderName, ProviderClient | undefined>;
   /** True when the built-in providers are the simulator; every ledger row and result says so. */
   simulated: boolean;
+  /** How documents are read: where uploads are kept, and OCR's languages and threads. */
+  reading: ReadingSettings;
+}
+
+export interface ReadingSettings {
+  /** QUARRY_DOCUMENTS_DIR: uploads kept there instead of PostgreSQL. */
+  documentsDir: string | undefined;
+  ocr: OcrOptions;
+  /** Documents one worker reads at once: the documents task queue's activity slots. */
+  concurrency: number;
 }

@@ -2,13 +2,15 @@ import type { ActivityDependencies } from './dependencies.ts';
 import { createExperimentActivities } from './experiments.ts';
 import { createItemLifecycle } from './item-lifecycle.ts';
 import { createModelStages } from './model-stages.ts';
+import { createDocumentReading } from './read-document.ts';
 
 /**
  * Every activity the worker registers, built over injected dependencies (a pool, the catalog, the
  * provider clients). Workflows import only this function's type.
  */
 export function createActivities(deps: ActivityDependencies) {
-  return { ...createItemLifecycle(deps), ...createModelStages(deps), ...createExperimentActivities(deps) };
+  return { ...createDocumentReading(deps), ...createItemLifecycle(deps), ...createModelStages(deps), ...createExperimentActivities(deps) };
 }
 
 export type { ActivityDependencies };
+export { createDocumentReading };

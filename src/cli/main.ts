@@ -11,6 +11,7 @@ import { simulatorBaseUrls, startSimulator } from '../providers/simulator/server
 import { TemporalCliMissingError, ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
+import { readingSettingsFrom } from '../worker/reading-settings.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
 import { CliError } from './cli-error.ts';
 import type { LocalModelOptions } from './local-model.ts';
@@ -91,7 +92,7 @@ program
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
-      dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
+      dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       plugins: tracing?.plugins,
     });
     const metrics = await startMetricsServer(settings.QUARRY_METRICS_HOST, settings.QUARRY_METRICS_PORT);

@@ -14,20 +14,23 @@ export { ExtractionSchemaSchema };
 export type { ExtractionField, ExtractionSchema, FieldType, FieldValue } from '../domain/extraction-schema.ts';
 export { FIELD_TYPES } from '../domain/extraction-schema.ts';
 
-/** The document forms intake accepts, by MIME type. */
-export const SUPPORTED_MIME_TYPES = ['text/plain', 'text/html', 'application/pdf'] as const;
-export type SupportedMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
 
 /** A field's value as JSON carries it (expected values, corrections): lists are lists of strings. */
 export const FieldValueSchema = z.union([z.string().max(10_000), z.number(), z.boolean(), z.array(z.string().max(10_000)).max(1000), z.null()]);
 /** The same shapes without the request's size limits: what a model answered may be longer. */
 export const AnyFieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
 
+/**
+ * A document: its text, or a file's bytes in base64. The format is told by the bytes first and the
+ * declared `mime_type` and `filename` second, so a PDF sent as application/octet-stream is read as a
+ * PDF; intake refuses anything else with a 400 that names the accepted formats
+ * (`ACCEPTED_MIME_TYPES`). The upload is stored as it came and read by the item's run.
+ */
 const DocumentSchema = z.union([
   z.strictObject({ text: z.string().min(1).max(2_000_000) }),
   z.strictObject({
     content_base64: z.string().min(1),
-    mime_type: z.enum(SUPPORTED_MIME_TYPES),
+    mime_type: z.string().min(1).max(255).optional(),
     filename: z.string().min(1).max(255).optional(),
   }),
 ]);

@@ -55,16 +55,16 @@ export async function insertExperiment(
   const planned = await client.query(
     `WITH plan AS MATERIALIZED (
        SELECT gen_random_uuid() AS copy_id, s.id AS source_id, a.arm, a.configuration_id, a.config,
-              ((o.n - 1) * $3 + a.arm)::int AS position, s.document_text, s.document_mime_type, s.document_filename,
+              ((o.n - 1) * $3 + a.arm)::int AS position, s.document_id, s.document_text, s.document_mime_type, s.document_filename,
               s.document_bytes, s.extraction_schema, s.expected
          FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, n)
          JOIN ai_extraction_queue s ON s.id = o.id
          CROSS JOIN jsonb_to_recordset($4::jsonb) AS a(arm int, configuration_id uuid, config jsonb)
      ),
      copies AS (
-       INSERT INTO ai_extraction_queue (id, document_text, document_mime_type, document_filename, document_bytes,
+       INSERT INTO ai_extraction_queue (id, document_id, document_text, document_mime_type, document_filename, document_bytes,
                                         extraction_schema, expected, metadata, model_config, configuration_id)
-       SELECT copy_id, document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected,
+       SELECT copy_id, document_id, document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected,
               jsonb_build_object('experiment_id', $1::uuid, 'source_item_id', source_id, 'arm', arm),
               config || jsonb_build_object('configuration_id', configuration_id), configuration_id
          FROM plan

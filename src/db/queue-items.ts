@@ -10,7 +10,8 @@ import { nullableNumeric, parseFirst, parseRows, timestamp } from './rows.ts';
 export { ACTIVE_STATUSES, ITEM_STATUSES, type ItemStatus };
 
 export interface NewQueueItem {
-  text: string;
+  /** The stored upload (db/documents.ts); the item's run reads it into `document_text`. */
+  documentId: string;
   mimeType: string;
   filename: string | null;
   bytes: number;
@@ -23,6 +24,7 @@ const QueueItemRowSchema = z.object({
   id: z.string(),
   status: z.enum(ITEM_STATUSES),
   document_text: z.string(),
+  document_id: z.string().nullable(),
   document_mime_type: z.string(),
   document_filename: z.string().nullable(),
   document_bytes: z.number(),
@@ -49,14 +51,14 @@ export type QueueItemRow = z.infer<typeof QueueItemRowSchema>;
 export async function insertQueueItems(client: Pool | PoolClient, items: NewQueueItem[]): Promise<string[]> {
   const result = await client.query(
     `INSERT INTO ai_extraction_queue
-       (document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected, metadata)
-     SELECT text, mime, filename, bytes, extraction_schema, expected, metadata
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::jsonb[])
-            WITH ORDINALITY AS t(text, mime, filename, bytes, extraction_schema, expected, metadata, n)
+       (document_id, document_mime_type, document_filename, document_bytes, extraction_schema, expected, metadata)
+     SELECT document_id, mime, filename, bytes, extraction_schema, expected, metadata
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::jsonb[])
+            WITH ORDINALITY AS t(document_id, mime, filename, bytes, extraction_schema, expected, metadata, n)
       ORDER BY n
      RETURNING id`,
     [
-      items.map((item) => item.text),
+      items.map((item) => item.documentId),
       items.map((item) => item.mimeType),
       items.map((item) => item.filename),
       items.map((item) => item.bytes),

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerPlugin, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities, type ActivityDependencies } from '../activities/index.ts';
+import { createActivities, createDocumentReading, type ActivityDependencies } from '../activities/index.ts';
 import { ConfigurationError } from '../config/environment.ts';
+import { closeSharedOcrEngines } from '../documents/ocr/ocr-engine.ts';
+import { documentsTaskQueue } from '../temporal/names.ts';
 import { installWorkerRuntime } from './runtime.ts';
 
 const require = createRequire(import.meta.url);
@@ -26,12 +28,18 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   worker: Worker;
+  /** Polls the documents task queue: reading, with `dependencies.reading.concurrency` slots. */
+  reader: Worker;
   /** Settles when the worker has stopped (after `shutdown`, or on a fatal error). */
   done: Promise<void>;
   shutdown(): Promise<void>;
 }
 
-/** Starts a worker polling Quarry's task queue; activities get their dependencies injected. */
+/**
+ * Starts a worker polling Quarry's task queue, and beside it a reader polling the documents task
+ * queue with its own activity slots (reading a scan is CPU-bound; OCR threads are bounded apart, by
+ * `reading.ocr.workers`). Activities get their dependencies injected.
+ */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   await installWorkerRuntime({ exportMetrics: options.exportMetrics });
   let connection: NativeConnection;
@@ -53,12 +61,41 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
   });
-  const done = worker.run().finally(() => connection.close());
+  const reader = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: documentsTaskQueue(options.taskQueue),
+    activities: createDocumentReading(options.dependencies),
+    maxConcurrentActivityTaskExecutions: options.dependencies.reading.concurrency,
+    shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',
+    maxHeartbeatThrottleInterval: '1 second',
+    ...(options.plugins ? { plugins: options.plugins } : {}),
+  });
+  const stop = (running: Worker) => {
+    if (running.getState() === 'RUNNING') running.shutdown();
+  };
+  // Either one failing stops both: a process that polls only half of Quarry's queues would look alive.
+  const runs = [worker.run(), reader.run()].map((run) =>
+    run.catch((error: unknown) => {
+      stop(worker);
+      stop(reader);
+      throw error;
+    }),
+  );
+  // Settles once both have stopped, with the first failure if any.
+  const done = Promise.allSettled(runs).then(async (outcomes) => {
+    await closeSharedOcrEngines();
+    await connection.close();
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
   return {
     worker,
+    reader,
     done,
     shutdown: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      stop(worker);
+      stop(reader);
       await done;
     },
   };

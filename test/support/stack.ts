@@ -8,6 +8,7 @@ import type { Catalog } from '../../src/providers/catalog.ts';
 import { loadProviderSetup } from '../../src/providers/provider-setup.ts';
 import { startProviderRuntime } from '../../src/worker/provider-runtime.ts';
 import { startWorker, type RunningWorker, type WorkerOptions } from '../../src/worker/start-worker.ts';
+import { readingSettingsFrom } from '../../src/worker/reading-settings.ts';
 
 export interface TestStack {
   app: ReturnType<typeof createApp>;
@@ -64,7 +65,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       shutdownGraceTime: '2 seconds',
       ...options.workerOptions,
     });
