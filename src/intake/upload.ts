@@ -30,7 +30,8 @@ export function acceptUpload(document: QueueItemInput['document'], maxBytes: num
   if ('text' in document) {
     // Whitespace is all there is to read: no run could find anything in it.
     if (document.text.trim().length === 0) throw new UploadRejectedError('empty_document', 'the document has no text');
-    bytes = Buffer.from(document.text, 'utf8');
+    // A NUL is valid in a JSON string but marks bytes as binary, and PostgreSQL text cannot hold it.
+    bytes = Buffer.from(document.text.replaceAll('\u0000', ''), 'utf8');
     declaredMimeType = 'text/plain';
   } else {
     const compact = document.content_base64.replace(/\s+/g, '');
