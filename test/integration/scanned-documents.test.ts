@@ -1,0 +1,100 @@
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageImage } from '../../src/documents/page-image.ts';
+import { invoice } from '../support/documents.ts';
+import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
+import { labelledLines, pdfWith, scannedPdf, twoColumnLabelled } from '../support/test-pdfs.ts';
+
+/** A configuration of accurate simulated models, so that what is tested is the reading, not a simulated slip. */
+const accurate = {
+  temperature: 0,
+  orchestrator_model: 'claude-opus-4-7',
+  orchestrator_prompt: 'Prefer values the validator accepted.',
+  stage_models: { classify: ['gemini-3.5-flash'], extract: ['gpt-5.5', 'claude-opus-4-7'], validate: ['claude-sonnet-4-6'] },
+};
+
+/** The invoice's labelled lines printed on a half-letter page and scanned at 300 DPI, as an office scanner would. */
+async function scannedInvoicePng(n: number): Promise<Buffer> {
+  const { document } = invoice(n);
+  const printed = await pdfWith([labelledLines(document.text.split('\n'))], [612, 396]);
+  return (await pageImage(printed, 'pdf', 1, 300))!.png;
+}
+
+const upload = (n: number, bytes: Uint8Array, mimeType: string) => ({
+  ...invoice(n),
+  document: { content_base64: Buffer.from(bytes).toString('base64'), mime_type: mimeType },
+});
+
+// OCR runs in WebAssembly on this machine's two shared cores: seconds a page, more under load.
+describe('scans and images read by OCR in the run', { timeout: 240_000 }, () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => stack?.stop());
+
+  async function extract(body: unknown) {
+    const queued = await stack.request('POST', '/queue', body);
+    expect(queued.status, JSON.stringify(queued.body)).toBe(201);
+    const id: string = queued.body.id;
+    expect((await stack.request('POST', `/queue/process/${id}`, accurate)).status).toBe(202);
+    const item = await waitForStatus(stack, id, ['completed', 'failed'], 180_000);
+    const document = (await stack.request('GET', `/queue/${id}/document`)).body;
+    const progress = await stack.temporal.workflow.getHandle(`extraction-${id}`).query('progress');
+    return { id, item, document, progress: progress as { document?: { ocrPages: number; ocrMsPerPage: number | null } } };
+  }
+
+  function expectFieldsRight(item: { status: string; error?: string; accuracy?: number; result: { fields: Record<string, { value: unknown }> } }, n: number) {
+    expect(item.error).toBeUndefined();
+    expect(item.status).toBe('completed');
+    const values = Object.fromEntries(Object.entries(item.result.fields).map(([name, field]) => [name, field.value]));
+    expect(values).toEqual(invoice(n).expected);
+    expect(item.accuracy).toBe(1);
+  }
+
+  it('extracts a scanned invoice sent as an image-only PDF, its page marked as read by OCR', async () => {
+    const scan = await scannedPdf([await scannedInvoicePng(21)], [612, 396]);
+    const { item, document, progress } = await extract(upload(21, scan, 'application/pdf'));
+    expectFieldsRight(item, 21);
+    expect(document.pages).toHaveLength(1);
+    expect(document.pages[0]).toMatchObject({ page: 1, ocr: true, width: 612, height: 396, confidence: expect.any(Number) });
+    expect(document.pages[0].read_ms).toBeGreaterThan(0);
+    // The run reports OCR's time per page.
+    expect(progress.document).toMatchObject({ ocrPages: 1, ocrMsPerPage: document.pages[0].read_ms });
+  });
+
+  it('extracts a scanned invoice sent as a PNG, and as a JPEG', async () => {
+    const png = await scannedInvoicePng(22);
+    const fromPng = await extract(upload(22, png, 'image/png'));
+    expectFieldsRight(fromPng.item, 22);
+    // An image's page is measured in its pixels.
+    const drawn = await loadImage(png);
+    expect(fromPng.document.pages[0]).toMatchObject({ ocr: true, width: drawn.width, height: drawn.height });
+
+    const image = await loadImage(await scannedInvoicePng(23));
+    const canvas = createCanvas(image.width, image.height);
+    canvas.getContext('2d').drawImage(image, 0, 0);
+    const fromJpeg = await extract(upload(23, await canvas.encode('jpeg', 85), 'image/jpeg'));
+    expectFieldsRight(fromJpeg.item, 23);
+  });
+
+  it("extracts a two-column PDF's fields, each column read on its own", async () => {
+    const { expected } = invoice(24);
+    const left = [`Invoice Number: ${expected.invoice_number}`, `Issue Date: ${expected.issue_date}`];
+    const right = [`Vendor Name: ${expected.vendor_name}`, `Total Amount: $${expected.total_amount.toFixed(2)}`, `Paid: ${expected.paid ? 'yes' : 'no'}`];
+    const { item, document } = await extract(upload(24, await pdfWith([twoColumnLabelled(left, right)]), 'application/pdf'));
+    expectFieldsRight(item, 24);
+    expect(document.pages[0]).toMatchObject({ ocr: false });
+    expect(document.pages[0].text.split('\n')).toContain(`Invoice Number: ${expected.invoice_number}`);
+  });
+
+  it('fails the run of a blank scan: OCR found no text', async () => {
+    const blank = createCanvas(1200, 800);
+    const context = blank.getContext('2d');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, 1200, 800);
+    const { item } = await extract(upload(25, await blank.encode('png'), 'image/png'));
+    expect(item.status).toBe('failed');
+    expect(item.error).toBe('the document cannot be read: the document has no text; OCR found none on its page');
+  });
+});
