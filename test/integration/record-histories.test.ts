@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
+import { minimalPdf } from '../support/minimal-pdf.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 /**
@@ -79,6 +81,21 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     const budget = await run(106, { ...mixedProviderConfig, max_cost_usd: 0.000001 });
     await waitForStatus(stack, budget, ['failed']);
     await save('budget-exhausted', budget);
+  });
+
+  it('records runs that read their uploaded document first: a PDF that completes, an encrypted one that fails', async () => {
+    const upload = (n: number, bytes: Uint8Array) => ({ ...invoice(n), document: { content_base64: Buffer.from(bytes).toString('base64'), mime_type: 'application/pdf' } });
+    const pdf = minimalPdf(invoice(120).document.text.split('\n'));
+    const read = (await stack.request('POST', '/queue', upload(120, pdf))).body.id as string;
+    expect((await stack.request('POST', `/queue/process/${read}`, mixedProviderConfig)).status).toBe(202);
+    await waitForStatus(stack, read, ['completed']);
+    await save('read-uploaded-pdf', read);
+
+    const encrypted = readFileSync(path.resolve(import.meta.dirname, '../fixtures/documents/encrypted.pdf'));
+    const unreadable = (await stack.request('POST', '/queue', upload(121, encrypted))).body.id as string;
+    expect((await stack.request('POST', `/queue/process/${unreadable}`, mixedProviderConfig)).status).toBe(202);
+    await waitForStatus(stack, unreadable, ['failed']);
+    await save('unreadable-document', unreadable);
   });
 
   it('records an experiment: a parent workflow running its children in a window', async () => {
