@@ -7,6 +7,7 @@ import { logger as log } from '../logger.ts';
 import { recordProviderCall } from '../observability/metrics.ts';
 import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../pipeline/stage-prompts.ts';
 import { RetiredModelError } from '../providers/catalog.ts';
+import { imageTokens } from '../providers/image-tokens.ts';
 import { answerRoom, outputBudget } from '../providers/reasoning.ts';
 import {
   BUILT_IN_PROVIDERS,
@@ -15,6 +16,7 @@ import {
   type CallUsage,
   type CatalogModel,
   type ModelStage,
+  type PromptImage,
   type ReasoningLevel,
 } from '../providers/types.ts';
 import { FailureType, providerFailureType } from '../workflows/failure-types.ts';
@@ -38,6 +40,8 @@ export interface ModelCall<S extends ModelStage> {
   prompt: StagePrompt<S>;
   /** The fields the answer must cover, when only some were asked for. */
   fields?: readonly string[] | undefined;
+  /** Page images of the document, for a model that takes them (see document-input.ts). */
+  images?: readonly PromptImage[] | undefined;
 }
 
 /** Characters per token for estimates before a call; the provider counts exactly afterwards. */
@@ -108,7 +112,8 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
     }
   };
 
-  const inputTokens = Math.ceil((call.prompt.system.length + call.prompt.prompt.length) / CHARS_PER_TOKEN);
+  const imageInputTokens = (call.images ?? []).reduce((sum, image) => sum + imageTokens(model, image), 0);
+  const inputTokens = Math.ceil((call.prompt.system.length + call.prompt.prompt.length) / CHARS_PER_TOKEN) + imageInputTokens;
   const budget = outputBudget(model, call.reasoning, fields, info.attempt);
   const maxOutputTokens = fitOutput(model, inputTokens, budget.maxOutputTokens, fields, info.attempt);
   if (call.maxCostUsd !== undefined) await checkBudget(deps, call, model, inputTokens, maxOutputTokens, execution.runId);
@@ -135,6 +140,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       reasoning: call.reasoning,
       responseSchema: call.prompt.responseSchema,
       responseName: call.prompt.responseName,
+      images: call.images,
       maxOutputTokens,
       timeoutMs: Math.min(model.call_timeout_s * 1000, call.callTimeoutMs),
       cacheKey: cacheKeyOf(stage, call.prompt),

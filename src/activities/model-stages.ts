@@ -6,6 +6,7 @@ import { buildClassifyPrompt, buildExtractPrompt, buildReviewPrompt, buildValida
 import type { ClassifyResult, ExtractCall, ExtractResult, ReviewResult, StageCall, ValidateResult } from '../workflows/extraction-types.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { documentForModel } from './document-input.ts';
 import { callModel } from './model-call.ts';
 import { readRunOutputs, storeRunOutput } from './stage-outputs.ts';
 
@@ -35,17 +36,20 @@ export function createModelStages(deps: ActivityDependencies) {
   return {
     async classify(call: StageCall): Promise<ClassifyResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'classify');
-      const answer = await callModel(deps, { ...common(call, item), prompt: buildClassifyPrompt({ document: item.text, schema: item.schema }) });
+      const { document, images } = await documentForModel(deps, item, call.model);
+      const answer = await callModel(deps, { ...common(call, item), images, prompt: buildClassifyPrompt({ document, schema: item.schema }) });
       await storeRunOutput(deps.pool, call.queueItemId, 'classify', call.step, call.model, answer);
       return { attempt: attempt(), documentType: answer.document_type, confidence: answer.confidence };
     },
 
     async extract(call: ExtractCall): Promise<ExtractResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'extract');
+      const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
+        images,
         fields: call.onlyFields,
-        prompt: buildExtractPrompt({ document: item.text, schema: item.schema, only_fields: call.onlyFields, round: call.step }),
+        prompt: buildExtractPrompt({ document, schema: item.schema, only_fields: call.onlyFields, round: call.step }),
       });
       await storeRunOutput(deps.pool, call.queueItemId, 'extract', call.step, call.model, answer);
       return { attempt: attempt(), fields: Object.keys(answer.fields) };
@@ -57,10 +61,12 @@ export function createModelStages(deps: ActivityDependencies) {
       const extractions = await readRunOutputs(deps.pool, call.queueItemId, 'extract');
       const candidate = extractions.find((extraction) => extraction.step === call.step);
       if (!candidate) throw ApplicationFailure.nonRetryable(`no extraction of step ${call.step} to validate`, FailureType.MissingStageOutput);
+      const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
+        images,
         fields: Object.keys(candidate.fields),
-        prompt: buildValidatePrompt({ document: item.text, schema: item.schema, candidate: candidate.fields }),
+        prompt: buildValidatePrompt({ document, schema: item.schema, candidate: candidate.fields }),
       });
       await storeRunOutput(deps.pool, call.queueItemId, 'validate', call.step, call.model, answer);
       const invalid = Object.entries(answer.verdicts)
@@ -82,10 +88,12 @@ export function createModelStages(deps: ActivityDependencies) {
         return index < 0 ? [] : [{ candidate: index, validator: validation.model, verdicts: validation.verdicts }];
       });
       const reextracted = extractions.filter((extraction) => extraction.step > 0).flatMap((extraction) => Object.keys(extraction.fields));
+      const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
+        images,
         prompt: buildReviewPrompt({
-          document: item.text,
+          document,
           schema: item.schema,
           orchestrator_prompt: item.orchestratorPrompt,
           candidates,

@@ -65,6 +65,11 @@ export async function documentOfItem(client: Pool | PoolClient, itemId: string):
   return parseFirst(DocumentRowSchema, result.rows, 'documentOfItem');
 }
 
+export async function getDocument(client: Pool | PoolClient, documentId: string): Promise<DocumentRow | undefined> {
+  const result = await client.query(`SELECT ${COLUMNS} FROM documents d WHERE d.id = $1`, [documentId]);
+  return parseFirst(DocumentRowSchema, result.rows, 'getDocument');
+}
+
 /** The bytes of a document stored in PostgreSQL; undefined for one kept in the documents directory. */
 export async function documentContent(client: Pool | PoolClient, documentId: string): Promise<Buffer | undefined> {
   const result = await client.query('SELECT content FROM documents WHERE id = $1', [documentId]);
