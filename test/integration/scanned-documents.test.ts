@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageImage } from '../../src/documents/page-image.ts';
@@ -11,6 +14,23 @@ const accurate = {
   orchestrator_model: 'claude-opus-4-7',
   orchestrator_prompt: 'Prefer values the validator accepted.',
   stage_models: { classify: ['gemini-3.5-flash'], extract: ['gpt-5.5', 'claude-opus-4-7'], validate: ['claude-sonnet-4-6'] },
+};
+
+/** An OpenAI-wire model without vision. */
+const TEXT_ONLY_MODEL = {
+  id: 'text-only-model',
+  provider: 'openai',
+  provider_model: 'text-only-model',
+  display_name: 'A model without vision',
+  context_window: 128000,
+  max_output_tokens: 16384,
+  temperature: true,
+  reasoning: { control: 'none' },
+  structured_output: 'json_schema',
+  typical_output_tokens_per_field: 20,
+  call_timeout_s: 60,
+  prices: { input_usd_per_mtok: 0.1, output_usd_per_mtok: 0.4 },
+  simulated_profile: { accuracy: 0.99, latency_factor: 1, output_tokens_per_field: 14 },
 };
 
 /** The invoice's labelled lines printed on a half-letter page and scanned at 300 DPI, as an office scanner would. */
@@ -29,15 +49,19 @@ const upload = (n: number, bytes: Uint8Array, mimeType: string) => ({
 describe('scans and images read by OCR in the run', { timeout: 240_000 }, () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // A model that takes no images, served by the in-process simulator like the built-in ones.
+    const modelsFile = path.join(await mkdtemp(path.join(tmpdir(), 'quarry-models-')), 'models.json');
+    await writeFile(modelsFile, JSON.stringify([{ ...TEXT_ONLY_MODEL }]));
+    stack = await startTestStack({ QUARRY_MODELS_FILE: modelsFile });
   });
   afterAll(async () => stack?.stop());
 
-  async function extract(body: unknown) {
+  async function extract(body: unknown, configuration: object = accurate) {
     const queued = await stack.request('POST', '/queue', body);
     expect(queued.status, JSON.stringify(queued.body)).toBe(201);
     const id: string = queued.body.id;
-    expect((await stack.request('POST', `/queue/process/${id}`, accurate)).status).toBe(202);
+    const started = await stack.request('POST', `/queue/process/${id}`, configuration);
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
     const item = await waitForStatus(stack, id, ['completed', 'failed'], 180_000);
     const document = (await stack.request('GET', `/queue/${id}/document`)).body;
     const progress = await stack.temporal.workflow.getHandle(`extraction-${id}`).query('progress');
@@ -86,6 +110,33 @@ describe('scans and images read by OCR in the run', { timeout: 240_000 }, () => 
     expectFieldsRight(item, 24);
     expect(document.pages[0]).toMatchObject({ ocr: false });
     expect(document.pages[0].text.split('\n')).toContain(`Invoice Number: ${expected.invoice_number}`);
+  });
+
+  it('sends the page images to the models instead of the text when the configuration asks (document_input: image)', async () => {
+    const png = await scannedInvoicePng(26);
+    const before = (await (await fetch(`${stack.simulatorUrl}/__sim/requests`)).json()).requests.length as number;
+    const { id, item } = await extract(upload(26, png, 'image/png'), { ...accurate, document_input: 'image' });
+    expectFieldsRight(item, 26);
+    const { requests } = (await (await fetch(`${stack.simulatorUrl}/__sim/requests`)).json()) as { requests: Array<{ images: number; task: string; status: number }> };
+    const calls = requests.slice(before).filter((request) => request.status === 200);
+    expect(calls.map((request) => request.task).sort()).toEqual(['classify', 'extract', 'review', 'validate']);
+    for (const request of calls) expect(request.images).toBe(1);
+    // The prompt carried no text of the document, so its input was the images' tokens and the prompt's.
+    const prompt = await stack.pool.query(`SELECT document_text FROM ai_extraction_queue WHERE id = $1`, [id]);
+    const ledger = await stack.pool.query(`SELECT input_tokens FROM model_usage WHERE queue_item_id = $1 AND stage = 'classify'`, [id]);
+    expect(prompt.rows[0].document_text).toContain(invoice(26).expected.invoice_number);
+    expect(ledger.rows[0].input_tokens).toBeGreaterThan(1000);
+  });
+
+  it('sends text to a model without vision whatever the configuration says', async () => {
+    const mixed = { ...accurate, document_input: 'both', stage_models: { ...accurate.stage_models, classify: [TEXT_ONLY_MODEL.id] } };
+    const before = (await (await fetch(`${stack.simulatorUrl}/__sim/requests`)).json()).requests.length as number;
+    const { item } = await extract(upload(27, await scannedInvoicePng(27), 'image/png'), mixed);
+    expectFieldsRight(item, 27);
+    const { requests } = (await (await fetch(`${stack.simulatorUrl}/__sim/requests`)).json()) as { requests: Array<{ images: number; task: string; model: string }> };
+    const calls = requests.slice(before);
+    expect(calls.find((request) => request.task === 'classify')).toMatchObject({ model: TEXT_ONLY_MODEL.id, images: 0 });
+    expect(calls.find((request) => request.task === 'extract')).toMatchObject({ images: 1 });
   });
 
   it('fails the run of a blank scan: OCR found no text', async () => {
