@@ -7,7 +7,7 @@ import { documentStore } from '../intake/document-store.ts';
 import { acceptUpload, UploadRejectedError } from '../intake/upload.ts';
 import { InvalidRequestError } from './errors.ts';
 
-type Item = Omit<QueueItemInput, 'document'> & { document: NewDocument };
+type Item = Omit<QueueItemInput, 'document'> & { document: NewDocument; text?: string };
 
 /**
  * Queues documents as they came: each upload is checked (what it is, how large) and stored with its
@@ -22,7 +22,9 @@ export async function queueDocuments(
 ): Promise<string[]> {
   const items = inputs.map((input, index): Item => {
     try {
-      return { ...input, document: acceptUpload(input.document, deps.settings.QUARRY_MAX_DOCUMENT_BYTES) };
+      const document = acceptUpload(input.document, deps.settings.QUARRY_MAX_DOCUMENT_BYTES);
+      // Pasted text is its own text: the queue lists and searches it before any run reads it.
+      return { ...input, document, ...('text' in input.document ? { text: document.content!.toString('utf8').replace(/\r\n?/g, '\n') } : {}) };
     } catch (error) {
       if (error instanceof UploadRejectedError) throw new InvalidRequestError(error.code, `${options.batch ? `items.${index}.document` : 'document'}: ${error.message}`);
       throw error;
@@ -42,6 +44,7 @@ export async function storeItems(pool: Pool, documentsDir: string | undefined, i
       client,
       items.map((item, index) => ({
         documentId: documentIds[index]!,
+        text: item.text,
         mimeType: item.document.mimeType,
         filename: item.document.filename,
         bytes: item.document.sizeBytes,
