@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDocument } from '../../src/documents/read-document.ts';
@@ -153,5 +156,30 @@ describe('durable intake', () => {
     expect(refused.body.error.details).toEqual({ reason: 'a plain text document has no drawn pages' });
     expect((await stack.request('GET', '/queue/00000000-0000-4000-8000-000000000000/document')).status).toBe(404);
     expect((await stack.request('GET', '/queue/00000000-0000-4000-8000-000000000000/document/pages/1.png')).status).toBe(404);
+  });
+});
+
+describe('durable intake into a documents directory (QUARRY_DOCUMENTS_DIR)', () => {
+  let stack: TestStack;
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'quarry-documents-'));
+    stack = await startTestStack({ QUARRY_DOCUMENTS_DIR: directory });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('keeps the bytes in the directory, not in PostgreSQL, and the run and the viewer read them there', async () => {
+    const pdf = minimalPdf(['Invoice Number: DIR-1', 'Total Amount: 3.00']);
+    const id = (await stack.request('POST', '/queue', upload(pdf, 'application/pdf'))).body.id;
+    const { rows } = await stack.pool.query('SELECT d.content, d.storage, d.sha256 FROM documents d JOIN ai_extraction_queue q ON q.document_id = d.id WHERE q.id = $1', [id]);
+    expect(rows[0]).toMatchObject({ content: null, storage: 'directory' });
+    expect(Buffer.compare(await readFile(path.join(directory, rows[0].sha256.slice(0, 2), rows[0].sha256)), pdf)).toBe(0);
+    expect((await stack.request('POST', `/queue/process/${id}`, mixedProviderConfig)).status).toBe(202);
+    const item = await waitForStatus(stack, id, ['completed', 'failed']);
+    expect(item.document.preview).toBe('Invoice Number: DIR-1\nTotal Amount: 3.00');
+    expect((await stack.app.request(`/queue/${id}/document/pages/1.png`)).status).toBe(200);
   });
 });
