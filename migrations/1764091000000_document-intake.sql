@@ -22,6 +22,10 @@ CREATE TABLE documents (
   page_count         INTEGER,
   error              TEXT,
   read_at            TIMESTAMPTZ,
+  -- The run reading it now, until when: items copied for an experiment share the document, and
+  -- their runs start together; one reads while the others wait for its pages.
+  reader             TEXT,
+  reader_until       TIMESTAMPTZ,
   created_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
   CHECK ((storage = 'database') = (content IS NOT NULL))
 );

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { documentOfItem, markDocumentFailed, markDocumentRead, type DocumentRow } from '../db/documents.ts';
+import { documentOfItem, getDocument, markDocumentFailed, markDocumentRead, takeReadingLease, type DocumentRow } from '../db/documents.ts';
 import { joinPagesIntoItem, storedPageCount, storedPages, storePage, type ReadFigures } from '../db/document-pages.ts';
 import { startRun } from '../db/item-runs.ts';
 import { DocumentReadError } from '../documents/document-errors.ts';
@@ -19,6 +19,10 @@ import { executionOf } from './workflow-execution.ts';
  * timeout must see a live reader through it.
  */
 const HEARTBEAT_EVERY_MS = 5000;
+/** A reader's lease on a document, renewed with every heartbeat: lapsed, another run takes the reading over. */
+const LEASE_MS = 60_000;
+/** How often a run waiting for another's reading looks again. */
+const WAIT_FOR_READER_MS = 1000;
 
 /** Reading a run's document: the first activity of every run, on the documents task queue. */
 export function createDocumentReading(deps: ActivityDependencies) {
@@ -40,8 +44,7 @@ export function createDocumentReading(deps: ActivityDependencies) {
       // Queued before uploads were kept: its text was read at intake, as one page.
       if (!document) return { pages: 1, characters: claimed.characters, ocrPages: 0, ocrMsPerPage: null, readMs: 0, reused: true };
 
-      const reused = document.status === 'read';
-      if (!reused) await readAndStore(deps, document);
+      const reused = document.status === 'read' || !(await readOnce(deps, document, runId));
       const figures = await joinPagesIntoItem(deps.pool, input.queueItemId, document.id);
       if (!figures) throw ApplicationFailure.nonRetryable(`queue item ${input.queueItemId} no longer exists`, FailureType.ItemMissing);
       const result = summary(figures, reused);
@@ -51,11 +54,33 @@ export function createDocumentReading(deps: ActivityDependencies) {
   };
 }
 
-async function readAndStore(deps: ActivityDependencies, document: DocumentRow): Promise<void> {
+/**
+ * Reads the document, unless another run is reading it (copies of an item for an experiment share
+ * their document, and their runs start together): then waits for that reading to finish. A reader
+ * holds a lease it renews as it goes; a lapsed one (its worker gone) is taken over, and the reading
+ * resumes after the pages already stored. Whether this run read it.
+ */
+async function readOnce(deps: ActivityDependencies, document: DocumentRow, reader: string): Promise<boolean> {
+  const context = Context.current();
+  while (!(await takeReadingLease(deps.pool, document.id, reader, LEASE_MS))) {
+    const now = await getDocument(deps.pool, document.id);
+    if (!now || now.status === 'read') return false;
+    context.heartbeat({ waiting: 'another run is reading this document' });
+    // Ends early, with the cancellation, when the run is cancelled.
+    await context.sleep(WAIT_FOR_READER_MS);
+  }
+  await readAndStore(deps, document, reader);
+  return true;
+}
+
+async function readAndStore(deps: ActivityDependencies, document: DocumentRow, reader: string): Promise<void> {
   const context = Context.current();
   const fromPage = (await storedPageCount(deps.pool, document.id)) + 1;
   let progress = { page: fromPage - 1, pages: document.page_count ?? 0 };
-  const heartbeat = setInterval(() => context.heartbeat(progress), HEARTBEAT_EVERY_MS);
+  const heartbeat = setInterval(() => {
+    context.heartbeat(progress);
+    void takeReadingLease(deps.pool, document.id, reader, LEASE_MS).catch(() => undefined);
+  }, HEARTBEAT_EVERY_MS);
   try {
     const content = await documentStore(deps.pool, deps.reading.documentsDir).read(document);
     let pageStarted = performance.now();

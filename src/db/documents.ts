@@ -76,12 +76,26 @@ export async function documentContent(client: Pool | PoolClient, documentId: str
   return parseFirst(z.object({ content: z.instanceof(Buffer).nullable() }), result.rows, 'documentContent')?.content ?? undefined;
 }
 
+/**
+ * Takes (or renews) the right to read a document for `reader` until `ms` from now, unless another
+ * reader holds it and has not let it lapse, or the document is read already: whether it was taken.
+ */
+export async function takeReadingLease(client: Pool | PoolClient, documentId: string, reader: string, ms: number): Promise<boolean> {
+  const result = await client.query(
+    `UPDATE documents SET reader = $2, reader_until = now() + $3 * interval '1 millisecond'
+      WHERE id = $1 AND status <> 'read' AND (reader IS NULL OR reader = $2 OR reader_until < now())
+      RETURNING id`,
+    [documentId, reader, ms],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
 /** Every page is stored: the document is read. */
 export async function markDocumentRead(client: Pool | PoolClient, documentId: string, pageCount: number): Promise<void> {
-  await client.query(`UPDATE documents SET status = 'read', page_count = $2, error = NULL, read_at = now() WHERE id = $1`, [documentId, pageCount]);
+  await client.query(`UPDATE documents SET status = 'read', page_count = $2, error = NULL, read_at = now(), reader = NULL, reader_until = NULL WHERE id = $1`, [documentId, pageCount]);
 }
 
 /** The document cannot be read, for good: the same bytes would fail the same way. */
 export async function markDocumentFailed(client: Pool | PoolClient, documentId: string, error: string): Promise<void> {
-  await client.query(`UPDATE documents SET status = 'failed', error = $2 WHERE id = $1`, [documentId, error.slice(0, 4000)]);
+  await client.query(`UPDATE documents SET status = 'failed', error = $2, reader = NULL, reader_until = NULL WHERE id = $1`, [documentId, error.slice(0, 4000)]);
 }

@@ -139,6 +139,28 @@ describe('scans and images read by OCR in the run', { timeout: 240_000 }, () => 
     expect(calls.find((request) => request.task === 'extract')).toMatchObject({ images: 1 });
   });
 
+  it('reads a document shared by the copies of an experiment once, however many runs start together', async () => {
+    const queued = await stack.request('POST', '/queue', upload(28, await scannedInvoicePng(28), 'image/png'));
+    const arm = (name: string, extract: string) => ({ ...accurate, name, stage_models: { ...accurate.stage_models, extract: [extract] } });
+    const started = await stack.request('POST', '/experiments', {
+      name: 'shared scan',
+      configurations: [arm('a', 'gpt-5.5'), arm('b', 'claude-opus-4-7'), arm('c', 'gemini-3.1-pro')],
+      item_ids: [queued.body.id],
+      concurrency: 3,
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    await stack.temporal.workflow.getHandle(started.body.workflow_id).result();
+    const { rows } = await stack.pool.query('SELECT item_id FROM experiment_runs WHERE experiment_id = $1', [started.body.id]);
+    expect(rows).toHaveLength(3);
+    const reads = await Promise.all(
+      rows.map(async (row: { item_id: string }) => ((await stack.temporal.workflow.getHandle(`extraction-${row.item_id}`).query('progress')) as { document: { reused: boolean } }).document),
+    );
+    // One run read it; the others waited for its pages, or found them stored.
+    expect(reads.filter((read) => !read.reused)).toHaveLength(1);
+    const { rows: items } = await stack.pool.query('SELECT status, document_text FROM ai_extraction_queue WHERE id = ANY($1)', [rows.map((row: { item_id: string }) => row.item_id)]);
+    for (const item of items) expect(item).toMatchObject({ status: 'completed', document_text: expect.stringContaining(invoice(28).expected.invoice_number) });
+  });
+
   it('fails the run of a blank scan: OCR found no text', async () => {
     const blank = createCanvas(1200, 800);
     const context = blank.getContext('2d');
