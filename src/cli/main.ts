@@ -92,6 +92,7 @@ program
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits: database.rateLimits,
       plugins: tracing?.plugins,
     });
     const metrics = await startMetricsServer(settings.QUARRY_METRICS_HOST, settings.QUARRY_METRICS_PORT);
@@ -120,6 +121,7 @@ program
       port: options.port,
       latencyMs: settings.QUARRY_SIM_LATENCY_MS,
       faults: parseFaults(settings.QUARRY_SIM_FAULTS),
+      rateLimits: settings.QUARRY_SIM_RATE_LIMITS,
       catalog: loadProviderSetup(settings).catalog,
     });
     const urls = simulatorBaseUrls(simulator.url);

@@ -53,7 +53,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     ...env,
   });
   const pool = createPool(settings.DATABASE_URL!);
-  const { catalog, endpoints } = loadProviderSetup(settings, { ...process.env, ...env });
+  const { catalog, endpoints, rateLimits } = loadProviderSetup(settings, { ...process.env, ...env });
   const runtime = await startProviderRuntime(settings, catalog, endpoints);
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS! });
   const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: options.clientInterceptors });
@@ -65,6 +65,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits,
       shutdownGraceTime: '2 seconds',
       ...options.workerOptions,
     });
