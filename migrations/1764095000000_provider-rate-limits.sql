@@ -15,6 +15,8 @@ CREATE TABLE provider_rate_limits (
   token_tat_ms    DOUBLE PRECISION NOT NULL DEFAULT 0,
   learned_rpm     DOUBLE PRECISION CHECK (learned_rpm > 0),
   learned_tpm     DOUBLE PRECISION CHECK (learned_tpm > 0),
+  named_rpm       DOUBLE PRECISION CHECK (named_rpm > 0),
+  named_tpm       DOUBLE PRECISION CHECK (named_tpm > 0),
   learned_at      TIMESTAMPTZ,
   paused_until_ms DOUBLE PRECISION NOT NULL DEFAULT 0,
   waiting_ms      DOUBLE PRECISION[] NOT NULL DEFAULT '{}',
@@ -22,15 +24,17 @@ CREATE TABLE provider_rate_limits (
 );
 
 -- The rate in force: the configured one, or below it for `recovery_ms` after a 429 taught a lower
--- one, rising linearly back to it. Without a configured rate the learned one doubles over the
--- recovery time and then lapses (no limit again).
-CREATE FUNCTION rate_limit_effective(configured DOUBLE PRECISION, learned DOUBLE PRECISION, learned_at TIMESTAMPTZ, at TIMESTAMPTZ, recovery_ms DOUBLE PRECISION)
+-- one, rising linearly back towards it — or towards the limit the provider named, if lower. Without
+-- either the learned rate doubles over the recovery time. Then the lesson lapses and the configured
+-- rate holds again (a limit configured too high meets one 429 per recovery time, and learns again).
+CREATE FUNCTION rate_limit_effective(
+  configured DOUBLE PRECISION, learned DOUBLE PRECISION, named DOUBLE PRECISION, learned_at TIMESTAMPTZ, at TIMESTAMPTZ, recovery_ms DOUBLE PRECISION)
 RETURNS DOUBLE PRECISION LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
     WHEN learned IS NULL OR learned_at IS NULL THEN configured
     WHEN extract(epoch FROM at - learned_at) * 1000 >= recovery_ms THEN configured
-    WHEN configured IS NULL THEN learned * (1 + greatest(0, extract(epoch FROM at - learned_at) * 1000 / recovery_ms))
-    ELSE least(configured, learned + (configured - learned) * greatest(0, extract(epoch FROM at - learned_at) * 1000 / recovery_ms))
+    WHEN least(configured, named) < learned THEN least(configured, named)
+    ELSE learned + (coalesce(least(configured, named), 2 * learned) - learned) * greatest(0, extract(epoch FROM at - learned_at) * 1000 / recovery_ms)
   END
 $$;
 
@@ -76,8 +80,8 @@ BEGIN
   v_start := v_now;
   FOR v_row IN
     SELECT l.paused_until_ms, l.request_tat_ms, l.token_tat_ms,
-           60000 / rate_limit_effective(c.rpm, l.learned_rpm, l.learned_at, v_clock, p_recovery_ms) AS request_ms,
-           p_tokens * 60000 / rate_limit_effective(c.tpm, l.learned_tpm, l.learned_at, v_clock, p_recovery_ms) AS tokens_ms
+           60000 / rate_limit_effective(c.rpm, l.learned_rpm, l.named_rpm, l.learned_at, v_clock, p_recovery_ms) AS request_ms,
+           p_tokens * 60000 / rate_limit_effective(c.tpm, l.learned_tpm, l.named_tpm, l.learned_at, v_clock, p_recovery_ms) AS tokens_ms
       FROM provider_rate_limits AS l
       JOIN unnest(p_buckets, p_rpm, p_tpm) AS c(bucket, rpm, tpm) ON c.bucket = l.bucket
   LOOP
@@ -91,8 +95,8 @@ BEGIN
     RETURN;
   END IF;
   UPDATE provider_rate_limits AS l SET
-      request_tat_ms = coalesce(greatest(l.request_tat_ms, v_start) + 60000 / rate_limit_effective(c.rpm, l.learned_rpm, l.learned_at, v_clock, p_recovery_ms), l.request_tat_ms),
-      token_tat_ms = coalesce(greatest(l.token_tat_ms, v_start) + p_tokens * 60000 / rate_limit_effective(c.tpm, l.learned_tpm, l.learned_at, v_clock, p_recovery_ms), l.token_tat_ms),
+      request_tat_ms = coalesce(greatest(l.request_tat_ms, v_start) + 60000 / rate_limit_effective(c.rpm, l.learned_rpm, l.named_rpm, l.learned_at, v_clock, p_recovery_ms), l.request_tat_ms),
+      token_tat_ms = coalesce(greatest(l.token_tat_ms, v_start) + p_tokens * 60000 / rate_limit_effective(c.tpm, l.learned_tpm, l.named_tpm, l.learned_at, v_clock, p_recovery_ms), l.token_tat_ms),
       waiting_ms = ARRAY(SELECT w FROM unnest(l.waiting_ms) AS w WHERE w > v_now)
                    || CASE WHEN v_start > v_now THEN ARRAY[v_start] ELSE '{}'::DOUBLE PRECISION[] END,
       updated_at = v_clock
@@ -108,17 +112,18 @@ $$;
 CREATE FUNCTION rate_limit_settle(p_buckets TEXT[], p_tpm DOUBLE PRECISION[], p_tokens DOUBLE PRECISION, p_recovery_ms DOUBLE PRECISION)
 RETURNS void LANGUAGE sql AS $$
   UPDATE provider_rate_limits AS l
-     SET token_tat_ms = l.token_tat_ms + p_tokens * 60000 / rate_limit_effective(c.tpm, l.learned_tpm, l.learned_at, clock_timestamp(), p_recovery_ms)
+     SET token_tat_ms = l.token_tat_ms + p_tokens * 60000 / rate_limit_effective(c.tpm, l.learned_tpm, l.named_tpm, l.learned_at, clock_timestamp(), p_recovery_ms)
     FROM unnest(p_buckets, p_tpm) AS c(bucket, tpm)
    WHERE l.bucket = c.bucket
-     AND rate_limit_effective(c.tpm, l.learned_tpm, l.learned_at, clock_timestamp(), p_recovery_ms) IS NOT NULL;
+     AND rate_limit_effective(c.tpm, l.learned_tpm, l.named_tpm, l.learned_at, clock_timestamp(), p_recovery_ms) IS NOT NULL;
 $$;
 
 -- A provider answered 429 although the buckets let the call through: the account's limit is lower
 -- than configured (or shared with other clients). Every bucket pauses until the provider's reset,
--- and the rate is learned down: to `p_decrease` of the rate in force — or of what was sent in the
--- last minute, where no limit was in force — and never above a limit the provider named. One
--- decrease per `p_spacing_ms`: the other calls refused in the same moment teach nothing new.
+-- and the rate is learned down to `p_decrease` of the rate in force — of what was sent in the last
+-- minute, where no limit was in force — or of the limit the provider named, if lower: refused at
+-- that limit, the calls must run below it. One decrease per `p_spacing_ms`: the other calls
+-- refused in the same moment teach nothing new.
 CREATE FUNCTION rate_limit_learn(
   p_buckets TEXT[], p_providers TEXT[], p_models TEXT[], p_rpm DOUBLE PRECISION[], p_tpm DOUBLE PRECISION[],
   p_wait_ms DOUBLE PRECISION, p_seen_rpm DOUBLE PRECISION, p_seen_tpm DOUBLE PRECISION,
@@ -134,8 +139,8 @@ BEGIN
   v_clock := clock_timestamp();
   FOR v_row IN
     SELECT l.bucket, l.provider, l.model, l.learned_at,
-           rate_limit_effective(c.rpm, l.learned_rpm, l.learned_at, v_clock, p_recovery_ms) AS rpm,
-           rate_limit_effective(c.tpm, l.learned_tpm, l.learned_at, v_clock, p_recovery_ms) AS tpm
+           rate_limit_effective(c.rpm, l.learned_rpm, l.named_rpm, l.learned_at, v_clock, p_recovery_ms) AS rpm,
+           rate_limit_effective(c.tpm, l.learned_tpm, l.named_tpm, l.learned_at, v_clock, p_recovery_ms) AS tpm
       FROM provider_rate_limits AS l
       JOIN unnest(p_buckets, p_rpm, p_tpm) AS c(bucket, rpm, tpm) ON c.bucket = l.bucket
   LOOP
@@ -148,11 +153,13 @@ BEGIN
       SELECT count(*) INTO v_rpm FROM model_usage
        WHERE created_at > v_clock - interval '1 minute' AND provider = v_row.provider AND (v_row.model IS NULL OR model = v_row.model);
     END IF;
-    v_tpm := CASE WHEN v_row.tpm IS NULL AND p_seen_tpm IS NULL THEN NULL
-                  ELSE least(v_row.tpm * p_decrease, p_seen_tpm) END;
+    -- least() skips NULLs: a dimension with neither a rate in force nor a named limit learns nothing.
+    v_tpm := least(v_row.tpm, p_seen_tpm) * p_decrease;
     UPDATE provider_rate_limits
-       SET learned_rpm = greatest(1, least(v_rpm * p_decrease, p_seen_rpm)),
+       SET learned_rpm = greatest(1, least(v_rpm, p_seen_rpm) * p_decrease),
            learned_tpm = CASE WHEN v_tpm IS NULL THEN NULL ELSE greatest(1, v_tpm) END,
+           named_rpm = p_seen_rpm,
+           named_tpm = p_seen_tpm,
            learned_at = v_clock
      WHERE bucket = v_row.bucket;
   END LOOP;
@@ -165,5 +172,5 @@ DROP FUNCTION IF EXISTS rate_limit_learn(TEXT[], TEXT[], TEXT[], DOUBLE PRECISIO
 DROP FUNCTION IF EXISTS rate_limit_settle(TEXT[], DOUBLE PRECISION[], DOUBLE PRECISION, DOUBLE PRECISION);
 DROP FUNCTION IF EXISTS rate_limit_reserve(TEXT[], TEXT[], TEXT[], DOUBLE PRECISION[], DOUBLE PRECISION[], DOUBLE PRECISION, DOUBLE PRECISION, DOUBLE PRECISION, DOUBLE PRECISION);
 DROP FUNCTION IF EXISTS rate_limit_lock(TEXT[], TEXT[], TEXT[]);
-DROP FUNCTION IF EXISTS rate_limit_effective(DOUBLE PRECISION, DOUBLE PRECISION, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE PRECISION);
+DROP FUNCTION IF EXISTS rate_limit_effective(DOUBLE PRECISION, DOUBLE PRECISION, DOUBLE PRECISION, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE PRECISION);
 DROP TABLE IF EXISTS provider_rate_limits;

@@ -11,12 +11,15 @@ import { numeric, parseRows } from './rows.ts';
 
 export const RATE_LIMIT_TUNING = {
   /**
-   * How far a bucket may run ahead of its steady rate: one second's worth. Providers enforce a
-   * minute's limit over shorter periods too (OpenAI: 60,000 a minute "may be enforced as 1,000 a
-   * second"), so a limiter that let a whole minute's burst through at once would meet 429s; calls
-   * paced evenly meet none, and a backlog loses nothing by it.
+   * How far a bucket may run ahead of its steady rate: half a second's worth of calls (at least one).
+   * Providers enforce a minute's limit over shorter periods too (OpenAI: 60,000 a minute "may be
+   * enforced as 1,000 a second"), so a limiter that let a whole minute's burst through at once would
+   * meet 429s, while calls paced evenly meet none and a backlog loses nothing by it. Half, not all,
+   * of a one-second window: a call reaches the provider some time after its start (connecting,
+   * a busy event loop), and a later call may get there sooner than an earlier one; the other half
+   * second absorbs that.
    */
-  burstMs: 1000,
+  burstMs: 500,
   /** After a 429 the learned rate climbs back to the configured one over this long. */
   recoveryMs: 10 * 60_000,
   /** A 429 lowers the rate in force to this share of itself. */

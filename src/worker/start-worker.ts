@@ -24,6 +24,8 @@ export interface WorkerOptions {
   exportMetrics?: boolean;
   /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
   shutdownGraceTime?: string;
+  /** How the worker names itself to Temporal (the SDK's `pid@host` otherwise). */
+  identity?: string;
   /** Worker plugins, e.g. OpenTelemetry tracing's; their workflow interceptors are bundled only from `workflowsPath`. */
   plugins?: WorkerPlugin[];
 }
@@ -58,6 +60,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     maxHeartbeatThrottleInterval: '1 second',
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   });
   const done = worker.run().finally(() => connection.close());
   return {

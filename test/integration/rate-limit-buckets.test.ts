@@ -25,27 +25,27 @@ function bucket(limits: { rpm?: number; tpm?: number }, model: string | null = '
 const FOREVER = 3_600_000;
 
 describe('rate-limit buckets', () => {
-  it('lets a second’s burst start at once, then paces starts evenly at the rate', async () => {
-    const limit = bucket({ rpm: 600 }); // one start per 100 ms, a burst of 10
+  it('lets half a second’s burst start at once, then paces starts evenly at the rate', async () => {
+    const limit = bucket({ rpm: 600 }); // one start per 100 ms, a burst of 5
     const reservations = [];
     for (let n = 0; n < 25; n += 1) reservations.push(await reserveCapacity(pool, [limit], 0, FOREVER));
     expect(reservations.every((reservation) => reservation.granted)).toBe(true);
     const starts = reservations.map((reservation) => reservation.startMs);
-    // The first ten go when they ask (no wait); from the eleventh on each waits for its slot.
-    expect(reservations.slice(0, 10).every((reservation) => reservation.waitMs === 0)).toBe(true);
-    const paced = starts.slice(11).map((start, index) => start - starts[index + 10]!);
+    // The first five go when they ask (no wait); from the sixth on each waits for its slot.
+    expect(reservations.slice(0, 5).every((reservation) => reservation.waitMs === 0)).toBe(true);
+    const paced = starts.slice(6).map((start, index) => start - starts[index + 5]!);
     for (const gap of paced) expect(gap).toBeCloseTo(100, 6);
-    // The eleventh waits until the first second's burst has drained at the rate.
-    expect(starts[10]! - starts[0]!).toBeGreaterThanOrEqual(100 - 1e-6);
+    // The sixth waits until the burst has drained at the rate.
+    expect(starts[5]! - starts[0]!).toBeGreaterThanOrEqual(100 - 1e-6);
   });
 
   it('never hands out more starts than the rate and one burst allow, however many connections race for them', async () => {
-    const limit = bucket({ rpm: 600 }); // 100 ms apart, a burst of 10
+    const limit = bucket({ rpm: 600 }); // 100 ms apart, a burst of 5
     const reservations = await Promise.all(Array.from({ length: 40 }, () => reserveCapacity(pool, [limit], 0, FOREVER)));
     const starts = reservations.map((reservation) => reservation.startMs).sort((a, b) => a - b);
-    // Between any two starts k apart, at least k - 10 intervals passed: a lost update would crowd them.
+    // Between any two starts k apart, at least k - 5 intervals passed: a lost update would crowd them.
     for (let i = 0; i < starts.length; i += 1) {
-      for (let k = 11; i + k < starts.length; k += 1) expect(starts[i + k]! - starts[i]!).toBeGreaterThanOrEqual((k - 10) * 100 - 1e-6);
+      for (let k = 6; i + k < starts.length; k += 1) expect(starts[i + k]! - starts[i]!).toBeGreaterThanOrEqual((k - 5) * 100 - 1e-6);
     }
   });
 
@@ -65,8 +65,8 @@ describe('rate-limit buckets', () => {
     const model = bucket({ rpm: 6000 });
     const provider: BucketLimit = { ...model, bucket: bucketOf(model.provider, null), model: null, rpm: 600 };
     const starts = [];
-    for (let n = 0; n < 15; n += 1) starts.push((await reserveCapacity(pool, [model, provider], 0, FOREVER)).startMs);
-    expect(starts[14]! - starts[13]!).toBeCloseTo(100, 6);
+    for (let n = 0; n < 10; n += 1) starts.push((await reserveCapacity(pool, [model, provider], 0, FOREVER)).startMs);
+    expect(starts[9]! - starts[8]!).toBeCloseTo(100, 6);
   });
 
   it('does not reserve a start further away than the caller may wait, and holds nothing for it', async () => {
@@ -86,18 +86,19 @@ describe('rate-limit buckets', () => {
     expect(rows[0].waiting).toBe(3);
   });
 
-  it('a 429 pauses the bucket until its reset and learns the limit it named, once per spacing', async () => {
+  it('a 429 pauses the bucket until its reset and learns to run below the limit it named, once per spacing', async () => {
     const limit = bucket({ rpm: 600 });
     await learnFromRefusal(pool, [limit], { waitMs: 2000, rpm: 300 });
-    const { rows } = await pool.query(`SELECT learned_rpm, paused_until_ms, extract(epoch FROM learned_at) * 1000 AS learned_ms FROM provider_rate_limits WHERE bucket = $1`, [limit.bucket]);
-    expect(rows[0].learned_rpm).toBe(300);
+    const { rows } = await pool.query(`SELECT learned_rpm, named_rpm, paused_until_ms, extract(epoch FROM learned_at) * 1000 AS learned_ms FROM provider_rate_limits WHERE bucket = $1`, [limit.bucket]);
+    expect(rows[0].learned_rpm).toBeCloseTo(300 * RATE_LIMIT_TUNING.decrease, 6);
+    expect(rows[0].named_rpm).toBe(300);
     const after = await reserveCapacity(pool, [limit], 0, FOREVER);
     expect(after.startMs).toBeGreaterThanOrEqual(rows[0].paused_until_ms);
     expect(rows[0].paused_until_ms - Number(rows[0].learned_ms)).toBeCloseTo(2000, 0);
     // Refused again at once: the same moment's 429s do not lower the rate twice.
     await learnFromRefusal(pool, [limit], { waitMs: 100 });
     const again = await pool.query(`SELECT learned_rpm FROM provider_rate_limits WHERE bucket = $1`, [limit.bucket]);
-    expect(again.rows[0].learned_rpm).toBe(300);
+    expect(again.rows[0].learned_rpm).toBeCloseTo(300 * RATE_LIMIT_TUNING.decrease, 6);
   });
 
   it('without a limit named, a 429 lowers the rate in force by the decrease', async () => {
@@ -110,8 +111,14 @@ describe('rate-limit buckets', () => {
   });
 
   it('the learned rate climbs back to the configured one over the recovery time, then the configured one holds', async () => {
-    const effective = async (configured: number | null, learned: number, agoMs: number) => {
-      const { rows } = await pool.query(`SELECT rate_limit_effective($1, $2, now() - make_interval(secs => $3 / 1000.0), now(), $4) AS rpm`, [configured, learned, agoMs, RATE_LIMIT_TUNING.recoveryMs]);
+    const effective = async (configured: number | null, learned: number, agoMs: number, named: number | null = null) => {
+      const { rows } = await pool.query(`SELECT rate_limit_effective($1, $2, $3, now() - make_interval(secs => $4 / 1000.0), now(), $5) AS rpm`, [
+        configured,
+        learned,
+        named,
+        agoMs,
+        RATE_LIMIT_TUNING.recoveryMs,
+      ]);
       return rows[0].rpm as number | null;
     };
     const half = RATE_LIMIT_TUNING.recoveryMs / 2;
@@ -121,5 +128,8 @@ describe('rate-limit buckets', () => {
     // With no configured rate the learned one doubles over the recovery time, then lapses.
     expect(await effective(null, 300, half)).toBeCloseTo(450, 6);
     expect(await effective(null, 300, RATE_LIMIT_TUNING.recoveryMs + 1)).toBeNull();
+    // A limit the provider named is where the climb stops, until the lesson lapses.
+    expect(await effective(600, 240, half, 300)).toBeCloseTo(270, 6);
+    expect(await effective(600, 240, RATE_LIMIT_TUNING.recoveryMs, 300)).toBe(600);
   });
 });
