@@ -67,25 +67,63 @@ export interface HistoryStats {
   eventsPerItem: number;
   workflowTasksPerItem: number;
   activitiesPerItem: number;
+  /** Per item, by activity type: milliseconds waiting for a worker slot (scheduled → started) and running (started → closed). */
+  activityMs: Record<string, { queued: number; running: number }>;
+  /** Per item: milliseconds workflow tasks waited for the worker, and the worker took to complete them. */
+  workflowTaskMs: { queued: number; running: number };
 }
 
-/** Per run, on average: its history's events, the workflow tasks it took and the activities it scheduled. */
+type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+
+const millis = (event: HistoryEvent | undefined) => (event?.eventTime ? Number(event.eventTime.seconds ?? 0) * 1000 + (event.eventTime.nanos ?? 0) / 1e6 : 0);
+
+/**
+ * Per run, on average: its history's events, the workflow tasks it took and the activities it
+ * scheduled, and where its time went between them, from the events' own timestamps (the server's clock).
+ */
 export async function historyStats(temporal: Client, runs: ReadonlyArray<{ workflow_id: string; run_id: string }>): Promise<HistoryStats> {
   let events = 0;
   let workflowTasks = 0;
   let activities = 0;
+  const activityMs: Record<string, { queued: number; running: number }> = {};
+  const workflowTaskMs = { queued: 0, running: 0 };
   for (let start = 0; start < runs.length; start += 20) {
     const histories = await Promise.all(runs.slice(start, start + 20).map((run) => temporal.workflow.getHandle(run.workflow_id, run.run_id).fetchHistory()));
     for (const history of histories) {
+      const byId = new Map<number, HistoryEvent>();
       for (const event of history.events ?? []) {
         events += 1;
-        if (event.workflowTaskCompletedEventAttributes) workflowTasks += 1;
+        byId.set(Number(event.eventId), event);
         if (event.activityTaskScheduledEventAttributes) activities += 1;
+        const started = event.activityTaskStartedEventAttributes;
+        const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+        if (started) {
+          const scheduled = byId.get(Number(started.scheduledEventId));
+          const type = scheduled?.activityTaskScheduledEventAttributes?.activityType?.name ?? 'unknown';
+          (activityMs[type] ??= { queued: 0, running: 0 }).queued += millis(event) - millis(scheduled);
+        }
+        if (closed) {
+          const type = byId.get(Number(closed.scheduledEventId))?.activityTaskScheduledEventAttributes?.activityType?.name ?? 'unknown';
+          (activityMs[type] ??= { queued: 0, running: 0 }).running += millis(event) - millis(byId.get(Number(closed.startedEventId)));
+        }
+        const taskStarted = event.workflowTaskStartedEventAttributes;
+        if (taskStarted) workflowTaskMs.queued += millis(event) - millis(byId.get(Number(taskStarted.scheduledEventId)));
+        const taskCompleted = event.workflowTaskCompletedEventAttributes;
+        if (taskCompleted) {
+          workflowTasks += 1;
+          workflowTaskMs.running += millis(event) - millis(byId.get(Number(taskCompleted.startedEventId)));
+        }
       }
     }
   }
-  const per = (total: number) => Number((total / Math.max(1, runs.length)).toFixed(2));
-  return { eventsPerItem: per(events), workflowTasksPerItem: per(workflowTasks), activitiesPerItem: per(activities) };
+  const per = (total: number) => Number((total / Math.max(1, runs.length)).toFixed(1));
+  return {
+    eventsPerItem: per(events),
+    workflowTasksPerItem: per(workflowTasks),
+    activitiesPerItem: per(activities),
+    activityMs: Object.fromEntries(Object.entries(activityMs).map(([type, ms]) => [type, { queued: per(ms.queued), running: per(ms.running) }])),
+    workflowTaskMs: { queued: per(workflowTaskMs.queued), running: per(workflowTaskMs.running) },
+  };
 }
 
 /**

@@ -195,6 +195,8 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       history_events_per_item: history.eventsPerItem,
       workflow_tasks_per_item: history.workflowTasksPerItem,
       activities_per_item: history.activitiesPerItem,
+      activity_ms_per_item: history.activityMs,
+      workflow_task_ms_per_item: history.workflowTaskMs,
       db_round_trips_per_item: Object.fromEntries(Object.entries(queries).map(([activity, count]) => [activity, perItem(count)])),
       cpu_ms_per_item: {
         worker: perItem(cpuAfter.worker - cpuBefore.worker),
