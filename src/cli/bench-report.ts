@@ -23,6 +23,8 @@ export interface BenchResult {
   db_round_trips_per_item: Record<string, number>;
   /** CPU milliseconds per item of each component over the run: the worker's process, the Temporal server, PostgreSQL, the simulator. */
   cpu_ms_per_item: { worker: number; temporal: number; postgres: number; simulator: number };
+  /** The machine's 1-minute load average before and after the run (on 2 cores, above 2 means other work waits too). */
+  load_average: [number, number];
   /** With `--rpm`: the limit, the calls a minute the run made, and the 429 answers among them. */
   rpm?: number;
   calls_per_minute?: number;
@@ -51,6 +53,7 @@ export function printBench(result: BenchResult, json: boolean, say: (line: strin
   say(`workflow tasks    ${result.workflow_task_ms_per_item.queued} ms queued, ${result.workflow_task_ms_per_item.running} ms running per item`);
   say(`database          ${tripsTotal.toFixed(1)} round trips per item: ${trips.map(([activity, count]) => `${activity} ${count}`).join(', ')}`);
   say(`CPU per item      worker ${cpu.worker} ms, Temporal ${cpu.temporal} ms, PostgreSQL ${cpu.postgres} ms, simulator ${cpu.simulator} ms`);
+  say(`load average      ${result.load_average[0]} before, ${result.load_average[1]} after (1 min)`);
   if (result.rpm !== undefined) {
     say(`rate limit        ${result.calls_per_minute} calls a minute against ${result.rpm}; ${result.rate_limited} answered 429`);
   }

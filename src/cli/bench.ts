@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadSettings } from '../config/environment.ts';
@@ -136,6 +136,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
     say('Running...');
     const pids = { temporal: server.process.pid!, postgres: Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]), simulator: simulator.pid };
     const cpuBefore = { ...cpuMsByTree(pids), worker: ownCpuMs() };
+    const loadBefore = loadavg()[0]!;
     const profile = options.cpuProf ? await startCpuProfile() : undefined;
     roundTrips.reset();
     const started = performance.now();
@@ -143,6 +144,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
     await Promise.all(runs.map((run) => temporal.workflow.getHandle(run.workflow_id, run.run_id).result().catch(() => undefined)));
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuAfter = { ...cpuMsByTree(pids), worker: ownCpuMs() };
+    const loadAfter = loadavg()[0]!;
     const queries = roundTrips.counts();
     await profile?.stop(options.cpuProf!);
     const history = await historyStats(temporal, runs);
@@ -198,6 +200,8 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       activity_ms_per_item: history.activityMs,
       workflow_task_ms_per_item: history.workflowTaskMs,
       db_round_trips_per_item: Object.fromEntries(Object.entries(queries).map(([activity, count]) => [activity, perItem(count)])),
+      // The machine's 1-minute load average before and after the run: other work on it shares the cores.
+      load_average: [Number(loadBefore.toFixed(2)), Number(loadAfter.toFixed(2))],
       cpu_ms_per_item: {
         worker: perItem(cpuAfter.worker - cpuBefore.worker),
         temporal: perItem(cpuAfter.temporal - cpuBefore.temporal),
