@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { rateLimitRoutes } from './routes/rate-limits.ts';
 import { reviewRoutes } from './routes/review.ts';
 
 /** Every request but an upload: large enough for any configuration or review, small enough that one request cannot exhaust memory. */
@@ -97,6 +98,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', analyticsRoutes(deps));
   app.route('/', experimentRoutes(deps));
   app.route('/', reviewRoutes(deps));
+  app.route('/', rateLimitRoutes(deps));
   app.route('/', dashboardStatusRoutes(deps));
   app.route('/', dashboardAppRoutes({ tokenRequired: Boolean(token) }));
 
