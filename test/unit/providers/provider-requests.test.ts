@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildExtractPrompt } from '../../../src/pipeline/stage-prompts.ts';
+import { geminiResponseSchema } from '../../../src/pipeline/structured-output/gemini-response-schema.ts';
 import type { ExtractionSchema } from '../../../src/domain/extraction-schema.ts';
 import { loadCatalog } from '../../../src/providers/catalog.ts';
 import { loadEndpoints } from '../../../src/providers/endpoints.ts';
@@ -312,7 +313,7 @@ describe('Gemini requests', () => {
     const config = sent.body.generationConfig;
     expect(config.thinkingConfig).toEqual({ thinkingLevel: 'LOW' });
     expect(config.responseMimeType).toBe('application/json');
-    expect(config.responseJsonSchema).toEqual(request.responseSchema);
+    expect(config.responseJsonSchema).toEqual(geminiResponseSchema(request.responseSchema));
     expect(config.maxOutputTokens).toBe(request.maxOutputTokens);
     expect(result).toMatchObject({ inputTokens: 3000, cachedInputTokens: 1024, outputTokens: 550, reasoningTokens: 250 });
   });
