@@ -1,7 +1,9 @@
 import type { QueueItemInput } from '../contract/queue.ts';
+import { parseExtractionSchema } from '../contract/schema/parse-schema.ts';
 import type { Pool } from '../db/pool.ts';
 import { insertQueueItems, type NewQueueItem } from '../db/queue-items.ts';
 import { DocumentRejectedError, documentText } from '../intake/document-text.ts';
+import { checkSchemaBudget } from '../pipeline/structured-output/schema-budget.ts';
 import { InvalidRequestError } from './errors.ts';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -11,8 +13,20 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * that cannot be read is refused with where it is (`document`, or `items.<n>.document` in a batch).
  */
 export async function queueDocuments(pool: Pool, inputs: readonly QueueItemInput[], options: { batch: boolean }): Promise<string[]> {
+  inputs.forEach((input, index) => checkBudget(input.schema, options.batch ? `items.${index}.schema` : 'schema'));
   const items = await Promise.all(inputs.map((input, index) => toNewItem(input, options.batch ? `items.${index}.document` : 'document')));
   return insertQueueItems(pool, items);
+}
+
+/**
+ * Refuses, before anything is stored, a schema whose answers would exceed what the providers'
+ * structured output takes (OpenAI strict mode's published limits): every run of it would fail.
+ */
+function checkBudget(schema: Record<string, unknown>, where: string): void {
+  const issues = checkSchemaBudget(parseExtractionSchema(schema).root);
+  if (issues.length === 0) return;
+  const details = issues.map((issue) => ({ path: where, data_path: issue.path, message: issue.message }));
+  throw new InvalidRequestError('schema_over_budget', `${where}: ${issues.map((issue) => `${issue.path || '(schema)'}: ${issue.message}`).join('; ')}`, details);
 }
 
 async function toNewItem(input: QueueItemInput, where: string): Promise<NewQueueItem> {
