@@ -1,24 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { loadSettings } from '../config/environment.ts';
-import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
-import { migrate } from '../db/migrate.ts';
-import { createPool, toNumber } from '../db/pool.ts';
+import { toNumber } from '../db/pool.ts';
 import { anonymousConfigurationId } from '../db/configurations.ts';
 import { insertQueueItems, type NewQueueItem } from '../db/queue-items.ts';
 import type { ModelConfig } from '../contract/model-config.ts';
 import { logger } from '../logger.ts';
-import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { startExtraction } from '../runs/start-extraction.ts';
-import { ensureTemporalCli } from '../temporal/cli-binary.ts';
-import { startTemporalDevServer } from '../temporal/dev-server.ts';
-import { startProviderRuntime } from '../worker/provider-runtime.ts';
-import { startWorker } from '../worker/start-worker.ts';
-import { freePort } from '../net/free-port.ts';
 import { quantile } from '../analytics/statistics.ts';
+import { startCommandStack } from './command-stack.ts';
 
 export interface BenchOptions {
   items: number;
@@ -58,50 +45,22 @@ function benchDocument(n: number): NewQueueItem {
  * and is stopped afterwards.
  */
 export async function bench(options: BenchOptions, say: (line: string) => void): Promise<void> {
-  const stops: Array<() => Promise<void>> = [];
   if (!process.env.QUARRY_LOG_LEVEL) logger.level = 'warn';
-  try {
-    const scratch = await mkdtemp(path.join(tmpdir(), 'quarry-bench-'));
-    await chmod(scratch, 0o755);
-    stops.push(() => rm(scratch, { recursive: true, force: true }));
-    say(`Starting Temporal and PostgreSQL for ${options.items} items, ${options.latencyMs} ms per call, ${options.concurrency} concurrent calls...`);
-    const server = await startTemporalDevServer({ cliPath: await ensureTemporalCli(say), port: await freePort() });
-    stops.push(server.stop);
-    const database = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: await freePort() });
-    stops.push(database.stop);
-    await migrate(database.url);
-
-    const taskQueue = `bench-${randomUUID()}`;
-    const settings = loadSettings({
-      ...process.env,
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: server.address,
+  say(`${options.items} items, ${options.latencyMs} ms per call, ${options.concurrency} concurrent calls.`);
+  const { pool, temporal, settings, stop } = await startCommandStack({
+    services: 'throwaway',
+    concurrency: options.concurrency,
+    env: {
       QUARRY_PROVIDERS: 'simulated',
       QUARRY_SIM_LATENCY_MS: String(options.latencyMs),
       QUARRY_SIM_FAULTS: '',
-      QUARRY_TASK_QUEUE: taskQueue,
       OPENAI_BASE_URL: '',
       ANTHROPIC_BASE_URL: '',
       GEMINI_BASE_URL: '',
-    });
-    const pool = createPool(database.url, Math.max(10, options.concurrency + 5));
-    stops.push(() => pool.end());
-    const { catalog, endpoints } = loadProviderSetup(settings);
-    const runtime = await startProviderRuntime(settings, catalog, endpoints);
-    stops.push(runtime.close);
-    const worker = await startWorker({
-      temporalAddress: server.address,
-      namespace: settings.TEMPORAL_NAMESPACE,
-      taskQueue,
-      maxConcurrentActivityTaskExecutions: options.concurrency,
-      dependencies: { pool, catalog, providers: runtime.providers, simulated: true },
-      shutdownGraceTime: '5 seconds',
-    });
-    stops.push(worker.shutdown);
-    const connection = await Connection.connect({ address: server.address });
-    stops.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
-
+    },
+    say,
+  });
+  try {
     const config: ModelConfig = {
       temperature: 0,
       orchestrator_model: BENCH_MODEL,
@@ -170,6 +129,6 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       say(`overhead          ${result.orchestration_overhead_ms_per_stage} ms per stage (${PROBE_ITEMS} items run alone: their time not spent in provider calls, over ${STAGES} stages)`);
     }
   } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await stop();
   }
 }
