@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { correctionPointer, isPointerWithin } from '../contract/schema/json-pointer.ts';
+import { evaluateRules, type RuleFailure } from '../contract/schema/validation-rules.ts';
 import type { ModelStage } from '../contract/stages.ts';
 import { beginStage as beginItemStage, type ItemForStage } from '../db/item-runs.ts';
 import type { Pool } from '../db/pool.ts';
@@ -19,6 +20,19 @@ async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage): P
 }
 
 const attempt = () => Context.current().info.attempt;
+
+/**
+ * The validator's verdicts with the schema's validation rules applied to the same data: every value a
+ * failed rule read is invalid, with the rule as the reason (a rule whose values are missing or
+ * unreadable is not failed; the values' own verdicts speak for them).
+ */
+function withRuleVerdicts(verdicts: Record<string, { valid: boolean; reason: string }>, failures: readonly RuleFailure[]) {
+  const out = { ...verdicts };
+  for (const failure of failures) {
+    for (const pointer of failure.pointers) out[pointer] = { valid: false, reason: `rule ${failure.rule + 1}: ${failure.message}` };
+  }
+  return out;
+}
 
 /** The paths a re-extraction asks for; a run scheduled before schemas nested named fields instead. */
 function onlyPathsOf(call: ExtractCall): string[] | undefined {
@@ -70,7 +84,8 @@ export function createModelStages(deps: ActivityDependencies) {
         ...common(call, item),
         prompt: buildValidatePrompt({ document: item.text, schema: item.schema, candidate: candidate.data, paths: candidate.paths }),
       });
-      const output: StoredValidation = { ...answer, rule_failures: [] };
+      const ruleFailures = evaluateRules(item.schema.rules, candidate.data).failures;
+      const output: StoredValidation = { ...answer, verdicts: withRuleVerdicts(answer.verdicts, ruleFailures), rule_failures: ruleFailures };
       await storeRunOutput(deps.pool, call.queueItemId, 'validate', call.step, call.model, output);
       return { attempt: attempt(), invalid: Object.values(output.verdicts).filter((verdict) => !verdict.valid).length };
     },
@@ -109,8 +124,10 @@ export function createModelStages(deps: ActivityDependencies) {
           reextracted,
         }),
       });
-      const disputed = disputedSubSchema(item.schema.root, answer.disputed).paths;
-      const output: StoredReview = { ...answer, disputed, rule_failures: [] };
+      // A rule the final data breaks disputes every value it read, as if the orchestrator had.
+      const ruleFailures = evaluateRules(item.schema.rules, answer.data).failures;
+      const disputed = disputedSubSchema(item.schema.root, [...answer.disputed, ...ruleFailures.flatMap((failure) => failure.pointers)]).paths;
+      const output: StoredReview = { ...answer, disputed, rule_failures: ruleFailures };
       await storeRunOutput(deps.pool, call.queueItemId, 'review', call.step, call.model, output);
       return { attempt: attempt(), disputed: disputed.filter((path) => !reextracted.some((done) => isPointerWithin(path, done))) };
     },
