@@ -17,7 +17,9 @@ import {
   type ReasoningLevel,
 } from '../providers/types.ts';
 import { FailureType, providerFailureType } from '../workflows/failure-types.ts';
+import { learnRateLimit, settleCapacity, waitForCapacity } from './call-capacity.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import type { Reservation } from './rate-limiter.ts';
 import { executionOf } from './workflow-execution.ts';
 
 export interface ModelCall<S extends ModelStage> {
@@ -66,6 +68,7 @@ interface Outcome {
  * answer is retried only while a larger output budget is left.
  */
 export async function callModel<S extends ModelStage>(deps: ActivityDependencies, call: ModelCall<S>): Promise<StageAnswers[S]> {
+  const enteredAt = performance.now();
   const context = Context.current();
   const info = context.info;
   const execution = executionOf();
@@ -120,9 +123,14 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
     });
   }
 
-  const started = performance.now();
+  const timeoutMs = Math.min(model.call_timeout_s * 1000, call.callTimeoutMs);
   const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  let reservation: Reservation | undefined;
+  let started = performance.now();
   try {
+    // The provider's admission counts the prompt and the whole output cap; the settlement corrects it.
+    reservation = await waitForCapacity(deps, model, inputTokens + maxOutputTokens, { enteredAt, callTimeoutMs: timeoutMs });
+    started = performance.now();
     const result = await client.complete({
       model,
       system: call.prompt.system,
@@ -133,7 +141,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       responseSchema: call.prompt.responseSchema,
       responseName: call.prompt.responseName,
       maxOutputTokens,
-      timeoutMs: Math.min(model.call_timeout_s * 1000, call.callTimeoutMs),
+      timeoutMs,
       cacheKey: cacheKeyOf(stage, call.prompt),
       signal: context.cancellationSignal,
     });
@@ -145,10 +153,13 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       reasoningTokens: result.reasoningTokens,
     };
     const answer = readStageAnswer(stage, call.prompt.format, result.json, { usage, latencyMs: result.latencyMs });
+    await settleCapacity(deps, reservation, usage.inputTokens + usage.outputTokens);
     await ledger({ success: true, usage, latencyMs: result.latencyMs, error: null, finishReason: result.finishReason, outcome: 'success' });
     return answer;
   } catch (error) {
     if (!(error instanceof ProviderCallError)) throw error;
+    await settleCapacity(deps, reservation, error.usage.inputTokens + error.usage.outputTokens);
+    await learnRateLimit(deps, reservation, error);
     await ledger({
       success: false,
       usage: error.usage,

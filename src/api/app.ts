@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { rateLimitRoutes } from './routes/rate-limits.ts';
 import { reviewRoutes } from './routes/review.ts';
 
 /** Large enough for a few-megabyte PDF in base64, small enough that one request cannot exhaust memory. */
@@ -81,6 +82,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', analyticsRoutes(deps));
   app.route('/', experimentRoutes(deps));
   app.route('/', reviewRoutes(deps));
+  app.route('/', rateLimitRoutes(deps));
   app.route('/', dashboardStatusRoutes(deps));
   app.route('/', dashboardAppRoutes({ tokenRequired: Boolean(token) }));
 

@@ -73,7 +73,7 @@ export async function startCommandStack(options: CommandStackOptions): Promise<C
     const settings = loadSettings(env);
     const pool = createPool(databaseUrl, Math.max(10, (options.concurrency ?? 10) + 5));
     stops.push(() => pool.end());
-    const { catalog, endpoints } = loadProviderSetup(settings, env);
+    const { catalog, endpoints, rateLimits } = loadProviderSetup(settings, env);
     const runtime = await startProviderRuntime(settings, catalog, endpoints);
     stops.push(runtime.close);
     const worker = await startWorker({
@@ -82,6 +82,7 @@ export async function startCommandStack(options: CommandStackOptions): Promise<C
       taskQueue,
       ...(options.concurrency ? { maxConcurrentActivityTaskExecutions: options.concurrency } : {}),
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits,
       shutdownGraceTime: '5 seconds',
     });
     stops.push(worker.shutdown);

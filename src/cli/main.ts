@@ -92,6 +92,7 @@ program
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits: database.rateLimits,
       plugins: tracing?.plugins,
     });
     const metrics = await startMetricsServer(settings.QUARRY_METRICS_HOST, settings.QUARRY_METRICS_PORT);
@@ -120,6 +121,7 @@ program
       port: options.port,
       latencyMs: settings.QUARRY_SIM_LATENCY_MS,
       faults: parseFaults(settings.QUARRY_SIM_FAULTS),
+      rateLimits: settings.QUARRY_SIM_RATE_LIMITS,
       catalog: loadProviderSetup(settings).catalog,
     });
     const urls = simulatorBaseUrls(simulator.url);
@@ -191,9 +193,12 @@ program
   .option('--items <n>', 'items to run', integer('--items'), 50)
   .option('--latency-ms <ms>', 'simulated latency of one provider call', integer('--latency-ms'), 200)
   .option('--concurrency <c>', 'activities the worker runs at once', integer('--concurrency'), 10)
+  .option('--rpm <r>', 'the simulator refuses the bench model above R requests a minute (429), and Quarry is given that limit', integer('--rpm'))
+  .option('--cpu-prof <file>', "write a CPU profile of the worker's process over the run (.cpuprofile)")
   .option('--json', 'one JSON line instead of the table')
-  .action(async (options: { items: number; latencyMs: number; concurrency: number; json?: boolean }) => {
+  .action(async (options: { items: number; latencyMs: number; concurrency: number; rpm?: number; cpuProf?: string; json?: boolean }) => {
     if (options.items < 1 || options.concurrency < 1) throw new CliError('--items and --concurrency must be at least 1');
+    if (options.rpm === 0) throw new CliError('--rpm must be at least 1');
     const { bench } = await import('./bench.ts');
     await bench({ ...options, json: options.json ?? false }, say);
   });

@@ -1,5 +1,6 @@
 import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
 import { ConfigurationError, type Settings } from '../config/environment.ts';
+import type { RateLimitSetting } from '../config/rate-limits.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import type { Catalog } from '../providers/catalog.ts';
 import type { EndpointDeclaration } from '../providers/endpoints.ts';
@@ -23,6 +24,8 @@ export interface ExternalServices {
   catalog: Catalog;
   /** Declared OpenAI-compatible endpoints, whose models are in the catalog. */
   endpoints: EndpointDeclaration[];
+  /** The providers' rate limits (QUARRY_RATE_LIMITS). */
+  rateLimits: RateLimitSetting[];
   close(): Promise<void>;
 }
 

@@ -112,7 +112,7 @@ export async function up(settings: Settings): Promise<void> {
 
     const pool = createPool(databaseUrl);
     stops.push({ name: 'database pool', stop: () => pool.end() });
-    const { catalog, endpoints } = loadProviderSetup(settings);
+    const { catalog, endpoints, rateLimits } = loadProviderSetup(settings);
     const runtime = await startProviderRuntime(settings, catalog, endpoints);
     stops.push({ name: 'providers', stop: runtime.close });
     partUp('Providers', runtime.simulated ? `SIMULATED${runtime.simulatorUrl ? ` (simulator on ${runtime.simulatorUrl})` : ''}` : 'live');
@@ -124,6 +124,7 @@ export async function up(settings: Settings): Promise<void> {
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits,
       plugins: tracing?.plugins,
     });
     stops.push({ name: 'worker', stop: worker.shutdown });

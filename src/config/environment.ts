@@ -31,6 +31,11 @@ const EnvironmentSchema = z.object({
   /** OpenAI-compatible endpoints declared as providers of their own: JSON, or a file of it. */
   QUARRY_ENDPOINTS: optionalString,
   QUARRY_ENDPOINTS_FILE: optionalString,
+  /** The providers' rate limits (requests and tokens a minute per provider or model): JSON, or a file of it. */
+  QUARRY_RATE_LIMITS: optionalString,
+  QUARRY_RATE_LIMITS_FILE: optionalString,
+  /** The simulator's own rate limits per model id, e.g. `{"gemini-3.5-flash": {"rpm": 300}}`: 429 above them. */
+  QUARRY_SIM_RATE_LIMITS: optionalString,
   /** Load newer price data for @pydantic/genai-prices at start: `off`, `on` (its published data) or a URL. */
   QUARRY_PRICES_REFRESH: z.preprocess(emptyAsUndefined, z.union([z.enum(['off', 'on']), z.url({ protocol: /^https?$/ })]).default('off')),
   /**

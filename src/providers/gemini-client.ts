@@ -139,6 +139,26 @@ function retryDelayMs(body: GeminiErrorBody): number | undefined {
 }
 
 /**
+ * The per-minute quotas a 429 names: `QuotaFailure` violations carry the quota's id
+ * (`GenerateRequestsPerMinutePerProjectPerModel`, `GenerateContentInputTokensPerModelPerMinute-FreeTier`)
+ * and its value.
+ */
+function minuteQuotas(body: GeminiErrorBody): { rpm?: number; tpm?: number } | undefined {
+  const limits: { rpm?: number; tpm?: number } = {};
+  for (const detail of body.error?.details ?? []) {
+    const violations = Array.isArray(detail['violations']) ? (detail['violations'] as Array<Record<string, unknown>>) : [];
+    for (const violation of violations) {
+      const id = String(violation['quotaId'] ?? '');
+      const value = Number(violation['quotaValue']);
+      if (!/PerMinute/i.test(id) || !Number.isFinite(value) || value <= 0) continue;
+      if (/Token/i.test(id)) limits.tpm = Math.min(limits.tpm ?? value, value);
+      else if (/Request/i.test(id)) limits.rpm = Math.min(limits.rpm ?? value, value);
+    }
+  }
+  return limits.rpm === undefined && limits.tpm === undefined ? undefined : limits;
+}
+
+/**
  * A daily quota (`google.rpc.QuotaFailure` with a `...PerDay...` quota id) does not come back within
  * any retry policy's patience, whatever `retryDelay` says: the model is out for today.
  */
@@ -157,6 +177,7 @@ function mapGeminiError(error: unknown, request: { signal?: AbortSignal | undefi
       status: error.status,
       message: redactSecrets(error.message, apiKey),
       retryAfterMs: retryDelayMs(body),
+      limits: minuteQuotas(body),
       quotaExhausted: dailyQuotaExhausted(body),
       latencyMs,
       cause: error,

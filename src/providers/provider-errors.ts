@@ -1,5 +1,5 @@
-import { retryAfterMsFromHeaders } from './rate-limit-headers.ts';
-import { ProviderCallError, type CallUsage, type ProviderErrorKind } from './types.ts';
+import { limitsFromHeaders, retryAfterMsFromHeaders } from './rate-limit-headers.ts';
+import { ProviderCallError, type CallUsage, type ObservedLimits, type ProviderErrorKind } from './types.ts';
 
 /**
  * Turning an HTTP failure into a `ProviderCallError`, the same way for every SDK. Which failures are
@@ -36,6 +36,8 @@ export function httpProviderError(
     status: number;
     message: string;
     retryAfterMs?: number | undefined;
+    /** The limits a 429 named. */
+    limits?: ObservedLimits | undefined;
     /** A 429 that waiting does not cure: the account's quota or spend limit is used up. */
     quotaExhausted?: boolean | undefined;
     latencyMs: number;
@@ -57,6 +59,7 @@ export function httpProviderError(
     retryable,
     status: details.status,
     retryAfterMs: kind === 'rate_limited' || kind === 'overloaded' ? details.retryAfterMs : undefined,
+    limits: kind === 'rate_limited' ? details.limits : undefined,
     latencyMs: details.latencyMs,
     cause: details.cause,
   });
@@ -154,6 +157,7 @@ export function mapStainlessError(
       status: error.status,
       message: redactSecrets(error.message, apiKey),
       retryAfterMs: retryAfterMsFromHeaders(error.headers),
+      limits: limitsFromHeaders(error.headers),
       quotaExhausted: errorCodes(error.error).some((code) => QUOTA_CODES.has(code)),
       latencyMs,
       cause: error,

@@ -5,7 +5,9 @@
  * - OpenAI's `x-ratelimit-reset-requests` / `x-ratelimit-reset-tokens`, durations such as `1s`,
  *   `6m0s` or `20ms`: the time until the exhausted limit refills. OpenAI's 429s usually carry only
  *   these. The limit whose `x-ratelimit-remaining-*` is 0 is the one to wait for; when the headers do
- *   not say which, the longer wait is the safe one.
+ *   not say which, the longer wait is the safe one;
+ * - Anthropic's `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-reset`, RFC 3339
+ *   times at which that limit is full again, for a 429 without `retry-after` — by the same rule.
  */
 
 interface HeaderBag {
@@ -48,8 +50,42 @@ function openAIReset(headers: HeaderBag): number | undefined {
   return known.length > 0 ? Math.max(...known) : undefined;
 }
 
+const ANTHROPIC_LIMITS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
+
+function anthropicReset(headers: HeaderBag, now: number): number | undefined {
+  const resets = ANTHROPIC_LIMITS.map((name) => {
+    const at = Date.parse(headers.get(`anthropic-ratelimit-${name}-reset`) ?? '');
+    const exhausted = headers.get(`anthropic-ratelimit-${name}-remaining`)?.trim() === '0';
+    return { wait: Number.isNaN(at) ? undefined : Math.max(0, at - now), exhausted };
+  }).filter((reset): reset is { wait: number; exhausted: boolean } => reset.wait !== undefined);
+  const exhausted = resets.filter((reset) => reset.exhausted);
+  const chosen = exhausted.length > 0 ? exhausted : resets;
+  return chosen.length > 0 ? Math.max(...chosen.map((reset) => reset.wait)) : undefined;
+}
+
 /** The wait in milliseconds a rate-limited response asks for, or undefined when it names none. */
 export function retryAfterMsFromHeaders(headers: HeaderBag | undefined, now: number = Date.now()): number | undefined {
   if (!headers) return undefined;
-  return explicitRetryAfter(headers, now) ?? openAIReset(headers);
+  return explicitRetryAfter(headers, now) ?? openAIReset(headers) ?? anthropicReset(headers, now);
+}
+
+function positive(value: string | null | undefined): number | undefined {
+  const number = Number(value?.trim() || Number.NaN);
+  return Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
+/**
+ * The per-minute limits a response names: OpenAI's `x-ratelimit-limit-requests` / `-tokens`,
+ * Anthropic's `anthropic-ratelimit-requests-limit` and its token limit (the combined one, else the
+ * input one, which bounds the combined rate from below).
+ */
+export function limitsFromHeaders(headers: HeaderBag | undefined): { rpm?: number; tpm?: number } | undefined {
+  if (!headers) return undefined;
+  const rpm = positive(headers.get('x-ratelimit-limit-requests')) ?? positive(headers.get('anthropic-ratelimit-requests-limit'));
+  const tpm =
+    positive(headers.get('x-ratelimit-limit-tokens')) ??
+    positive(headers.get('anthropic-ratelimit-tokens-limit')) ??
+    positive(headers.get('anthropic-ratelimit-input-tokens-limit'));
+  if (rpm === undefined && tpm === undefined) return undefined;
+  return { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) };
 }

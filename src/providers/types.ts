@@ -84,6 +84,12 @@ export type ProviderErrorKind =
   | 'malformed_output'
   | 'cancelled';
 
+/** The rate limits a provider's 429 named: requests and tokens a minute. */
+export interface ObservedLimits {
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+}
+
 /**
  * A failed provider call, normalised across SDKs. `retryable` says whether the same model may
  * succeed on another attempt; `retryAfterMs` carries a 429's wait. Token counts are kept when the
@@ -95,6 +101,8 @@ export class ProviderCallError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** The limits a 429 named, where the provider says them (headers, Gemini's QuotaFailure). */
+  readonly limits: ObservedLimits | undefined;
   readonly usage: CallUsage;
   readonly latencyMs: number;
 
@@ -105,6 +113,7 @@ export class ProviderCallError extends Error {
       retryable: boolean;
       status?: number | undefined;
       retryAfterMs?: number | undefined;
+      limits?: ObservedLimits | undefined;
       usage?: CallUsage | undefined;
       latencyMs: number;
       cause?: unknown;
@@ -115,6 +124,7 @@ export class ProviderCallError extends Error {
     this.status = details.status;
     this.retryable = details.retryable;
     this.retryAfterMs = details.retryAfterMs;
+    this.limits = details.limits;
     this.usage = details.usage ?? NO_USAGE;
     this.latencyMs = details.latencyMs;
   }

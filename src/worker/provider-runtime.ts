@@ -81,6 +81,7 @@ export async function startProviderRuntime(settings: Settings, catalog: Catalog,
     port: 0,
     latencyMs: settings.QUARRY_SIM_LATENCY_MS,
     faults: parseFaults(settings.QUARRY_SIM_FAULTS),
+    rateLimits: settings.QUARRY_SIM_RATE_LIMITS,
     catalog,
   });
   const urls = simulatorBaseUrls(simulator.url);

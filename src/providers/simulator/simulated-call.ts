@@ -3,6 +3,7 @@ import { parseSections, readTextSection } from '../../pipeline/prompt-sections.t
 import type { CatalogModel, Wire } from '../types.ts';
 import { describeFault, type FaultInjector } from './faults.ts';
 import type { PromptCache } from './prompt-cache.ts';
+import type { SimulatedRateLimits } from './rate-limits.ts';
 import type { RequestLog } from './request-log.ts';
 import { fingerprint, hashUnit } from './seeded-random.ts';
 import { simulateAnswer, UnreadablePromptError } from './simulated-model.ts';
@@ -54,7 +55,14 @@ export type CallOutcome =
       truncated: boolean;
       malformed: boolean;
     }
-  | { type: 'error'; status: number; message: string; retryAfterS?: number | undefined }
+  | {
+      type: 'error';
+      status: number;
+      message: string;
+      retryAfterS?: number | undefined;
+      /** The per-minute request limit a 429 names, as the providers name theirs. */
+      limitRpm?: number | undefined;
+    }
   /** The client gave up (or the simulator is closing) before the answer: nothing is sent. */
   | { type: 'aborted' };
 
@@ -62,6 +70,7 @@ export interface SimulatorState {
   catalog: Catalog;
   promptCache: PromptCache;
   faults: FaultInjector;
+  rateLimits: SimulatedRateLimits;
   latencyMs: number;
   log: RequestLog;
   /** Aborted when the simulator closes, releasing hung and sleeping calls. */
@@ -137,6 +146,18 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
   if (!call.authenticated) return finish({ type: 'error', status: 401, message: 'missing API key' });
   if (!model) {
     return finish({ type: 'error', status: 404, message: `model ${call.providerModel} is not served by this simulator` });
+  }
+
+  const admission = state.rateLimits.admit(model.id);
+  if (!admission.admitted) {
+    fault = 'rate_limit';
+    return finish({
+      type: 'error',
+      status: 429,
+      message: `rate limit of ${admission.rpm} requests per minute exceeded (simulated)`,
+      retryAfterS: admission.retryAfterMs / 1000,
+      limitRpm: admission.rpm,
+    });
   }
 
   const injected = state.faults.next(model.id);

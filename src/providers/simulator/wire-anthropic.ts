@@ -79,11 +79,17 @@ const ERROR_TYPES: Record<number, string> = {
 
 let sequence = 0;
 
-function anthropicError(status: number, message: string, retryAfterS?: number): Response {
+function anthropicError(status: number, message: string, retryAfterS?: number, limitRpm?: number): Response {
   const type = ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
   sequence += 1;
   const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': `req_sim_${sequence}` };
-  if (retryAfterS !== undefined) headers['retry-after'] = String(retryAfterS);
+  // retry-after is whole seconds (RFC 9110); the reset header says the moment to the millisecond.
+  if (retryAfterS !== undefined) headers['retry-after'] = String(Math.ceil(retryAfterS));
+  if (limitRpm !== undefined && retryAfterS !== undefined) {
+    headers['anthropic-ratelimit-requests-limit'] = String(limitRpm);
+    headers['anthropic-ratelimit-requests-remaining'] = '0';
+    headers['anthropic-ratelimit-requests-reset'] = new Date(Date.now() + retryAfterS * 1000).toISOString();
+  }
   return new Response(JSON.stringify({ type: 'error', error: { type, message } }), { status, headers });
 }
 
@@ -139,7 +145,7 @@ export function anthropicWire(state: SimulatorState): Hono {
       c.req.raw.signal,
     );
     if (outcome.type === 'aborted') return new Response(null, { status: 499 });
-    if (outcome.type === 'error') return anthropicError(outcome.status, outcome.message, outcome.retryAfterS);
+    if (outcome.type === 'error') return anthropicError(outcome.status, outcome.message, outcome.retryAfterS, outcome.limitRpm);
 
     sequence += 1;
     // A structured answer is a tool call (or JSON text) — unless it was cut off (the partial input is

@@ -62,16 +62,22 @@ const STATUS_NAMES: Record<number, string> = {
   504: 'DEADLINE_EXCEEDED',
 };
 
-function geminiError(status: number, message: string, retryAfterS?: number): Response {
+function geminiError(status: number, message: string, retryAfterS?: number, limitRpm?: number): Response {
   const details =
     retryAfterS === undefined
       ? []
       : [
           {
             '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-            violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel' }],
+            violations: [
+              {
+                quotaMetric: 'generativelanguage.googleapis.com/generate_content_requests',
+                quotaId: 'GenerateRequestsPerMinutePerProjectPerModel',
+                ...(limitRpm === undefined ? {} : { quotaValue: String(limitRpm) }),
+              },
+            ],
           },
-          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterS}s` },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${Number(retryAfterS.toFixed(3))}s` },
         ];
   const body = { error: { code: status, message, status: STATUS_NAMES[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'FAILED_PRECONDITION'), details } };
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=UTF-8' } });
@@ -134,7 +140,7 @@ export function geminiWire(state: SimulatorState): Hono {
       c.req.raw.signal,
     );
     if (outcome.type === 'aborted') return new Response(null, { status: 499 });
-    if (outcome.type === 'error') return geminiError(outcome.status, outcome.message, outcome.retryAfterS);
+    if (outcome.type === 'error') return geminiError(outcome.status, outcome.message, outcome.retryAfterS, outcome.limitRpm);
 
     sequence += 1;
     const thoughts = outcome.reasoningTokens;

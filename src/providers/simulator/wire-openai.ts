@@ -59,15 +59,16 @@ const ERROR_TYPES: Record<number, { type: string; code: string | null }> = {
   429: { type: 'requests', code: 'rate_limit_exceeded' },
 };
 
-function openAIError(status: number, message: string, retryAfterS?: number, param: string | null = null, code?: string): Response {
+function openAIError(status: number, message: string, retryAfterS?: number, param: string | null = null, code?: string, limitRpm?: number): Response {
   const known = ERROR_TYPES[status] ?? { type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null };
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   // OpenAI's 429s name the time until the exhausted limit refills, not a Retry-After.
   if (retryAfterS !== undefined) {
     headers['x-ratelimit-remaining-requests'] = '0';
-    headers['x-ratelimit-reset-requests'] = `${retryAfterS}s`;
+    headers['x-ratelimit-reset-requests'] = `${Number(retryAfterS.toFixed(3))}s`;
     headers['x-ratelimit-reset-tokens'] = '0s';
   }
+  if (limitRpm !== undefined) headers['x-ratelimit-limit-requests'] = String(limitRpm);
   return new Response(JSON.stringify({ error: { message, type: known.type, param, code: code ?? known.code } }), { status, headers });
 }
 
@@ -132,7 +133,7 @@ export function openAIWire(state: SimulatorState): Hono {
       c.req.raw.signal,
     );
     if (outcome.type === 'aborted') return new Response(null, { status: 499 });
-    if (outcome.type === 'error') return openAIError(outcome.status, outcome.message, outcome.retryAfterS);
+    if (outcome.type === 'error') return openAIError(outcome.status, outcome.message, outcome.retryAfterS, null, undefined, outcome.limitRpm);
 
     sequence += 1;
     return c.json({

@@ -334,4 +334,29 @@ describe('Gemini requests', () => {
     expect(await failure('gemini-3.5-flash', { status: 429, body: quota('GenerateRequestsPerDayPerProjectPerModel') })).toMatchObject({ kind: 'quota_exhausted', retryable: false });
     expect(await failure('gemini-3.5-flash', { status: 429, body: quota('GenerateRequestsPerMinutePerProjectPerModel') })).toMatchObject({ kind: 'rate_limited', retryable: true, retryAfterMs: 34_000 });
   });
+
+  it('a per-minute 429 names its quota: the rate limits learn it', async () => {
+    const body = {
+      error: {
+        code: 429, message: 'You exceeded your current quota', status: 'RESOURCE_EXHAUSTED',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [
+              { quotaMetric: 'generativelanguage.googleapis.com/generate_content_input_token_count', quotaId: 'GenerateContentInputTokensPerModelPerMinute-FreeTier', quotaValue: '250000' },
+              { quotaMetric: 'generativelanguage.googleapis.com/generate_content_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel', quotaValue: '10' },
+            ],
+          },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.25s' },
+        ],
+      },
+    };
+    expect(await failure('gemini-3.5-flash', { status: 429, body })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 250, limits: { rpm: 10, tpm: 250_000 } });
+  });
+
+  it('an OpenAI 429 names its limits in its headers', async () => {
+    const limited = { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
+    const headers = { 'x-ratelimit-limit-requests': '500', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '120ms' };
+    expect(await failure('gpt-5.4-mini', { status: 429, body: limited, headers })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 120, limits: { rpm: 500 } });
+  });
 });

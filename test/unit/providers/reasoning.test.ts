@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/providers/catalog.ts';
-import { parseResetDuration, retryAfterMsFromHeaders } from '../../../src/providers/rate-limit-headers.ts';
+import { limitsFromHeaders, parseResetDuration, retryAfterMsFromHeaders } from '../../../src/providers/rate-limit-headers.ts';
 import { anthropicThinking, effectiveLevel, fitsContext, outputBudget, REASONING_ALLOWANCE } from '../../../src/providers/reasoning.ts';
 
 const catalog = loadCatalog();
@@ -80,5 +80,22 @@ describe('rate-limit waits', () => {
     expect(retryAfterMsFromHeaders(headers({ 'retry-after': '3' }))).toBe(3000);
     expect(retryAfterMsFromHeaders(headers({ 'retry-after': 'Wed, 02 Dec 2026 00:00:10 GMT' }), Date.parse('Wed, 02 Dec 2026 00:00:00 GMT'))).toBe(10_000);
     expect(retryAfterMsFromHeaders(headers({}))).toBeUndefined();
+  });
+
+  it('reads Anthropic’s reset times when a 429 has no Retry-After: the exhausted limit’s, else the latest', () => {
+    const now = Date.parse('2026-12-02T00:00:00Z');
+    const resets = {
+      'anthropic-ratelimit-requests-reset': '2026-12-02T00:00:02Z',
+      'anthropic-ratelimit-input-tokens-reset': '2026-12-02T00:00:30Z',
+    };
+    expect(retryAfterMsFromHeaders(headers({ ...resets, 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-input-tokens-remaining': '900' }), now)).toBe(2000);
+    expect(retryAfterMsFromHeaders(headers(resets), now)).toBe(30_000);
+    expect(retryAfterMsFromHeaders(headers({ ...resets, 'retry-after': '5' }), now)).toBe(5000);
+  });
+
+  it('reads the per-minute limits a response names', () => {
+    expect(limitsFromHeaders(headers({ 'x-ratelimit-limit-requests': '500', 'x-ratelimit-limit-tokens': '200000' }))).toEqual({ rpm: 500, tpm: 200_000 });
+    expect(limitsFromHeaders(headers({ 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-input-tokens-limit': '30000' }))).toEqual({ rpm: 50, tpm: 30_000 });
+    expect(limitsFromHeaders(headers({ 'x-ratelimit-limit-requests': 'lots' }))).toBeUndefined();
   });
 });

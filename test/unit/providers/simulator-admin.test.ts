@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/providers/catalog.ts';
 import { FaultInjector, FaultsConfigError, parseFaults } from '../../../src/providers/simulator/faults.ts';
 import { PromptCache } from '../../../src/providers/simulator/prompt-cache.ts';
+import { SimulatedRateLimits } from '../../../src/providers/simulator/rate-limits.ts';
 import { RequestLog } from '../../../src/providers/simulator/request-log.ts';
 import { createSimulatorApp, startSimulator } from '../../../src/providers/simulator/server.ts';
 
@@ -12,6 +13,7 @@ function app() {
     catalog,
     promptCache: new PromptCache(),
     faults: new FaultInjector(),
+    rateLimits: new SimulatedRateLimits(),
     latencyMs: 0,
     log: new RequestLog(3),
     closing: new AbortController().signal,

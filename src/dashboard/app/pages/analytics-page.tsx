@@ -6,6 +6,7 @@ import { RangeConfigurationTable, RangeModelTable } from '../components/analytic
 import { ChartCanvas } from '../components/chart.tsx';
 import { FilteredAnalyticsTables } from '../components/filtered-analytics-tables.tsx';
 import { Notice } from '../components/notice.tsx';
+import { RateLimitsPanel } from '../components/rate-limits-panel.tsx';
 import { StatCard } from '../components/stat-card.tsx';
 import { configurationComparison } from '../lib/analytics-charts.ts';
 import { count, percent, usd } from '../lib/format.ts';
@@ -55,6 +56,7 @@ export function AnalyticsPage() {
           </select>
         </label>
       </header>
+      <RateLimitsPanel />
       {error && <Notice kind="error">{error}</Notice>}
       {!data ? (
         !error && <p class="muted">Loading…</p>
