@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelConfigSchema, type ModelConfig } from '../contract/model-config.ts';
+import { ModelConfigSchema, modelIdsOf, type ModelConfig } from '../contract/model-config.ts';
 import { getConfiguration } from '../db/configurations.ts';
 import { DatasetError, readDataset } from '../eval/dataset.ts';
 import { formatReport } from '../eval/eval-report.ts';
 import { runEval, type EvalChoice } from '../eval/run-eval.ts';
 import { logger } from '../logger.ts';
+import { BUILT_IN_PROVIDERS } from '../providers/catalog-model.ts';
 import { resolveConfiguration } from '../runs/resolve-configuration.ts';
 import { CliError } from './cli-error.ts';
 import { startCommandStack, type CommandStack } from './command-stack.ts';
@@ -85,8 +86,11 @@ export async function evalCommand(options: EvalCommandOptions, say: (line: strin
   const stack = await startCommandStack({ services: configured ? 'configured' : 'throwaway', concurrency: options.concurrency, say });
   try {
     const choice = await chooseConfiguration(stack, options.configuration);
-    say(`Evaluating with ${choice.name ?? choice.configurationId}${stack.simulated ? ' on simulated providers' : ''}.`);
-    const report = await runEval(stack, dataset, choice, { domains: options.domain, limit: options.limit }, say);
+    // Declared endpoints (a local llama-server) are called for real even when the built-in providers are simulated.
+    const builtIn = new Set<string>(BUILT_IN_PROVIDERS);
+    const simulated = stack.simulated && modelIdsOf(choice.config).some((id) => builtIn.has(stack.catalog.get(id)?.provider ?? ''));
+    say(`Evaluating with ${choice.name ?? choice.configurationId}${simulated ? ' on simulated providers' : ''}.`);
+    const report = await runEval({ ...stack, simulated }, dataset, choice, { domains: options.domain, limit: options.limit }, say);
     if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else for (const line of formatReport(report)) process.stdout.write(`${line}\n`);
   } finally {
