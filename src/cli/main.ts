@@ -205,6 +205,20 @@ program
   });
 
 program
+  .command('eval')
+  .description('run a folder laid out like ExtractBench through a configuration: per-value accuracy per domain and overall, cost and time')
+  .requiredOption('--dataset <dir>', 'the dataset: each <name>-schema.json, with its documents and their <name>.gold.json in pdf+gold/ beside it')
+  .option('--configuration <id|file>', "a saved configuration's id (with DATABASE_URL), or a JSON file with a configuration body; default: simulated models")
+  .option('--domain <id...>', 'only these domains, e.g. hiring/resume')
+  .option('--limit <n>', 'at most n documents per domain', integer('--limit'))
+  .option('--concurrency <c>', 'activities the worker runs at once', integer('--concurrency'))
+  .option('--json', 'the report as one JSON line instead of the table')
+  .action(async (options: { dataset: string; configuration?: string; domain?: string[]; limit?: number; concurrency?: number; json?: boolean }) => {
+    const { evalCommand } = await import('./eval.ts');
+    await evalCommand({ ...options, json: options.json ?? false }, say);
+  });
+
+program
   .command('bench-analytics')
   .description('analytics benchmark: N synthetic ledger rows, roll-ups, p50/p95 of /analytics/* (embedded throwaway PostgreSQL unless --database-url)')
   .option('--rows <n>', 'ledger rows to generate', integer('--rows'), 1_000_000)

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_DOCUMENT_INPUT, DEFAULT_REASONING, DocumentInputSchema, ReasoningLevelSchema, type RunConfig } from '../contract/model-config.ts';
 import type { ModelStage } from '../contract/stages.ts';
-import { ExtractionSchemaSchema } from '../domain/extraction-schema.ts';
+import { DataSchema } from '../contract/queue.ts';
+import { CanonicalSchemaFromStored } from '../contract/schema/schema-input.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import type { QueueItemRow } from './queue-items.ts';
 import { nullableNumeric, parseFirst } from './rows.ts';
@@ -67,7 +68,7 @@ export async function startRun(pool: Pool, itemId: string, run: { runId: string;
 const ItemForStageSchema = z
   .object({
     document_text: z.string(),
-    extraction_schema: ExtractionSchemaSchema,
+    extraction_schema: CanonicalSchemaFromStored,
     configuration_id: z.string().nullable(),
     orchestrator_prompt: z.string().nullable(),
     // A level this code does not know (a configuration saved by a newer version) reasons at the default.
@@ -104,7 +105,7 @@ export async function beginStage(pool: Pool, itemId: string, stage: ModelStage):
 /** The item's schema and ground truth, for composing and scoring its result; undefined when the item is gone. */
 export async function itemTruth(client: Pool | PoolClient, itemId: string) {
   const result = await client.query('SELECT extraction_schema, expected FROM ai_extraction_queue WHERE id = $1', [itemId]);
-  return parseFirst(z.object({ extraction_schema: ExtractionSchemaSchema, expected: z.record(z.string(), z.unknown()).nullable() }), result.rows, 'itemTruth');
+  return parseFirst(z.object({ extraction_schema: CanonicalSchemaFromStored, expected: DataSchema.nullable() }), result.rows, 'itemTruth');
 }
 
 /** The result the review screen shows while the run waits for a person. */

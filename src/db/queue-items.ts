@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { ACTIVE_STATUSES, ITEM_STATUSES, type ItemStatus } from '../contract/item-status.ts';
 import { RunConfigSchema } from '../contract/model-config.ts';
 import { ItemResultSchema } from '../contract/item-detail.ts';
-import { AnyFieldValueSchema, QueueItemSummarySchema, type QueueItemSummary } from '../contract/queue.ts';
-import { ExtractionSchemaSchema, type ExtractionSchema } from '../domain/extraction-schema.ts';
+import { DataSchema, QueueItemSummarySchema, type QueueItemSummary } from '../contract/queue.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { nullableNumeric, parseFirst, parseRows, timestamp } from './rows.ts';
 
@@ -17,7 +16,8 @@ export interface NewQueueItem {
   mimeType: string;
   filename: string | null;
   bytes: number;
-  schema: ExtractionSchema;
+  /** The schema as the client gave it (it was checked when the request was read). */
+  schema: Record<string, unknown>;
   expected: Record<string, unknown> | null;
   metadata: Record<string, unknown>;
 }
@@ -30,8 +30,9 @@ const QueueItemRowSchema = z.object({
   document_mime_type: z.string(),
   document_filename: z.string().nullable(),
   document_bytes: z.number(),
-  extraction_schema: ExtractionSchemaSchema,
-  expected: z.record(z.string(), AnyFieldValueSchema).nullable(),
+  /** As the client gave it; `parseExtractionSchema` reads it. */
+  extraction_schema: z.record(z.string(), z.unknown()),
+  expected: DataSchema.nullable(),
   metadata: z.record(z.string(), z.unknown()),
   model_config: RunConfigSchema.nullable(),
   configuration_id: z.string().nullable(),

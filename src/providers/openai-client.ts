@@ -1,4 +1,5 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { openAiResponseFormat } from '../pipeline/structured-output/openai-strict.ts';
 import { usageFromResponse } from './model-prices.ts';
 import { parseModelJson, promptAskingForJson } from './model-json.ts';
 import { malformedOutputError, mapStainlessError, refusedError, truncatedError } from './provider-errors.ts';
@@ -54,7 +55,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient
             ...(options.compatible ? { max_tokens: request.maxOutputTokens } : { max_completion_tokens: request.maxOutputTokens }),
             ...(effort ? { reasoning_effort: effort } : {}),
             ...(mode === 'json_schema'
-              ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.responseName, schema: request.responseSchema, strict: true } } }
+              ? { response_format: openAiResponseFormat(request.responseName, request.responseSchema) }
               : mode === 'json_object'
                 ? { response_format: { type: 'json_object' as const } }
                 : {}),

@@ -1,10 +1,12 @@
 import type { Settings } from '../config/environment.ts';
 import type { QueueItemInput } from '../contract/queue.ts';
+import { parseExtractionSchema } from '../contract/schema/parse-schema.ts';
 import { insertDocuments, type NewDocument } from '../db/documents.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { insertQueueItems } from '../db/queue-items.ts';
 import { documentStore } from '../intake/document-store.ts';
 import { acceptUpload, UploadRejectedError } from '../intake/upload.ts';
+import { checkSchemaBudget } from '../pipeline/structured-output/schema-budget.ts';
 import { InvalidRequestError } from './errors.ts';
 
 type Item = Omit<QueueItemInput, 'document'> & { document: NewDocument; text?: string };
@@ -20,6 +22,7 @@ export async function queueDocuments(
   inputs: readonly QueueItemInput[],
   options: { batch: boolean },
 ): Promise<string[]> {
+  inputs.forEach((input, index) => checkBudget(input.schema, options.batch ? `items.${index}.schema` : 'schema'));
   const items = inputs.map((input, index): Item => {
     try {
       const document = acceptUpload(input.document, deps.settings.QUARRY_MAX_DOCUMENT_BYTES);
@@ -54,4 +57,15 @@ export async function storeItems(pool: Pool, documentsDir: string | undefined, i
       })),
     );
   });
+}
+
+/**
+ * Refuses, before anything is stored, a schema whose answers would exceed what the providers'
+ * structured output takes (OpenAI strict mode's published limits): every run of it would fail.
+ */
+function checkBudget(schema: Record<string, unknown>, where: string): void {
+  const issues = checkSchemaBudget(parseExtractionSchema(schema).root);
+  if (issues.length === 0) return;
+  const details = issues.map((issue) => ({ path: where, data_path: issue.path, message: issue.message }));
+  throw new InvalidRequestError('schema_over_budget', `${where}: ${issues.map((issue) => `${issue.path || '(schema)'}: ${issue.message}`).join('; ')}`, details);
 }

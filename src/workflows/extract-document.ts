@@ -13,7 +13,7 @@ type CallBase = Omit<StageCall, 'model'>;
 /**
  * One queue item's extraction: parse → classify → extract → validate → orchestrator review →
  * (human review) → finalise. Each model stage walks its configured fallback chain (fallback-chain.ts);
- * the item fails only when a chain is exhausted. The orchestrator may send disputed fields back for
+ * the item fails only when a chain is exhausted. The orchestrator may send disputed paths back for
  * another extraction by the next model of the extract chain, a bounded number of times. A resumed
  * run reuses the stored outputs of the stages before the one it resumes from. Only ids and small
  * summaries cross into the history; documents and model outputs stay in PostgreSQL.
@@ -102,14 +102,14 @@ async function parse(progress: RunProgress, input: ExtractionInput): Promise<Rec
 }
 
 /**
- * Extract → validate → orchestrator review, then again for the fields the orchestrator disputes,
+ * Extract → validate → orchestrator review, then again for the paths the orchestrator disputes,
  * each round with the next model of the extract chain, until nothing is disputed, the rounds are
  * spent or no other model is left. Round 0 may come from an earlier run (a resumed retry).
  */
 async function extractUntilSettled(progress: RunProgress, input: ExtractionInput, chains: Record<ChainStage, string[]>, reused: ReusedStages, call: CallBase) {
   const { policy } = input;
   let step = 0;
-  let onlyFields: string[] | undefined;
+  let onlyPaths: string[] | undefined;
   let extractChain = chains.extract;
   let validateChain = chains.validate;
   for (;;) {
@@ -121,11 +121,11 @@ async function extractUntilSettled(progress: RunProgress, input: ExtractionInput
     } else {
       try {
         const extracted = await runChain(progress, progress.startStage('extract', step), extractChain, policy, (activities, model) =>
-          activities.extract({ ...call, model, step, onlyFields }),
+          activities.extract({ ...call, model, step, onlyPaths }),
         );
         extractedBy = extracted.model;
       } catch (error) {
-        // A re-extraction only tries to improve disputed fields: when no model of its chain can do
+        // A re-extraction only tries to improve disputed values: when no model of its chain can do
         // it (failures, or the budget), the orchestrator's earlier review stands.
         if (step === 0 || isCancellation(error)) throw error;
         return;
@@ -159,7 +159,7 @@ async function extractUntilSettled(progress: RunProgress, input: ExtractionInput
     const next = nextModels(extractChain, extractedBy);
     if (disputed.length === 0 || step >= policy.maxReextractionRounds || next.length === 0) return;
     step += 1;
-    onlyFields = disputed;
+    onlyPaths = disputed;
     extractChain = next;
   }
 }

@@ -24,6 +24,8 @@ export const FailureType = {
   OcrUnavailable: 'OcrUnavailable',
   /** The document fits the context window of no model of a chain. */
   DocumentTooLarge: 'DocumentTooLarge',
+  /** A reviewer's corrections do not fit the result (a row past the end of its list). */
+  InvalidReview: 'InvalidReview',
   /** Nobody reviewed the item in time and the configuration says to fail then. */
   ReviewDeadline: 'ReviewDeadline',
   /** The run failed; the cause says why. */

@@ -54,7 +54,8 @@ describe('the extraction pipeline on the simulator', () => {
     expect(item.error).toBeUndefined();
     expect(item.status).toBe('completed');
     expect(item.model_config).toMatchObject(mixedProviderConfig);
-    expect(Object.keys(item.result.fields).sort()).toEqual(['invoice_number', 'issue_date', 'paid', 'total_amount', 'vendor_name']);
+    expect(Object.keys(item.result.fields).sort()).toEqual(['/invoice_number', '/issue_date', '/paid', '/total_amount', '/vendor_name']);
+    expect(Object.keys(item.result.data).sort()).toEqual(['invoice_number', 'issue_date', 'paid', 'total_amount', 'vendor_name']);
     expect(item.result.document_type).toBe('invoice');
     expect(typeof item.accuracy).toBe('number');
 
