@@ -1,4 +1,5 @@
 import type { ActivityDependencies } from './dependencies.ts';
+import { createDocumentChunks } from './document-chunks.ts';
 import { createExperimentActivities } from './experiments.ts';
 import { createItemLifecycle } from './item-lifecycle.ts';
 import { createModelStages } from './model-stages.ts';
@@ -9,7 +10,7 @@ import { createDocumentReading } from './read-document.ts';
  * provider clients). Workflows import only this function's type.
  */
 export function createActivities(deps: ActivityDependencies) {
-  return { ...createDocumentReading(deps), ...createItemLifecycle(deps), ...createModelStages(deps), ...createExperimentActivities(deps) };
+  return { ...createDocumentReading(deps), ...createItemLifecycle(deps), ...createModelStages(deps), ...createDocumentChunks(deps), ...createExperimentActivities(deps) };
 }
 
 export type { ActivityDependencies };

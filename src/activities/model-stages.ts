@@ -2,7 +2,10 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { correctionPointer, isPointerWithin } from '../contract/schema/json-pointer.ts';
 import { evaluateRules, type RuleFailure } from '../contract/schema/validation-rules.ts';
 import type { ModelStage } from '../contract/stages.ts';
+import { storeChunkOutput } from '../db/chunk-outputs.ts';
+import { getDocument } from '../db/documents.ts';
 import { beginStage as beginItemStage, type ItemForStage } from '../db/item-runs.ts';
+import { chunkText } from '../documents/chunks/document-chunks.ts';
 import type { Pool } from '../db/pool.ts';
 import { buildClassifyPrompt, buildExtractPrompt, buildReviewPrompt, buildValidatePrompt, type ReviewCandidate, type ReviewVerdicts, type StoredExtraction, type StoredReview, type StoredValidation } from '../pipeline/stage-prompts.ts';
 import { disputedSubSchema } from '../pipeline/structured-output/disputed-paths.ts';
@@ -10,8 +13,10 @@ import type { ClassifyResult, ExtractCall, ExtractResult, ReviewResult, StageCal
 import { FailureType } from '../workflows/failure-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { documentForModel } from './document-input.ts';
+import { documentPageTexts, valuePagesOf } from './document-chunks.ts';
 import { callModel } from './model-call.ts';
 import { readRunOutputs, storeRunOutput } from './stage-outputs.ts';
+import { runIdOf } from './workflow-execution.ts';
 
 /** Reads what a stage needs and marks the stage as the item's current one. */
 async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage): Promise<ItemForStage> {
@@ -53,6 +58,29 @@ export function createModelStages(deps: ActivityDependencies) {
     maxCostUsd: call.maxCostUsd,
   });
 
+  /**
+   * One chunk of a long document (`planChunks`): the model reads only the chunk's pages, told that
+   * it sees a part, and its answer is kept apart until `mergeChunks`. Page images are not sent: a
+   * chunked document is longer than image input allows.
+   */
+  const extractChunk = async (call: ExtractCall, chunk: NonNullable<ExtractCall['chunk']>, item: ItemForStage): Promise<ExtractResult> => {
+    const pages = await documentPageTexts(deps.pool, item, { from: chunk.firstPage, to: chunk.lastPage });
+    const onlyPaths = onlyPathsOf(call);
+    const total = item.documentId ? ((await getDocument(deps.pool, item.documentId))?.page_count ?? chunk.lastPage) : 1;
+    const answer = await callModel(deps, {
+      ...common(call, item),
+      prompt: buildExtractPrompt({
+        document: chunkText(pages, chunk),
+        schema: item.schema,
+        only_paths: onlyPaths,
+        round: call.step,
+        part: { first_page: chunk.firstPage, last_page: chunk.lastPage, pages: total },
+      }),
+    });
+    await storeChunkOutput(deps.pool, { queueItemId: call.queueItemId, runId: runIdOf(), step: call.step, model: call.model }, chunk, answer);
+    return { attempt: attempt(), values: Object.keys(answer.confidence).length };
+  };
+
   return {
     async classify(call: StageCall): Promise<ClassifyResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'classify');
@@ -65,6 +93,7 @@ export function createModelStages(deps: ActivityDependencies) {
     /** The whole schema, or (a re-extraction) only the disputed paths, widened to what can be re-read. */
     async extract(call: ExtractCall): Promise<ExtractResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'extract');
+      if (call.chunk) return extractChunk(call, call.chunk, item);
       const { document, images } = await documentForModel(deps, item, call.model);
       const onlyPaths = onlyPathsOf(call);
       const answer = await callModel(deps, {
@@ -88,7 +117,7 @@ export function createModelStages(deps: ActivityDependencies) {
       const answer = await callModel(deps, {
         ...common(call, item),
         images,
-        prompt: buildValidatePrompt({ document, schema: item.schema, candidate: candidate.data, paths: candidate.paths }),
+        prompt: buildValidatePrompt({ document, schema: item.schema, candidate: candidate.data, paths: candidate.paths, value_pages: valuePagesOf(candidate) }),
       });
       const ruleFailures = evaluateRules(item.schema.rules, candidate.data).failures;
       const output: StoredValidation = { ...answer, verdicts: withRuleVerdicts(answer.verdicts, ruleFailures), rule_failures: ruleFailures };
@@ -113,6 +142,7 @@ export function createModelStages(deps: ActivityDependencies) {
         paths: extraction.paths,
         data: extraction.data,
         confidence: extraction.confidence,
+        value_pages: valuePagesOf(extraction),
       }));
       const verdicts: ReviewVerdicts[] = validations.flatMap((validation) => {
         const index = extractions.findIndex((extraction) => extraction.step === validation.step);

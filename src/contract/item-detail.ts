@@ -41,6 +41,28 @@ export const CallRecordSchema = z
   .meta({ id: 'ProviderCall' });
 export type CallRecord = z.infer<typeof CallRecordSchema>;
 
+/**
+ * Where a value is written in the document, computed by Quarry from the stored pages (never taken
+ * from a model): the page (1-based), offsets into that page's text (`GET /queue/{id}/document`),
+ * the box of its words on the page when known ([left, top, right, bottom] from the top-left, in PDF
+ * points, or pixels for images), and how it matched — `exact` (as written, or a written form of it:
+ * "1,234.50" for 1234.5, "March 4, 2026" for 2026-03-04), `fuzzy` (OCR lookalikes, a word dropped, a
+ * number within 0.5 %) or `not_found` (page, start and end null).
+ */
+export const ValueSourceSchema = z
+  .object({
+    page: z.number().int().nullable(),
+    start: z.number().int().nullable(),
+    end: z.number().int().nullable(),
+    bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+    match: z.enum(['exact', 'fuzzy', 'not_found']),
+  })
+  .meta({ id: 'ValueSource' });
+export type ValueSourceView = z.infer<typeof ValueSourceSchema>;
+
+/** The chunk of a long document the value was extracted from: its position and its pages. */
+export const ValueChunkSchema = z.object({ index: z.number().int(), count: z.number().int(), first_page: z.number().int(), last_page: z.number().int() });
+
 /** What is known of one value of the result, keyed by its JSON Pointer in `result.fields`. */
 export const ExtractedFieldSchema = z.looseObject({
   value: z.unknown(),
@@ -52,6 +74,10 @@ export const ExtractedFieldSchema = z.looseObject({
   /** Set when a reviewer corrected the value in the run's human review: `value` is theirs. */
   model_value: z.unknown().optional(),
   corrected_by: z.string().optional(),
+  /** Where the value is written; null for a value never written as such (a boolean, null). */
+  source: ValueSourceSchema.nullable().optional(),
+  /** Set when the document was extracted in chunks. */
+  chunk: ValueChunkSchema.optional(),
 });
 export type ExtractedField = z.infer<typeof ExtractedFieldSchema>;
 

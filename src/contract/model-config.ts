@@ -15,6 +15,11 @@ export const ReviewPolicySchema = z.strictObject({
   confidence_threshold: z.number().min(0).max(1).default(0.5),
   deadline_hours: z.number().positive().max(24 * 90).default(24),
   on_deadline: z.enum(['accept', 'fail']).default('accept'),
+  /**
+   * Send the item to review when a value cannot be found in the document (its source's `match` is
+   * `not_found`). Such a value's confidence is lowered either way; off unless set.
+   */
+  review_when_not_found: z.boolean().optional(),
 });
 export type ReviewPolicy = z.infer<typeof ReviewPolicySchema>;
 
@@ -74,6 +79,15 @@ export const ModelConfigSchema = z.strictObject({
   reasoning: ReasoningSettingsSchema.optional(),
   /** `text` (the default), `image` or `both`: see `DOCUMENT_INPUTS`. */
   document_input: DocumentInputSchema.optional(),
+  /**
+   * Long documents: a document over a model's usable input is extracted in overlapping
+   * page-aligned chunks whatever these say; these chunk smaller documents too — at most
+   * `chunk_pages` pages and `chunk_tokens` tokens a chunk — and set how many pages each chunk
+   * repeats from the one before (`chunk_overlap_pages`, default 1).
+   */
+  chunk_pages: z.number().int().min(1).max(1000).optional(),
+  chunk_tokens: z.number().int().min(1000).max(2_000_000).optional(),
+  chunk_overlap_pages: z.number().int().min(0).max(10).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 

@@ -123,3 +123,12 @@ export async function joinPagesIntoItem(client: Pool | PoolClient, itemId: strin
   );
   return row && { pages: row.pages, characters: row.characters, ocrPages: row.ocr_pages, ocrMs: row.ocr_ms, readMs: row.read_ms };
 }
+
+/** The text of pages `from` to `to` in order (what one chunk of a long document's extraction reads). */
+export async function pageTexts(client: Pool | PoolClient, documentId: string, range?: { from: number; to: number }): Promise<Array<{ page: number; text: string }>> {
+  const result = await client.query(
+    `SELECT page, text FROM document_pages WHERE document_id = $1 AND page BETWEEN $2 AND $3 ORDER BY page`,
+    [documentId, range?.from ?? 1, range?.to ?? 2_147_483_647],
+  );
+  return parseRows(z.object({ page: z.number().int(), text: z.string() }), result.rows, 'pageTexts');
+}

@@ -136,3 +136,36 @@ export async function runCost(client: Pool | PoolClient, itemId: string, runId: 
   const result = await client.query('SELECT sum(cost_usd) AS cost FROM model_usage WHERE queue_item_id = $1 AND run_id = $2', [itemId, runId]);
   return parseFirst(z.object({ cost: nullableNumeric }), result.rows, 'runCost')?.cost ?? 0;
 }
+
+const ItemForChunksSchema = z
+  .object({
+    document_text: z.string(),
+    document_id: z.string().nullable(),
+    extraction_schema: CanonicalSchemaFromStored,
+    reasoning: ReasoningLevelSchema.nullable().catch(null),
+    chunk_pages: z.number().int().positive().nullable().catch(null),
+    chunk_tokens: z.number().int().positive().nullable().catch(null),
+    chunk_overlap_pages: z.number().int().min(0).nullable().catch(null),
+  })
+  .transform((row) => ({
+    text: row.document_text,
+    documentId: row.document_id,
+    schema: row.extraction_schema,
+    reasoning: row.reasoning ?? DEFAULT_REASONING,
+    /** The run configuration's chunking settings (`chunk_pages`, `chunk_tokens`, `chunk_overlap_pages`). */
+    chunkPages: row.chunk_pages,
+    chunkTokens: row.chunk_tokens,
+    overlapPages: row.chunk_overlap_pages,
+  }));
+
+/** What planning a long document's chunks needs; undefined when the item is gone. */
+export async function itemForChunks(client: Pool | PoolClient, itemId: string) {
+  const result = await client.query(
+    `SELECT document_text, document_id, extraction_schema, model_config->'reasoning'->>'extract' AS reasoning,
+            (model_config->>'chunk_pages')::int AS chunk_pages, (model_config->>'chunk_tokens')::int AS chunk_tokens,
+            (model_config->>'chunk_overlap_pages')::int AS chunk_overlap_pages
+       FROM ai_extraction_queue WHERE id = $1`,
+    [itemId],
+  );
+  return parseFirst(ItemForChunksSchema, result.rows, 'itemForChunks');
+}

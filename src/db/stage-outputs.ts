@@ -18,7 +18,13 @@ const RuleFailures = z.array(z.looseObject({ rule: z.number(), message: z.string
 export const STAGE_OUTPUT_SCHEMAS = {
   classify: z.looseObject({ document_type: z.string(), confidence: z.number() }),
   /** `paths`: a re-extraction's disputed paths; its `data` holds only those. */
-  extract: z.looseObject({ data: z.unknown(), confidence: Confidences, paths: z.array(z.string()).optional() }),
+  extract: z.looseObject({
+    data: z.unknown(),
+    confidence: Confidences,
+    paths: z.array(z.string()).optional(),
+    /** A long document's extraction, merged from chunks: each chunk's pages, and the chunk of each value. */
+    chunks: z.looseObject({ pages: z.array(z.tuple([z.number(), z.number()])), of: z.record(z.string(), z.number()) }).optional(),
+  }),
   validate: z.looseObject({
     verdicts: z.record(z.string(), z.looseObject({ valid: z.boolean(), reason: z.string() })),
     rule_failures: RuleFailures.optional(),

@@ -16,6 +16,7 @@ export const SECTION_NAMES = [
   'schema',
   'only_paths',
   'candidates',
+  'value_pages',
   'verdicts',
   'reextracted',
   'instructions',

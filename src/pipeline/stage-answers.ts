@@ -29,6 +29,17 @@ export interface StageAnswers {
 export interface StoredExtraction extends ExtractedData {
   /** A re-extraction's widened disputed paths: its `data` holds only these. */
   paths?: string[];
+  /** Set when the document was extracted in chunks and merged (activities/document-chunks.ts). */
+  chunks?: ChunkedExtraction;
+}
+/** How a merged extraction came from its chunks. */
+export interface ChunkedExtraction {
+  /** Each chunk's first and last page, by chunk index. */
+  pages: Array<[number, number]>;
+  /** The chunk each value was taken from, by JSON Pointer into `data`. */
+  of: Record<string, number>;
+  /** Other values chunks gave for a value, most supported first. */
+  conflicts: Record<string, unknown[]>;
 }
 export interface StoredValidation extends ValidationVerdicts {
   rule_failures: RuleFailure[];

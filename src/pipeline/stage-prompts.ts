@@ -45,7 +45,17 @@ export interface ReviewCandidate {
   data: unknown;
   /** Per value, by data pointer. */
   confidence: Record<string, number>;
+  /** A long document extracted in chunks: the pages each value was read from, by data pointer. */
+  value_pages?: Record<string, [number, number]> | undefined;
 }
+
+/** The pages each value of a chunked extraction was read from, by the answer's wire pointers. */
+function valuePages(pages: Record<string, [number, number]>, wire: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(pages).map(([pointer, [first, last]]) => [wire.get(pointer) ?? pointer, first === last ? `page ${first}` : `pages ${first}-${last}`]));
+}
+
+/** Said to a validator of a chunked extraction. */
+const VALUE_PAGES_NOTE = ' The document was extracted in chunks: <value_pages> names the pages each value was read from; look for it there first.';
 
 /** A validator's verdicts on one candidate (by its index in the candidates list). */
 export interface ReviewVerdicts {
@@ -122,6 +132,14 @@ export interface ExtractInput {
   only_paths?: readonly string[] | undefined;
   /** 0 for the first extraction, 1 and up for re-extraction rounds. */
   round?: number | undefined;
+  /** The document is one chunk of a longer one: these pages of that many. */
+  part?: { first_page: number; last_page: number; pages: number } | undefined;
+}
+
+/** What an extraction of one chunk is told: that it sees only some pages, and what to do about the rest. */
+function partNote(part: NonNullable<ExtractInput['part']>): string {
+  const pages = part.first_page === part.last_page ? `page ${part.first_page}` : `pages ${part.first_page} to ${part.last_page}`;
+  return ` The document section holds only ${pages} of a ${part.pages}-page document (each page opens with a line "--- page N ---"); other parts are extracted apart and merged. Give the values written on these pages; leave null a value not written here, and list only the items written here.`;
 }
 
 export function buildExtractPrompt(input: ExtractInput): StagePrompt<'extract'> {
@@ -131,7 +149,7 @@ export function buildExtractPrompt(input: ExtractInput): StagePrompt<'extract'> 
   const varying: Array<readonly [SectionName, SectionBody]> = [['document', text(input.document)], ['round', text(String(round))]];
   if (paths) varying.push(['only_paths', json(paths)]);
   const only = paths ? ' Only the paths listed in <only_paths> are asked for: the response schema holds just those.' : '';
-  varying.push(['instructions', text(`${ANSWER_INSTRUCTIONS.extract}${only}`)]);
+  varying.push(['instructions', text(`${ANSWER_INSTRUCTIONS.extract}${only}${input.part ? partNote(input.part) : ''}`)]);
   return {
     stage: 'extract',
     system: 'You extract structured data from business documents, exactly as the document states it. ' + FRAMING,
@@ -149,6 +167,8 @@ export interface ValidateInput {
   /** The extraction to judge: plain JSON of the schema's shape (of `paths` only, for a re-extraction). */
   candidate: unknown;
   paths?: readonly string[] | undefined;
+  /** A long document extracted in chunks: the pages each value was read from, by data pointer. */
+  value_pages?: Record<string, [number, number]> | undefined;
 }
 
 export function buildValidatePrompt(input: ValidateInput): StagePrompt<'validate'> {
@@ -156,7 +176,9 @@ export function buildValidatePrompt(input: ValidateInput): StagePrompt<'validate
   const format = validateAnswerFormat(root, input.candidate);
   const varying: Array<readonly [SectionName, SectionBody]> = [['document', text(input.document)]];
   if (paths) varying.push(['only_paths', json(paths)]);
-  varying.push(['candidates', json(format.candidateWire)], ['instructions', text(ANSWER_INSTRUCTIONS.validate)]);
+  varying.push(['candidates', json(format.candidateWire)]);
+  if (input.value_pages) varying.push(['value_pages', json(valuePages(input.value_pages, wirePointersOf(root, input.candidate)))]);
+  varying.push(['instructions', text(`${ANSWER_INSTRUCTIONS.validate}${input.value_pages ? VALUE_PAGES_NOTE : ''}`)]);
   return {
     stage: 'validate',
     system:
@@ -206,6 +228,7 @@ export function buildReviewPrompt(input: ReviewInput): StagePrompt<'review'> {
     ...(candidate.paths ? { paths: candidate.paths } : {}),
     data: encodeWire(wireOf[index]!.root, candidate.data),
     ...confidenceList(candidate.confidence, wireOf[index]!.pointers),
+    ...(candidate.value_pages ? { value_pages: valuePages(candidate.value_pages, wireOf[index]!.pointers) } : {}),
   }));
   const verdicts = input.verdicts.map((entry) => {
     const pointers = wireOf[entry.candidate]?.pointers ?? new Map<string, string>();

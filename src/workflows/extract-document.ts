@@ -2,6 +2,7 @@ import { ApplicationFailure, CancellationScope, isCancellation, patched } from '
 import { modelStagesBefore, type ChainStage } from '../contract/stages.ts';
 import { bookkeeping, documentReading } from './activity-proxies.ts';
 import type { ExtractionInput, FinaliseResult, FitResult, ReusedStages, StageCall } from './extraction-types.ts';
+import { extractsInChunks, extractWithModel } from './chunked-extraction.ts';
 import { describeFailure, nextModels, runChain } from './fallback-chain.ts';
 import { FailureType } from './failure-types.ts';
 import { HumanReview } from './human-review.ts';
@@ -87,7 +88,8 @@ async function parse(progress: RunProgress, input: ExtractionInput): Promise<Rec
   }
   progress.finishStage(entry, 'completed');
   const fits = (chain: string[]) => chain.filter((model) => !parsed.tooLargeFor.includes(model));
-  const chains = { classify: fits(input.chains.classify), extract: fits(input.chains.extract), validate: fits(input.chains.validate) };
+  // A model the document does not fit still extracts it, in chunks (chunked-extraction.ts).
+  const chains = { classify: fits(input.chains.classify), extract: extractsInChunks() ? input.chains.extract : fits(input.chains.extract), validate: fits(input.chains.validate) };
   const orchestratorFits = !parsed.tooLargeFor.includes(input.orchestratorModel);
   for (const [stage, chain] of Object.entries({ ...chains, review: orchestratorFits ? [input.orchestratorModel] : [] })) {
     if (chain.length === 0) {
@@ -121,7 +123,7 @@ async function extractUntilSettled(progress: RunProgress, input: ExtractionInput
     } else {
       try {
         const extracted = await runChain(progress, progress.startStage('extract', step), extractChain, policy, (activities, model) =>
-          activities.extract({ ...call, model, step, onlyPaths }),
+          extractWithModel(activities, { ...call, model, step, ...(onlyPaths ? { onlyPaths } : {}) }),
         );
         extractedBy = extracted.model;
       } catch (error) {

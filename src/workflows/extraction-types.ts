@@ -77,6 +77,34 @@ export interface ExtractCall extends StageCall {
   onlyPaths?: string[];
   /** The same, as field names: what a run scheduled before schemas nested sent. */
   onlyFields?: string[];
+  /** One chunk of a long document: the extraction reads only its pages and keeps its answer apart. */
+  chunk?: ChunkBounds & { count: number };
+}
+
+/** A page-aligned chunk of a document (`chunkDocument`): its pages, and where it starts and ends in them. */
+export interface ChunkBounds {
+  index: number;
+  firstPage: number;
+  lastPage: number;
+  /** Offset into the first page's text, and end offset in the last page's (a split page). */
+  start: number;
+  end: number;
+}
+
+/** How a model extracts the document (`planChunks`): whole (one chunk) or in these chunks. */
+export interface ChunkPlan {
+  chunks: ChunkBounds[];
+  /** The most tokens a chunk may hold for this model, after its prompt and answer. */
+  maxTokens: number;
+}
+
+/** A merged chunked extraction (`mergeChunks`). */
+export interface MergeChunksCall {
+  queueItemId: string;
+  model: string;
+  step: number;
+  chunks: number;
+  onlyPaths?: string[];
 }
 
 export interface ModelStageResult {

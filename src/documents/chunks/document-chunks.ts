@@ -124,3 +124,18 @@ function furthest(count: number, at: (index: number) => number, passes: (candida
   }
   return found;
 }
+
+/**
+ * A chunk's text from its pages (`pages` holds at least `firstPage` to `lastPage`), as
+ * `chunkDocument` made it: so a worker can rebuild one chunk from stored pages, given only its bounds.
+ */
+export function chunkText(pages: ReadonlyArray<Pick<DocumentPage, 'page' | 'text'>>, chunk: Pick<DocumentChunk, 'firstPage' | 'lastPage' | 'start' | 'end'>): string {
+  return pages
+    .filter((page) => page.page >= chunk.firstPage && page.page <= chunk.lastPage)
+    .map((page) => {
+      const start = page.page === chunk.firstPage ? chunk.start : 0;
+      const end = page.page === chunk.lastPage ? chunk.end : page.text.length;
+      return segmentText({ page: page.page, start, end, text: page.text.slice(start, end) });
+    })
+    .join('\n\n');
+}

@@ -1,0 +1,58 @@
+import { patched } from '@temporalio/workflow';
+import { bookkeeping, type Activities } from './activity-proxies.ts';
+import type { ExtractCall, ExtractResult } from './extraction-types.ts';
+
+/**
+ * Runs begun before long documents were extracted in chunks dropped every model the document did
+ * not fit from the extract chain; runs begun after keep them and extract in chunks. The marker keeps
+ * both replaying.
+ */
+export const EXTRACTS_IN_CHUNKS = 'extract-long-documents-in-chunks';
+
+/** Chunks of one extraction in flight at once: enough to overlap the calls, few enough to leave slots to other runs. */
+const PARALLEL_CHUNKS = 4;
+
+/** Whether this run keeps models the document does not fit in its extract chain (to extract in chunks). */
+export function extractsInChunks(): boolean {
+  return patched(EXTRACTS_IN_CHUNKS);
+}
+
+/**
+ * One model's extraction of the document: whole when it fits the model (and the configuration's
+ * chunk size), else chunk by chunk — each chunk its own activity, with its own attempts and ledger
+ * rows, at most PARALLEL_CHUNKS at once — and then merged in PostgreSQL. Only the chunks' bounds
+ * and counts cross the history, so a 500-page document's run stays small.
+ */
+export async function extractWithModel(activities: Activities, call: ExtractCall): Promise<ExtractResult> {
+  if (!extractsInChunks()) return activities.extract(call);
+  const plan = await bookkeeping.planChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
+  if (plan.chunks.length <= 1) return activities.extract(call);
+  const count = plan.chunks.length;
+  const answered = await inLanes(plan.chunks, PARALLEL_CHUNKS, (chunk) => activities.extract({ ...call, chunk: { ...chunk, count } }));
+  const merged = await bookkeeping.mergeChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, chunks: count, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
+  return { attempt: Math.max(...answered.map((result) => result.attempt)), values: merged.values };
+}
+
+/**
+ * Runs `work` over every item, at most `lanes` at once, in order of starting. After a failure no
+ * further item starts; the ones in flight are awaited, and the first failure is thrown.
+ */
+async function inLanes<T, R>(items: readonly T[], lanes: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (!failure && next < items.length) {
+      const index = next;
+      next += 1;
+      try {
+        results[index] = await work(items[index]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+  if (failure) throw failure.error;
+  return results;
+}
