@@ -6,7 +6,9 @@ import { evaluateRules, type RuleFailure } from '../contract/schema/validation-r
 import { itemTruth } from '../db/item-runs.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { readOutputs } from '../db/stage-outputs.ts';
+import type { ValueSourceView } from '../contract/item-detail.ts';
 import { FailureType } from '../workflows/failure-types.ts';
+import { NOT_FOUND_CONFIDENCE_FACTOR, valueSources } from './value-sources.ts';
 
 export interface ComposedField {
   value: unknown;
@@ -16,6 +18,10 @@ export interface ComposedField {
   validated: boolean;
   model_value?: unknown;
   corrected_by?: string;
+  /** Where the value is written in the document (value-sources.ts); null for a value never written as such. */
+  source?: ValueSourceView | null;
+  /** The chunk of a long document the value was read from. */
+  chunk?: { index: number; count: number; first_page: number; last_page: number };
 }
 
 /** The entry of the most specific pointer that covers `pointer` (itself, or a row or list it is in). */
@@ -32,7 +38,9 @@ function covering<T>(entries: Record<string, T>, pointer: string): T | undefined
  * The item's result from a run's stage outputs: `data`, the orchestrator's final document, and per
  * value (by JSON Pointer) its confidence, the model of the latest extraction that gave the same value
  * at the same place (the orchestrator's, when none did), and whether it is validated — that
- * extraction's validator accepted it and no validation rule of the schema fails on it.
+ * extraction's validator accepted it and no validation rule of the schema fails on it — and where
+ * it is written in the document, looked up by Quarry in the stored pages (preferring the pages of
+ * the chunk it was read from). A value not found there keeps only part of its confidence.
  */
 export async function composeResult(client: Pool | PoolClient, queueItemId: string, runId: string, simulated: boolean) {
   const item = await itemTruth(client, queueItemId);
@@ -50,21 +58,30 @@ export async function composeResult(client: Pool | PoolClient, queueItemId: stri
   const ruleFailures: RuleFailure[] = evaluateRules(schema.rules, data).failures;
   const brokenByRule = new Set(ruleFailures.flatMap((failure) => failure.pointers));
   const fields: Record<string, ComposedField> = {};
+  const sources = await valueSources(client, queueItemId);
   for (const leaf of valueLeaves(schema.root, data)) {
     const source = [...extractions].reverse().find((extraction) => {
       const proposed = getAt(extraction.data, leaf.pointer);
       return proposed !== undefined && compareLeafValues(leaf.node, proposed, leaf.value).correct;
     });
     const verdict = source && covering(validations.find((validation) => validation.step === source.step)?.verdicts ?? {}, leaf.pointer);
+    const chunks = source?.chunks;
+    const chunkIndex = chunks?.of[leaf.pointer];
+    const pages = chunkIndex === undefined ? undefined : chunks?.pages[chunkIndex];
+    const where = sources.locate(leaf.value, pages);
+    const confidence = covering(review.confidence, leaf.pointer) ?? 0;
     fields[leaf.pointer] = {
       value: leaf.value ?? null,
-      confidence: covering(review.confidence, leaf.pointer) ?? 0,
+      confidence: where?.match === 'not_found' ? Number((confidence * NOT_FOUND_CONFIDENCE_FACTOR).toFixed(4)) : confidence,
       model: source?.model ?? review.model,
       validated: (verdict?.valid ?? false) && !brokenByRule.has(leaf.pointer),
+      source: where,
+      ...(chunks && pages && chunkIndex !== undefined ? { chunk: { index: chunkIndex, count: chunks.pages.length, first_page: pages[0], last_page: pages[1] } } : {}),
     };
   }
   return {
     schema,
+    sources,
     expected: item.expected,
     result: {
       document_type: classified.at(-1)?.document_type ?? null,

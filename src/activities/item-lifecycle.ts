@@ -109,6 +109,7 @@ export function createItemLifecycle(deps: ActivityDependencies) {
         ...composed.result.rule_failures.map((failure) => `rule ${failure.rule + 1}: ${failure.message}`),
         ...Object.entries(composed.result.fields).flatMap(([pointer, field]) => [
           ...(field.validated ? [] : [`${pointer}: not validated`]),
+          ...(composed.sources.reviewWhenNotFound && field.source?.match === 'not_found' ? [`${pointer}: not found in the document`] : []),
           ...(field.confidence < input.confidenceThreshold ? [`${pointer}: confidence ${field.confidence.toFixed(2)} < ${input.confidenceThreshold}`] : []),
         ]),
       ];
@@ -131,7 +132,7 @@ export function createItemLifecycle(deps: ActivityDependencies) {
       const runId = runIdOf();
       return inTransaction(deps.pool, async (client) => {
         await markFinalising(client, input.queueItemId);
-        const { result, schema, expected } = await composeResult(client, input.queueItemId, runId, deps.simulated);
+        const { result, schema, expected, sources } = await composeResult(client, input.queueItemId, runId, deps.simulated);
         const modelData = result.data;
 
         // A reviewer's decision is ground truth: the values they corrected, and the values they
@@ -141,7 +142,10 @@ export function createItemLifecycle(deps: ActivityDependencies) {
         if (input.review) {
           const corrected = correctedData(modelData, input.review.corrections);
           groundTruth = corrected;
-          resultJson = { ...result, data: corrected, fields: correctedFields(schema.root, result.fields, corrected, input.review.corrections, input.review.reviewer), reviewed_by: input.review.reviewer };
+          const fields = correctedFields(schema.root, result.fields, corrected, input.review.corrections, input.review.reviewer);
+          // A value a reviewer set is looked up again: the source is where their value is written.
+          for (const field of Object.values(fields)) if (field.corrected_by) field.source = sources.locate(field.value, field.chunk && [field.chunk.first_page, field.chunk.last_page]);
+          resultJson = { ...result, data: corrected, fields, reviewed_by: input.review.reviewer };
         }
         const score = scoreItem(schema, groundTruth, modelData);
         const costUsd = await runCost(client, input.queueItemId, runId);

@@ -169,3 +169,14 @@ export async function itemForChunks(client: Pool | PoolClient, itemId: string) {
   );
   return parseFirst(ItemForChunksSchema, result.rows, 'itemForChunks');
 }
+
+/** The item's document (its stored upload, or its text) and whether a value not found sends it to review. */
+export async function itemDocument(client: Pool | PoolClient, itemId: string) {
+  const result = await client.query(
+    `SELECT document_id, document_text, (model_config->'review'->>'review_when_not_found')::boolean AS review_when_not_found
+       FROM ai_extraction_queue WHERE id = $1`,
+    [itemId],
+  );
+  const row = parseFirst(z.object({ document_id: z.string().nullable(), document_text: z.string(), review_when_not_found: z.boolean().nullable() }), result.rows, 'itemDocument');
+  return row && { documentId: row.document_id, text: row.document_text, reviewWhenNotFound: row.review_when_not_found ?? false };
+}

@@ -68,13 +68,18 @@ describe('scans and images read by OCR in the run', { timeout: 240_000 }, () => 
     return { id, item, document, progress: progress as { document?: { ocrPages: number; ocrMsPerPage: number | null } } };
   }
 
-  function expectFieldsRight(item: { status: string; error?: string; accuracy?: number; result: { data: unknown; fields: Record<string, { value: unknown }> } }, n: number) {
+  function expectFieldsRight(item: { status: string; error?: string; accuracy?: number; result: { data: unknown; fields: Record<string, { value: unknown; source?: unknown }> } }, n: number) {
     expect(item.error).toBeUndefined();
     expect(item.status).toBe('completed');
     expect(item.result.data).toEqual(invoice(n).expected);
     // Fields are keyed by JSON Pointer into the data.
     const values = Object.fromEntries(Object.entries(item.result.fields).map(([pointer, field]) => [pointer.slice(1), field.value]));
     expect(values).toEqual(invoice(n).expected);
+    // Every written value cites its place on page 1 with a box; the boolean is never written as such.
+    for (const name of ['invoice_number', 'total_amount', 'issue_date', 'vendor_name']) {
+      expect(item.result.fields[`/${name}`]!.source, name).toMatchObject({ page: 1, match: expect.stringMatching(/^(exact|fuzzy)$/), bbox: expect.any(Array) });
+    }
+    expect(item.result.fields['/paid']!.source).toBeNull();
     expect(item.accuracy).toBe(1);
   }
 
