@@ -47,9 +47,12 @@ export interface CommandStackOptions {
  */
 export async function startCommandStack(options: CommandStackOptions): Promise<CommandStack> {
   const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const step of stops.reverse()) await step().catch(() => undefined);
-  };
+  // Once, whoever asks first (the command when it ends, or Ctrl-C meanwhile).
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const step of stops.reverse()) await step().catch(() => undefined);
+    })());
   try {
     const taskQueue = `command-${randomUUID()}`;
     let databaseUrl = process.env.DATABASE_URL;
