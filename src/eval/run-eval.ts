@@ -5,18 +5,18 @@ import type { Settings } from '../config/environment.ts';
 import type { ModelConfig } from '../contract/model-config.ts';
 import type { SupportedMimeType } from '../contract/queue.ts';
 import type { Pool } from '../db/pool.ts';
-import { getQueueItem, insertQueueItems } from '../db/queue-items.ts';
+import { getQueueItem } from '../db/queue-items.ts';
 import { callsOfRun } from '../db/run-calls.ts';
-import { DocumentRejectedError, documentText } from '../intake/document-text.ts';
 import { checkSchemaBudget } from '../pipeline/structured-output/schema-budget.ts';
+import { InvalidRequestError } from '../runs/errors.ts';
+import { queueDocuments } from '../runs/queue-documents.ts';
 import { startExtraction } from '../runs/start-extraction.ts';
 import type { Dataset, DatasetDocument, DatasetDomain } from './dataset.ts';
 import { figuresOf, pathsOf, scoreDocument, type DocumentOutcome, type DomainReport, type EvalReport } from './eval-report.ts';
 
 /**
  * Runs a dataset's documents through the pipeline with one configuration, as a client would: each
- * document is read by intake (today's text extraction) and queued with its domain's schema as the
- * file gives it, every run is started at once on the worker, and when all have ended each
+ * document is queued as `POST /queue` queues it, with its domain's schema as the file gives it, every run is started at once on the worker, and when all have ended each
  * completed document's data is scored against its gold (`eval-report.ts`). The items stay in the
  * database (metadata `eval`), so a run can be opened in the dashboard afterwards.
  */
@@ -52,26 +52,29 @@ interface Queued {
   error?: string;
 }
 
+/**
+ * Queues one document as `POST /queue` does (`queueDocuments`: the same intake, schema checks and
+ * budget), so the eval reads documents exactly as the product does, whatever intake becomes.
+ */
 async function queueDocument(pool: Pool, domain: DatasetDomain, document: DatasetDocument, dataset: string): Promise<Queued> {
   const mimeType = MIME_TYPES[path.extname(document.documentPath).toLowerCase()];
   if (!mimeType) return { domain, document, error: `${path.basename(document.documentPath)}: not a document type intake reads` };
   try {
     const content = await readFile(document.documentPath);
-    const read = await documentText(content, mimeType);
-    const [itemId] = await insertQueueItems(pool, [
-      {
-        text: read.text,
-        mimeType: read.mimeType,
-        filename: path.basename(document.documentPath),
-        bytes: read.bytes,
-        schema: domain.schemaInput as Record<string, unknown>,
-        expected: null,
-        metadata: { eval: { dataset, domain: domain.id, document: document.id } },
-      },
-    ]);
+    const [itemId] = await queueDocuments(
+      pool,
+      [
+        {
+          document: { content_base64: content.toString('base64'), mime_type: mimeType, filename: path.basename(document.documentPath) },
+          schema: domain.schemaInput as Record<string, unknown>,
+          metadata: { eval: { dataset, domain: domain.id, document: document.id } },
+        },
+      ],
+      { batch: false },
+    );
     return { domain, document, itemId: itemId! };
   } catch (error) {
-    if (error instanceof DocumentRejectedError) return { domain, document, error: `intake: ${error.message}` };
+    if (error instanceof InvalidRequestError) return { domain, document, error: `intake: ${error.message}` };
     throw error;
   }
 }
