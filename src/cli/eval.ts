@@ -10,6 +10,7 @@ import { BUILT_IN_PROVIDERS } from '../providers/catalog-model.ts';
 import { resolveConfiguration } from '../runs/resolve-configuration.ts';
 import { CliError } from './cli-error.ts';
 import { startCommandStack, type CommandStack } from './command-stack.ts';
+import { onShutdownSignal } from './services.ts';
 
 export interface EvalCommandOptions {
   dataset: string;
@@ -84,6 +85,8 @@ export async function evalCommand(options: EvalCommandOptions, say: (line: strin
     throw new CliError('a saved configuration lives in a database: set DATABASE_URL (and TEMPORAL_ADDRESS), or give a configuration file');
   }
   const stack = await startCommandStack({ services: configured ? 'configured' : 'throwaway', concurrency: options.concurrency, say });
+  // Ctrl-C stops what the command started (a throwaway Temporal and PostgreSQL would outlive it otherwise).
+  onShutdownSignal(stack.stop);
   try {
     const choice = await chooseConfiguration(stack, options.configuration);
     // Declared endpoints (a local llama-server) are called for real even when the built-in providers are simulated.

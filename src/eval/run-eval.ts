@@ -6,17 +6,16 @@ import type { ModelConfig } from '../contract/model-config.ts';
 import type { Pool } from '../db/pool.ts';
 import { getQueueItem } from '../db/queue-items.ts';
 import { callsOfRun } from '../db/run-calls.ts';
-import { acceptUpload, UploadRejectedError } from '../intake/upload.ts';
 import { checkSchemaBudget } from '../pipeline/structured-output/schema-budget.ts';
-import { storeItems } from '../runs/queue-documents.ts';
+import { InvalidRequestError } from '../runs/errors.ts';
+import { queueDocuments } from '../runs/queue-documents.ts';
 import { startExtraction } from '../runs/start-extraction.ts';
 import type { Dataset, DatasetDocument, DatasetDomain } from './dataset.ts';
 import { figuresOf, pathsOf, scoreDocument, type DocumentOutcome, type DomainReport, type EvalReport } from './eval-report.ts';
 
 /**
  * Runs a dataset's documents through the pipeline with one configuration, as a client would: each
- * document is accepted by intake (its format checked; the run reads it) and queued with its
- * domain's schema as the file gives it, every run is started at once on the worker, and when all have ended each
+ * document is queued as `POST /queue` queues it (stored as it came; the run reads it), with its domain's schema as the file gives it, every run is started at once on the worker, and when all have ended each
  * completed document's data is scored against its gold (`eval-report.ts`). The items stay in the
  * database (metadata `eval`), so a run can be opened in the dashboard afterwards.
  */
@@ -51,17 +50,27 @@ interface Queued {
   error?: string;
 }
 
+/**
+ * Queues one document as `POST /queue` does (`queueDocuments`: the same intake, schema checks and
+ * budget), so the eval reads documents exactly as the product does, whatever intake becomes.
+ */
 async function queueDocument(deps: EvalDeps, domain: DatasetDomain, document: DatasetDocument, dataset: string): Promise<Queued> {
-  const filename = path.basename(document.documentPath);
   try {
     const content = await readFile(document.documentPath);
-    const upload = acceptUpload({ content_base64: content.toString('base64'), filename }, deps.settings.QUARRY_MAX_DOCUMENT_BYTES);
-    const [itemId] = await storeItems(deps.pool, deps.settings.QUARRY_DOCUMENTS_DIR, [
-      { document: upload, schema: domain.schemaInput as Record<string, unknown>, metadata: { eval: { dataset, domain: domain.id, document: document.id } } },
-    ]);
+    const [itemId] = await queueDocuments(
+      deps,
+      [
+        {
+          document: { content_base64: content.toString('base64'), filename: path.basename(document.documentPath) },
+          schema: domain.schemaInput as Record<string, unknown>,
+          metadata: { eval: { dataset, domain: domain.id, document: document.id } },
+        },
+      ],
+      { batch: false },
+    );
     return { domain, document, itemId: itemId! };
   } catch (error) {
-    if (error instanceof UploadRejectedError) return { domain, document, error: `intake: ${filename}: ${error.message}` };
+    if (error instanceof InvalidRequestError) return { domain, document, error: `intake: ${path.basename(document.documentPath)}: ${error.message}` };
     throw error;
   }
 }

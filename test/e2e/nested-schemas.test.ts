@@ -117,6 +117,13 @@ describe('nested schemas in Chromium', () => {
     // An object inside a row shows as its values, not "[object Object]".
     expect(await table.textContent()).not.toContain('[object Object]');
     await screenshot(page, 'nested-item');
+
+    // Analytics per field path: the rows' values folded into their schema path.
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    const paths = page.locator('table[data-table="paths"]');
+    await paths.waitFor();
+    const amountRow = paths.locator('tbody tr').filter({ hasText: '/line_items/*/amount' }).filter({ hasText: 'invoice' });
+    expect(await amountRow.count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
 

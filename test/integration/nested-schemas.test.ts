@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { startTestStack, waitForStatus, type TestStack } from '../support/stack.
  */
 
 const invoiceJsonSchema = {
-  name: 'invoice with line items',
+  // Its own name, so that analytics per path can pick this file's items out of the shared database.
+  name: `invoice with line items ${randomUUID().slice(0, 8)}`,
   json_schema: {
     type: 'object',
     properties: {
@@ -148,6 +150,18 @@ describe('nested schemas through the pipeline', () => {
     }
     const scored = Object.values(scoring as Record<string, { correct: boolean }>);
     expect(item.accuracy).toBeCloseTo(scored.filter((entry) => entry.correct).length / scored.length, 5);
+
+    // Analytics per field path: the item's pointers folded into the schema's paths.
+    const analytics = await stack.request('GET', `/analytics/paths?configuration_id=${item.configuration_id}`);
+    expect(analytics.status).toBe(200);
+    const mine = (analytics.body as Array<{ schema_name: string; path: string; items: number; values: number; correct: number; accuracy: number }>).filter(
+      (row) => row.schema_name === invoiceJsonSchema.name,
+    );
+    const amounts = mine.find((row) => row.path === '/line_items/*/amount')!;
+    const amountScores = Object.entries(scoring as Record<string, { correct: boolean }>).filter(([pointer]) => /^\/line_items\/\d+\/amount$/.test(pointer));
+    expect(amounts).toMatchObject({ items: 1, values: amountScores.length, correct: amountScores.filter(([, entry]) => entry.correct).length });
+    expect(mine.reduce((sum, row) => sum + row.values, 0)).toBe(scored.length);
+    expect(mine.map((row) => row.path)).toContain('/seller/vat_id');
   });
 
   it('disputes the values of a failed validation rule: re-extracted, then sent to review', async () => {

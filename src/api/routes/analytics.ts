@@ -4,12 +4,15 @@ import {
   AnalyticsFiltersSchema,
   ConfigurationPerformanceListSchema,
   ModelPerformanceListSchema,
+  PathAccuracyListSchema,
+  PathAccuracyQuerySchema,
   type ConfigurationPerformanceRow,
   RecommendationsQuerySchema,
   RecommendationsSchema,
 } from '../../contract/analytics.ts';
 import { configurationPerformance } from '../../db/configuration-analytics.ts';
 import type { Pool } from '../../db/pool.ts';
+import { pathAccuracy } from '../../db/path-accuracy.ts';
 import { labelledStageRuns } from '../../db/recommendation-evidence.ts';
 import { modelPerformance, refreshUsageRollups } from '../../db/usage-rollups.ts';
 import { logger } from '../../logger.ts';
@@ -86,6 +89,21 @@ export function analyticsRoutes(deps: ApiDependencies) {
         if (models && models.length === 0) return c.json([], 200);
         const rows = await configurationPerformance(deps.pool, { ...timeRange(filters), configurationId: filters.configuration_id, models, stage: filters.stage });
         return c.json(rows as ConfigurationPerformanceRow[], 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/analytics/paths',
+        summary: 'Accuracy per field path (`/line_items/*/amount`) per configuration and schema, over the labelled completed items, least accurate first',
+        description: "Counted from each item's scoring against its ground truth (rescored when a reviewer corrects it). With `experiment_id`, the experiment's items: one row set per arm.",
+        request: { query: PathAccuracyQuerySchema },
+        responses: answers(200, PathAccuracyListSchema, 'per configuration, schema and path: items, scored values, correct ones, accuracy'),
+      }),
+      async (c) => {
+        const query = c.req.valid('query');
+        const rows = await pathAccuracy(deps.pool, { ...timeRange(query), configurationId: query.configuration_id, experimentId: query.experiment_id, limit: query.limit });
+        return c.json(rows, 200);
       },
     )
     .openapi(
