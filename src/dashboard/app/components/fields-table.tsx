@@ -7,6 +7,7 @@ import { factsOf } from '../lib/value-facts.ts';
 import { Confidence, Validation } from './field-answer.tsx';
 import { DataTable, type Column } from './data-table.tsx';
 import { RowsTable } from './rows-table.tsx';
+import { SourceLink } from './source-link.tsx';
 
 interface Props {
   schema: CanonicalSchema;
@@ -52,7 +53,7 @@ export function FieldsTable({ schema, result, expected }: Props) {
         if (value === undefined && !answer) return none;
         return (
           <>
-            {fieldValue(value ?? answer?.value)}
+            {fieldValue(value ?? answer?.value)} <SourceLink name={entry.key} facts={answer} />
             {answer?.corrected_by && (
               <div class="corrected small">
                 corrected by {answer.corrected_by}; model said {fieldValue(answer.model_value)}

@@ -8,6 +8,7 @@ import { Confidence, Validation } from './field-answer.tsx';
 import { LeafInput } from './leaf-input.tsx';
 import { RowsEditor } from './rows-editor.tsx';
 import { RowsTable } from './rows-table.tsx';
+import { SourceLink } from './source-link.tsx';
 
 interface Props {
   entry: Entry;
@@ -30,6 +31,7 @@ function ModelAnswer({ name, found, value }: { name: string; found: ExtractedFie
       <div class="review-flags small">
         <Confidence name={name} answer={found} />
         <Validation answer={found} />
+        <SourceLink name={name} facts={found} />
         {found?.corrected_by && (
           <span class="muted">
             corrected by {found.corrected_by}; model said {fieldValue(found.model_value)}

@@ -14,6 +14,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { api, describeError } from '../lib/api.ts';
 import { temporalRunUrl, useSession } from '../lib/context.ts';
 import { count, dateTime, percent, shortId } from '../lib/format.ts';
+import { SourceFocusContext, type FocusedSource } from '../lib/source-focus.ts';
 import { useApi } from '../lib/use-api.ts';
 
 type Message = { kind: 'error' | 'success'; text: string };
@@ -29,6 +30,7 @@ export function ItemPage({ id }: { id: string }) {
   const [acting, setActing] = useState(false);
   const [retrying, setRetrying] = useState(false);
   const [correcting, setCorrecting] = useState(false);
+  const [focused, setFocused] = useState<FocusedSource>();
   /** A decision was sent to the waiting run: the panel says so until the item leaves needs_review. */
   const [decidedBy, setDecidedBy] = useState<string>();
 
@@ -77,64 +79,66 @@ export function ItemPage({ id }: { id: string }) {
   const notice = message ?? (error ? { kind: 'error' as const, text: error } : undefined);
 
   return (
-    <div class="page">
-      <BackLink href="#/queue" label="Queue" />
-      <header class="page-header">
-        <div>
-          <h1 class="item-title">
-            {item.document.filename ?? `Pasted text · ${shortId(item.id)}`} <StatusBadge status={item.status} />
-          </h1>
-          <p class="muted small">
-            <span class="mono">{item.id}</span> · {item.schema.name} schema · {count(item.document.characters)} characters · added {dateTime(item.created_at)}
-            {item.simulated && ' · simulated providers'}
-          </p>
-        </div>
-        <div class="header-actions">
-          {item.workflow_id && (
-            <a class="button-secondary" href={temporalRunUrl(server, item.workflow_id, item.run_id)} target="_blank" rel="noopener noreferrer">
-              Open in Temporal UI ↗
-            </a>
-          )}
-          {cancellable && (
-            <button type="button" class="button-danger" disabled={acting} onClick={() => void cancel()}>
-              Cancel
-            </button>
-          )}
-          {retryable && (
-            <button type="button" class="button-primary" disabled={acting} aria-haspopup="dialog" onClick={() => setRetrying(true)}>
-              Retry…
-            </button>
-          )}
-        </div>
-      </header>
+    <SourceFocusContext.Provider value={{ focused, show: setFocused }}>
+      <div class="page">
+        <BackLink href="#/queue" label="Queue" />
+        <header class="page-header">
+          <div>
+            <h1 class="item-title">
+              {item.document.filename ?? `Pasted text · ${shortId(item.id)}`} <StatusBadge status={item.status} />
+            </h1>
+            <p class="muted small">
+              <span class="mono">{item.id}</span> · {item.schema.name} schema · {count(item.document.characters)} characters · added {dateTime(item.created_at)}
+              {item.simulated && ' · simulated providers'}
+            </p>
+          </div>
+          <div class="header-actions">
+            {item.workflow_id && (
+              <a class="button-secondary" href={temporalRunUrl(server, item.workflow_id, item.run_id)} target="_blank" rel="noopener noreferrer">
+                Open in Temporal UI ↗
+              </a>
+            )}
+            {cancellable && (
+              <button type="button" class="button-danger" disabled={acting} onClick={() => void cancel()}>
+                Cancel
+              </button>
+            )}
+            {retryable && (
+              <button type="button" class="button-primary" disabled={acting} aria-haspopup="dialog" onClick={() => setRetrying(true)}>
+                Retry…
+              </button>
+            )}
+          </div>
+        </header>
 
-      {notice && (
-        <Notice kind={notice.kind} onDismiss={() => setMessage(undefined)}>
-          {notice.text}
-        </Notice>
-      )}
-      {retrying && (
-        <RetryDialog
-          itemId={item.id}
-          stages={item.stages}
-          onClose={() => setRetrying(false)}
-          onStarted={(started) => {
-            setRetrying(false);
-            setMessage({ kind: 'success', text: `Retrying from ${started.from_stage}: the stages before it reuse the last run’s outputs.` });
-            void reload();
-          }}
-        />
-      )}
-      {item.status === 'needs_review' && <ReviewPanel item={item} decidedBy={decidedBy} onDone={reviewed} />}
-      {item.error && <RunError error={item.error} />}
-      <ItemStats item={item} />
+        {notice && (
+          <Notice kind={notice.kind} onDismiss={() => setMessage(undefined)}>
+            {notice.text}
+          </Notice>
+        )}
+        {retrying && (
+          <RetryDialog
+            itemId={item.id}
+            stages={item.stages}
+            onClose={() => setRetrying(false)}
+            onStarted={(started) => {
+              setRetrying(false);
+              setMessage({ kind: 'success', text: `Retrying from ${started.from_stage}: the stages before it reuse the last run’s outputs.` });
+              void reload();
+            }}
+          />
+        )}
+        {item.status === 'needs_review' && <ReviewPanel item={item} decidedBy={decidedBy} onDone={reviewed} />}
+        {item.error && <RunError error={item.error} />}
+        <ItemStats item={item} />
 
-      <div class="split">
-        <FieldsCard item={item} correcting={correcting} onCorrect={setCorrecting} onCorrected={reviewed} />
-        <StagesCard item={item} />
+        <div class="split">
+          <FieldsCard item={item} correcting={correcting} onCorrect={setCorrecting} onCorrected={reviewed} />
+          <StagesCard item={item} />
+        </div>
+        <CallsCard item={item} />
+        <DocumentCard item={item} />
       </div>
-      <CallsCard item={item} />
-      <DocumentCard item={item} />
-    </div>
+    </SourceFocusContext.Provider>
   );
 }
