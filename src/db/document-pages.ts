@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DocumentPage } from '../documents/document-page.ts';
+import type { Box, DocumentPage } from '../documents/document-page.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { numeric, parseFirst, parseRows } from './rows.ts';
 
@@ -16,11 +16,19 @@ type CompactWord = [number, number, number, number, number, number, number | nul
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
+/**
+ * A word whose box is not a number (pdf.js gives NaN for some glyph runs, e.g. on page 1 of
+ * ExtractBench's flashattention-3 paper) has no place on the page: it is kept in the text, not as a box.
+ */
 function compactWords(page: DocumentPage): CompactWord[] {
-  return page.words.map((word) => [word.start, word.end, ...(word.box.map(round) as [number, number, number, number]), word.confidence ?? null]);
+  return page.words
+    .filter((word) => word.box.every(Number.isFinite))
+    .map((word) => [word.start, word.end, ...(word.box.map(round) as [number, number, number, number]), word.confidence ?? null]);
 }
 
-const CompactWordSchema = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number(), z.number().nullable()]);
+/** Pages stored before such words were left out hold them with null coordinates; they are dropped as they are read. */
+const Coordinate = z.number().nullable();
+const CompactWordSchema = z.tuple([z.number(), z.number(), Coordinate, Coordinate, Coordinate, Coordinate, z.number().nullable()]);
 
 const PageRowSchema = z.object({
   page: z.number().int(),
@@ -42,12 +50,9 @@ const PageWithWordsSchema = PageRowSchema.extend({ words: z.array(CompactWordSch
     height: row.height,
     ...(row.confidence === null ? {} : { confidence: row.confidence }),
     read_ms: row.read_ms,
-    words: row.words.map(([start, end, left, top, right, bottom, confidence]) => ({
-      start,
-      end,
-      box: [left, top, right, bottom],
-      ...(confidence === null ? {} : { confidence }),
-    })),
+    words: row.words.flatMap(([start, end, left, top, right, bottom, confidence]) =>
+      left === null || top === null || right === null || bottom === null ? [] : [{ start, end, box: [left, top, right, bottom] as Box, ...(confidence === null ? {} : { confidence }) }],
+    ),
   }),
 );
 

@@ -77,7 +77,8 @@ describe('quarry eval on a dataset folder', () => {
     expect(domain!.notes).toEqual(['no-gold.txt has no no-gold.gold.json']);
     expect(domain!.documents).toBe(4);
     expect(domain!.completed).toBe(3);
-    expect(domain!.failures).toEqual([{ document: 'picture', error: 'picture.png: not a document type intake reads' }]);
+    // PNG is a format intake reads; these four bytes are not a PNG, and intake says so.
+    expect(domain!.failures).toEqual([{ document: 'picture', error: 'intake: picture.png: document: the document was sent as PNG but its content is not one' }]);
     // Every gold value counted once: 2 scalars + 2 values per row.
     expect(domain!.values).toBe(3 * 2 + (3 + 2 + 3) * 2);
     expect(domain!.accuracy).toBeCloseTo(domain!.correct / domain!.values, 4);
