@@ -7,6 +7,7 @@ import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
 import { minimalPdf } from '../support/minimal-pdf.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
+import { labelledLines, pdfWith } from '../support/test-pdfs.ts';
 
 /**
  * Records the histories that `replay.test.ts` replays on every run. Run it on purpose, when a new
@@ -96,6 +97,16 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     expect((await stack.request('POST', `/queue/process/${unreadable}`, mixedProviderConfig)).status).toBe(202);
     await waitForStatus(stack, unreadable, ['failed']);
     await save('unreadable-document', unreadable);
+  });
+
+  it('records a document extracted in chunks: five pages, a chunk a page, merged', async () => {
+    const { expected } = invoice(122);
+    const lines = ['Document type: invoice', `Vendor Name: ${expected.vendor_name}`, `Invoice Number: ${expected.invoice_number}`, `Issue Date: ${expected.issue_date}`, `Total Amount: ${expected.total_amount.toFixed(2)}`];
+    const pdf = await pdfWith(lines.map((line) => labelledLines([line])));
+    const id = (await stack.request('POST', '/queue', { ...invoice(122), document: { content_base64: Buffer.from(pdf).toString('base64'), mime_type: 'application/pdf' } })).body.id as string;
+    expect((await stack.request('POST', `/queue/process/${id}`, { ...mixedProviderConfig, chunk_pages: 1, chunk_overlap_pages: 0 })).status).toBe(202);
+    await waitForStatus(stack, id, ['completed']);
+    await save('chunked-extraction', id);
   });
 
   it('records an experiment: a parent workflow running its children in a window', async () => {
