@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SYNTHETIC_STAGES, syntheticModelIndex } from '../analytics/synthetic-ledger.ts';
+import type { Pool } from '../db/pool.ts';
+import { recordUsage } from '../db/usage-ledger.ts';
+import { refreshUsageRollups } from '../db/usage-rollups.ts';
+
+export interface Background {
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls arriving one by one, as the ledger activity writes them (`recordUsage`, one statement per
+ * call), at `perSecond` into the current hour, until stopped. Returns how many it wrote.
+ */
+export function liveCalls(
+  pool: Pool,
+  options: { perSecond: number; models: ReadonlyArray<{ id: string; provider: string }>; configurations: readonly string[] },
+): Background & { written(): number } {
+  let stopped = false;
+  let written = 0;
+  const tag = `bench-live-${randomUUID()}`;
+  const loop = (async () => {
+    const begun = performance.now();
+    while (!stopped) {
+      const config = written % options.configurations.length;
+      const stage = written % 4;
+      const model = options.models[syntheticModelIndex(config, stage, options.models.length)]!;
+      await recordUsage(pool, {
+        callKey: `${tag}/${written}`,
+        queueItemId: null,
+        configurationId: options.configurations[config]!,
+        workflowId: null,
+        runId: `${tag}/run/${Math.floor(written / 4)}`,
+        stage: SYNTHETIC_STAGES[stage]!,
+        model: model.id,
+        provider: model.provider,
+        temperature: 0,
+        attempt: 1,
+        step: 0,
+        inputTokens: 1000 + (written % 3000),
+        outputTokens: 50 + (written % 200),
+        responseTimeMs: 30 + ((written * 7919) % 2000),
+        costUsd: 0.0001 * (1 + (written % 17)),
+        success: written % 25 !== 0,
+        error: written % 25 === 0 ? 'simulated failure' : null,
+        finishReason: 'stop',
+        simulated: true,
+      });
+      written += 1;
+      const due = begun + (written * 1000) / options.perSecond;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+  })();
+  return {
+    written: () => written,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/**
+ * How the roll-ups keep up during the benchmark. Before the scheduled roll-up, analytics requests
+ * started a refresh themselves (in the background, one at a time): nothing to start here; `drain`
+ * refreshes until no hour is dirty.
+ */
+export function rollupDriver(pool: Pool) {
+  const backlog = async () => Number((await pool.query<{ n: string }>('SELECT count(DISTINCT hour) AS n FROM usage_rollup_dirty')).rows[0]!.n);
+  return {
+    /** What is not rolled up yet, in the driver's own unit. */
+    backlog,
+    backlogUnit: 'dirty hours',
+    start(): Background {
+      return { stop: async () => undefined };
+    },
+    async drain(): Promise<void> {
+      while ((await backlog()) > 0) if (!(await refreshUsageRollups(pool)).ran) await sleep(200);
+    },
+  };
+}
