@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SYNTHETIC_STAGES, syntheticModelIndex } from '../analytics/synthetic-ledger.ts';
 import type { Pool } from '../db/pool.ts';
 import { recordUsage } from '../db/usage-ledger.ts';
-import { refreshUsageRollups } from '../db/usage-rollups.ts';
+import { refreshUsageRollups, usageRollupBacklog } from '../db/usage-rollup-refresh.ts';
 
 export interface Background {
   stop(): Promise<void>;
@@ -63,21 +63,40 @@ export function liveCalls(
 }
 
 /**
- * How the roll-ups keep up during the benchmark. Before the scheduled roll-up, analytics requests
- * started a refresh themselves (in the background, one at a time): nothing to start here; `drain`
- * refreshes until no hour is dirty.
+ * How the roll-ups keep up during the benchmark: as the Temporal Schedule runs the roll-up activity
+ * in a deployment — a refresh every `everySeconds` (the first at once), each working through the
+ * backlog in chunks for up to `maxMs` — but from this process, with no Temporal server to start.
  */
-export function rollupDriver(pool: Pool) {
-  const backlog = async () => Number((await pool.query<{ n: string }>('SELECT count(DISTINCT hour) AS n FROM usage_rollup_dirty')).rows[0]!.n);
+export function rollupDriver(pool: Pool, options: { everySeconds: number; maxMs: number }) {
   return {
-    /** What is not rolled up yet, in the driver's own unit. */
-    backlog,
-    backlogUnit: 'dirty hours',
-    start(): Background {
-      return { stop: async () => undefined };
+    async backlog(): Promise<string> {
+      const backlog = await usageRollupBacklog(pool);
+      return `${backlog.pendingIds.toLocaleString('en')} pending ids, ${backlog.dirtyHours} dirty hours`;
     },
+    start(): Background {
+      let stopped = false;
+      const wake = new AbortController();
+      const loop = (async () => {
+        while (!stopped) {
+          await refreshUsageRollups(pool, { maxMs: options.maxMs });
+          await sleep(options.everySeconds * 1000, undefined, { signal: wake.signal }).catch(() => undefined);
+        }
+      })();
+      return {
+        async stop() {
+          stopped = true;
+          wake.abort();
+          await loop;
+        },
+      };
+    },
+    /** Waits until nothing is left to roll up (refreshing itself, so it never waits for a tick). */
     async drain(): Promise<void> {
-      while ((await backlog()) > 0) if (!(await refreshUsageRollups(pool)).ran) await sleep(200);
+      for (;;) {
+        const outcome = await refreshUsageRollups(pool, { maxMs: options.maxMs });
+        if (outcome.ran && outcome.caughtUp) return;
+        if (!outcome.ran) await sleep(100);
+      }
     },
   };
 }

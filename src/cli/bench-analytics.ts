@@ -15,6 +15,7 @@ import { freePort } from '../net/free-port.ts';
 import { benchCases, timeCases, type CaseTiming } from './bench-analytics-requests.ts';
 import { loadRange, type Scenario } from './bench-analytics-scenarios.ts';
 import { liveCalls, rollupDriver } from './bench-analytics-traffic.ts';
+import { ROLLUP_MAX_MS } from '../temporal/usage-rollup-schedule.ts';
 
 export interface BenchAnalyticsOptions {
   rows: number;
@@ -121,7 +122,7 @@ async function runScenario(settings: Settings, options: BenchAnalyticsOptions, s
     const loadSeconds = seconds(started);
     const loaded = performance.now();
 
-    const driver = rollupDriver(pool);
+    const driver = rollupDriver(pool, { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S, maxMs: ROLLUP_MAX_MS });
     const app = createApp({ pool, temporal: undefined as never, catalog, settings, simulated: true });
     const cases = benchCases(new Date(), configurations, models[syntheticModelIndex(0, 1, models.length)]!.id);
 
@@ -129,7 +130,7 @@ async function runScenario(settings: Settings, options: BenchAnalyticsOptions, s
     let rolling = driver.start();
     say(`  timing ${cases.length} requests × ${options.iterations} right after the load...`);
     const rightAfter = await timeCases(app, cases, options.iterations);
-    const backlog = `${await driver.backlog()} ${driver.backlogUnit}`;
+    const backlog = await driver.backlog();
     await driver.drain();
     const catchUpSeconds = seconds(loaded);
     await rolling.stop();

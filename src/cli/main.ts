@@ -88,6 +88,7 @@ program
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
+      usageRollups: { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S },
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
       plugins: tracing?.plugins,
     });

@@ -1,8 +1,9 @@
 import type { Pool } from '../db/pool.ts';
 import { toNumber } from '../db/pool.ts';
+import { LATENCY_EDGES_MS, usageOverTime } from '../db/usage-over-time.ts';
 
 /** Latency histogram bucket edges in ms: roughly logarithmic, so fast and slow calls both read. */
-export const LATENCY_EDGES_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000];
+export { LATENCY_EDGES_MS };
 
 export interface TimeRange {
   from: Date;
@@ -15,36 +16,17 @@ const numbers = <T extends Record<string, unknown>>(row: T, keys: Array<keyof T>
   };
 
 /**
- * What the dashboard's analytics page charts, over one time range, read from the usage ledger and the
- * finished runs (the same rows the analytics views aggregate, filtered by when they happened).
+ * What the dashboard's analytics page charts, over one time range, from the usage ledger's roll-ups and
+ * the finished runs (the same rows the analytics views aggregate, filtered by when they happened).
  */
 export async function timeRangeAnalytics(pool: Pool, range: TimeRange) {
   const window = [range.from.toISOString(), range.to.toISOString()];
   // Hourly points for a range of up to two days, daily beyond.
   const step = range.to.getTime() - range.from.getTime() <= 2 * 86_400_000 ? 'hour' : 'day';
 
-  const [models, latency, timeline, configurations, runs] = await Promise.all([
-    pool.query(
-      `SELECT model, provider, count(*) AS calls, count(*) FILTER (WHERE success) AS successes,
-              sum(cost_usd) AS cost_usd, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-              round(avg(response_time_ms)) AS avg_latency_ms,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY response_time_ms) AS p50_latency_ms,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95_latency_ms
-         FROM model_usage WHERE created_at >= $1 AND created_at < $2
-        GROUP BY model, provider ORDER BY sum(cost_usd) DESC, model`,
-      window,
-    ),
-    pool.query(
-      `SELECT width_bucket(response_time_ms, $3::int[]) AS bucket, count(*) AS calls, count(*) FILTER (WHERE success) AS successes
-         FROM model_usage WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1`,
-      [...window, LATENCY_EDGES_MS],
-    ),
-    pool.query(
-      `SELECT date_trunc('${step}', created_at) AS at, count(*) AS calls, count(*) FILTER (WHERE success) AS successes,
-              sum(cost_usd) AS cost_usd
-         FROM model_usage WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1`,
-      window,
-    ),
+  // The calls from the usage roll-ups (a bounded read of the ledger); the runs from configuration_runs.
+  const [usage, configurations, runs] = await Promise.all([
+    usageOverTime(pool, range, step),
     pool.query(
       `SELECT r.configuration_id, c.name, count(*) AS runs, count(*) FILTER (WHERE r.status = 'completed') AS completed,
               avg(r.accuracy) AS avg_accuracy, count(r.accuracy) AS labelled_runs, avg(r.cost_usd) AS avg_cost_usd,
@@ -61,9 +43,7 @@ export async function timeRangeAnalytics(pool: Pool, range: TimeRange) {
     ),
   ]);
 
-  const modelRows = models.rows.map((row) =>
-    numbers(row, ['calls', 'successes', 'cost_usd', 'input_tokens', 'output_tokens', 'avg_latency_ms', 'p50_latency_ms', 'p95_latency_ms']),
-  );
+  const modelRows = usage.models;
   const calls = modelRows.reduce((sum, row) => sum + (row.calls ?? 0), 0);
   const successes = modelRows.reduce((sum, row) => sum + (row.successes ?? 0), 0);
   const totals = numbers(runs.rows[0] ?? {}, ['runs', 'completed', 'avg_accuracy']);
@@ -82,7 +62,7 @@ export async function timeRangeAnalytics(pool: Pool, range: TimeRange) {
     models: modelRows,
     // width_bucket gives 0 below the first edge and edges.length at or above the last.
     latency_histogram: LATENCY_EDGES_MS.concat(Infinity).map((upper, index) => {
-      const row = latency.rows.find((candidate) => Number(candidate.bucket) === index);
+      const row = usage.latency.find((candidate) => candidate.bucket === index);
       return {
         lower_ms: index === 0 ? 0 : LATENCY_EDGES_MS[index - 1]!,
         upper_ms: Number.isFinite(upper) ? upper : null,
@@ -90,7 +70,7 @@ export async function timeRangeAnalytics(pool: Pool, range: TimeRange) {
         successes: Number(row?.successes ?? 0),
       };
     }),
-    timeline: timeline.rows.map((row) => ({ ...numbers(row, ['calls', 'successes', 'cost_usd']), at: (row.at as Date).toISOString() })),
+    timeline: usage.timeline,
     configurations: configurations.rows.map((row) =>
       numbers(row, ['runs', 'completed', 'avg_accuracy', 'labelled_runs', 'avg_cost_usd', 'total_cost_usd', 'avg_duration_ms']),
     ),

@@ -1,10 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { recommend, STAGES } from '../../analytics/recommendations.ts';
 import { configurationPerformance } from '../../db/configuration-analytics.ts';
-import type { Pool } from '../../db/pool.ts';
 import { labelledStageRuns } from '../../db/recommendation-evidence.ts';
-import { modelPerformance, refreshUsageRollups } from '../../db/usage-rollups.ts';
-import { logger } from '../../logger.ts';
+import { modelPerformance } from '../../db/usage-rollups.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { HttpError } from '../errors.ts';
 import { createRouter, ErrorResponses, json } from '../router.ts';
@@ -105,24 +103,7 @@ function timeRange(filters: Filters): { from: Date | undefined; to: Date | undef
   return { from, to };
 }
 
-/**
- * Keeps the roll-ups current after analytics are read: at most one refresh at a time per process
- * (and one across processes, by the refresh's advisory lock). Answers never wait for it — until a
- * dirty hour is rolled up, queries read that hour from the ledger.
- */
-function rollupRefresher(pool: Pool) {
-  let running: Promise<unknown> | undefined;
-  return function refreshInBackground() {
-    running ??= refreshUsageRollups(pool)
-      .catch((error: unknown) => logger.warn({ err: error }, 'usage roll-up refresh failed; queries read the ledger meanwhile'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-}
-
 export function analyticsRoutes(deps: ApiDependencies) {
-  const refreshInBackground = rollupRefresher(deps.pool);
   return createRouter()
     .openapi(
       createRoute({
@@ -141,7 +122,6 @@ export function analyticsRoutes(deps: ApiDependencies) {
           model: filters.model,
           configurationId: filters.configuration_id,
         });
-        refreshInBackground();
         return c.json(rows, 200);
       },
     )
@@ -191,7 +171,6 @@ export function analyticsRoutes(deps: ApiDependencies) {
           modelPerformance(deps.pool, { from, to, stage: query.stage }),
         ]);
         const stages = recommend(runs, volumes, { maxAccuracyLoss: query.max_accuracy_loss, minPairs: query.min_pairs, windowDays: query.days }, query.stage ? [query.stage] : STAGES);
-        refreshInBackground();
         return c.json(
           {
             generated_at: to.toISOString(),
