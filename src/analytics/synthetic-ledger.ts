@@ -11,8 +11,8 @@ export interface SyntheticLedgerOptions {
   configurations: readonly string[];
   /**
    * Also write what finished runs leave behind: the configurations (saved, with the models their
-   * calls used), one queue item per document, a `configuration_runs` row per run (every
-   * `labelledEvery`-th completed run labelled with an accuracy) and `configuration_usage`.
+   * calls used), one queue item per document, a `configuration_runs` row per run with its stage
+   * facts (every `labelledEvery`-th completed run labelled with an accuracy) and `configuration_usage`.
    */
   runs?: { documents: number; labelledEvery: number };
   /** Rows per INSERT statement (a multiple of 4, so that no run is split). */
@@ -74,15 +74,22 @@ export async function generateSyntheticLedger(pool: Pool, options: SyntheticLedg
     } else {
       // The runs are written by the same statement as their calls, from the rows it inserted.
       await pool.query(
-        `WITH inserted AS (${calls} RETURNING run_id, configuration_id, cost_usd, response_time_ms, created_at)
-         INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms, finished_at)
+        `WITH inserted AS (${calls} RETURNING id, run_id, configuration_id, stage, model, success, cost_usd, response_time_ms, created_at),
+         per_stage AS (
+           SELECT run_id, configuration_id, stage, (array_agg(model ORDER BY id) FILTER (WHERE success))[1] AS model,
+                  sum(cost_usd) AS cost_usd, sum(response_time_ms) AS latency_ms, max(created_at) AS finished_at
+             FROM inserted GROUP BY run_id, configuration_id, stage
+         )
+         INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms, finished_at, stages)
          SELECT run_id, configuration_id, ($11::uuid[])[1 + run % cardinality($11::uuid[])],
                 CASE WHEN run % 25 = 0 THEN 'failed' ELSE 'completed' END,
                 CASE WHEN run % 25 <> 0 AND run % $12 = 0 THEN round((0.6 + 0.4 * random())::numeric, 5) END,
-                cost_usd, duration_ms, finished_at
+                cost_usd, duration_ms, finished_at, stages
            FROM (SELECT run_id, split_part(run_id, '/run/', 2)::bigint AS run, configuration_id, sum(cost_usd) AS cost_usd,
-                        sum(response_time_ms) AS duration_ms, max(created_at) AS finished_at
-                   FROM inserted GROUP BY run_id, configuration_id) runs`,
+                        sum(latency_ms) AS duration_ms, max(finished_at) AS finished_at,
+                        coalesce(jsonb_object_agg(stage, jsonb_build_object('model', model, 'cost_usd', cost_usd, 'latency_ms', latency_ms))
+                                   FILTER (WHERE model IS NOT NULL), '{}') AS stages
+                   FROM per_stage GROUP BY run_id, configuration_id) runs`,
         [...params, documentIds, options.runs.labelledEvery],
       );
     }
