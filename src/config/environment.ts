@@ -40,6 +40,8 @@ const EnvironmentSchema = z.object({
   QUARRY_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
   /** Seconds between the scheduled roll-ups of the usage ledger (the worker keeps the Temporal Schedule at this interval). */
   QUARRY_ROLLUP_INTERVAL_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
+  /** An experiment's parent workflow continues as new once its history has this many events (unset: when Temporal suggests it). */
+  QUARRY_EXPERIMENT_HISTORY_EVENTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(20).max(50_000).optional()),
   QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
 });
 

@@ -25,6 +25,7 @@ import type {
   StageProgress,
 } from './extraction-types.ts';
 import { PIPELINE_STAGES } from './extraction-types.ts';
+import { reportingToParent } from './report-to-parent.ts';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -52,6 +53,10 @@ const bookkeeping = proxyActivities<Activities>({
  * reuses the stored outputs of the stages before the one it resumes from.
  */
 export async function extractDocument(input: ExtractionInput): Promise<FinaliseResult> {
+  return reportingToParent(input.queueItemId, () => runExtraction(input));
+}
+
+async function runExtraction(input: ExtractionInput): Promise<FinaliseResult> {
   const { queueItemId, policy } = input;
   const progress: ExtractionProgress = { queueItemId, status: 'running', stages: [] };
   let awaitingReview: { fields: string[] } | undefined;
