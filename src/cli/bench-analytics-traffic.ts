@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SYNTHETIC_STAGES, syntheticModelIndex } from '../analytics/synthetic-ledger.ts';
 import type { Pool } from '../db/pool.ts';
 import { recordUsage } from '../db/usage-ledger.ts';
-import { refreshUsageRollups, usageRollupBacklog } from '../db/usage-rollup-refresh.ts';
+import { refreshRollups, rollupBacklog } from '../db/refresh-rollups.ts';
 
 export interface Background {
   stop(): Promise<void>;
@@ -70,15 +70,15 @@ export function liveCalls(
 export function rollupDriver(pool: Pool, options: { everySeconds: number; maxMs: number }) {
   return {
     async backlog(): Promise<string> {
-      const backlog = await usageRollupBacklog(pool);
-      return `${backlog.pendingIds.toLocaleString('en')} pending ids, ${backlog.dirtyHours} dirty hours`;
+      const backlog = await rollupBacklog(pool);
+      return `ledger: ${backlog.ledgerIds.toLocaleString('en')} pending ids, ${backlog.ledgerDirtyHours} dirty hours; runs: ${backlog.runIds.toLocaleString('en')} pending ids`;
     },
     start(): Background {
       let stopped = false;
       const wake = new AbortController();
       const loop = (async () => {
         while (!stopped) {
-          await refreshUsageRollups(pool, { maxMs: options.maxMs });
+          await refreshRollups(pool, { maxMs: options.maxMs });
           await sleep(options.everySeconds * 1000, undefined, { signal: wake.signal }).catch(() => undefined);
         }
       })();
@@ -93,7 +93,7 @@ export function rollupDriver(pool: Pool, options: { everySeconds: number; maxMs:
     /** Waits until nothing is left to roll up (refreshing itself, so it never waits for a tick). */
     async drain(): Promise<void> {
       for (;;) {
-        const outcome = await refreshUsageRollups(pool, { maxMs: options.maxMs });
+        const outcome = await refreshRollups(pool, { maxMs: options.maxMs });
         if (outcome.ran && outcome.caughtUp) return;
         if (!outcome.ran) await sleep(100);
       }

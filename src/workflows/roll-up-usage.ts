@@ -13,9 +13,10 @@ const rollups = proxyActivities<Activities>({
 });
 
 /**
- * One tick of the usage roll-up schedule (see src/temporal/usage-rollup-schedule.ts): rolls up
- * the ledger rows written since the last tick. A tick that fails is simply followed by the next one.
+ * One tick of the roll-up schedule (see src/temporal/usage-rollup-schedule.ts): rolls up the ledger
+ * rows and configuration runs written since the last tick. A tick that fails is simply followed by
+ * the next one.
  */
 export async function rollUpUsage(input: UsageRollupInput): Promise<UsageRollupOutcome> {
-  return rollups.refreshUsageRollups(input);
+  return rollups.refreshRollups(input);
 }

@@ -283,36 +283,4 @@ describe('analytics roll-ups', () => {
     const bad = await app.request(`/analytics/models?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`);
     expect(bad.status).toBe(400);
   });
-
-  it('is kept current by a Temporal Schedule the worker creates (idempotently), not by requests', async () => {
-    const { startTestStack } = await import('../support/stack.ts');
-    const { ensureUsageRollupSchedule, usageRollupScheduleIdFor } = await import('../../src/temporal/usage-rollup-schedule.ts');
-    const stack = await startTestStack({}, { workerOptions: { usageRollups: { everySeconds: 1 } } });
-    const schedule = stack.temporal.schedule.getHandle(usageRollupScheduleIdFor(stack.taskQueue));
-    try {
-      const description = await schedule.describe();
-      expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'rollUpUsage', taskQueue: stack.taskQueue });
-      // A second worker (or a restart) brings the same schedule to its interval instead of failing.
-      expect(await ensureUsageRollupSchedule(stack.temporal, { taskQueue: stack.taskQueue, everySeconds: 2 })).toBe('updated');
-      expect((await schedule.describe()).spec.intervals).toEqual([expect.objectContaining({ every: 2000 })]);
-
-      const range = { from: at('04-01T00:00:00Z'), to: at('04-02T00:00:00Z') };
-      await generateSyntheticLedger(pool, { rows: 2_000, from: range.from, to: at('04-01T20:00:00Z'), tag: `scheduled-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
-      expect(await pendingIn(pool, range)).toBeGreaterThan(0);
-      // No request, no refresh by hand: the schedule's runs roll the rows up.
-      const deadline = Date.now() + 60_000;
-      while ((await pendingIn(pool, range)) > 0) {
-        if (Date.now() > deadline) throw new Error('the scheduled roll-up did not run within a minute');
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      const hourly = await pool.query('SELECT sum(calls)::int AS calls FROM usage_rollup_hourly WHERE configuration_key = $1 AND period_start >= $2 AND period_start < $3 AND provider LIKE $4', [
-        '*', range.from, range.to, `${PROVIDER}%`,
-      ]);
-      expect(hourly.rows[0].calls).toBe(2_000);
-      expect((await schedule.describe()).info.recentActions.length).toBeGreaterThan(0);
-    } finally {
-      await schedule.delete();
-      await stack.stop();
-    }
-  });
 });
