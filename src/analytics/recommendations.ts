@@ -83,17 +83,17 @@ export function recommend(runs: readonly StageRun[], volumes: readonly ModelVolu
     const stageVolumes = volumes.filter((volume) => volume.stage === stage).sort((a, b) => b.successes - a.successes || a.model.localeCompare(b.model));
     if (stageVolumes.length === 0) return [{ stage, current_model: null, current_stage_runs_per_30_days: 0, candidates: [] }];
     const pairs = stagePairs(runs, stage, STAGES.filter((other) => other !== stage));
+    const served = new Set(runs.flatMap((run) => (run.stages[stage] ? [run.stages[stage].model] : [])));
     return stageVolumes.flatMap((volume, rank) => {
-      const entry = recommendFor(runs, pairs, stage, volume.model, stageVolumes, options);
+      const entry = recommendFor(served, pairs, stage, volume.model, stageVolumes, options);
       return rank === 0 || entry.candidates.some((candidate) => candidate.evidence.pairs > 0) ? [entry] : [];
     });
   });
 }
 
-function recommendFor(runs: readonly StageRun[], stagePairsOf: ReadonlyMap<string, Array<[Side, Side]>>, stage: string, current: string, stageVolumes: readonly ModelVolume[], options: RecommendationOptions): StageRecommendation {
+function recommendFor(served: ReadonlySet<string>, stagePairsOf: ReadonlyMap<string, Array<[Side, Side]>>, stage: string, current: string, stageVolumes: readonly ModelVolume[], options: RecommendationOptions): StageRecommendation {
   const perThirtyDays = 30 / options.windowDays;
   const currentRuns = (stageVolumes.find((volume) => volume.model === current)?.successes ?? 0) * perThirtyDays;
-  const served = new Set(runs.flatMap((run) => (run.stages[stage] ? [run.stages[stage].model] : [])));
   const candidates: CandidateEvidence[] = [];
   for (const model of [...served].filter((other) => other !== current).sort()) {
     const pairs = stagePairsOf.get(pairKey(current, model)) ?? [];

@@ -34,7 +34,7 @@ async function addRuns(client: PoolClient, taken: TakenRanges, recomputed: strin
   await client.query(
     `INSERT INTO configuration_rollup_hourly AS h
      ${rollupRowsOf(`unnest($1::bigint[], $2::bigint[]) AS t(first_id, last_id)
-                     JOIN configuration_runs r ON r.id BETWEEN t.first_id AND t.last_id
+                     CROSS JOIN LATERAL (SELECT * FROM configuration_runs r WHERE r.id BETWEEN t.first_id AND t.last_id OFFSET 0) r
                     WHERE date_trunc('hour', r.finished_at, 'UTC') <> ALL ($3::timestamptz[])`)}
      ON CONFLICT (period_start, configuration_id) DO UPDATE SET
        runs = h.runs + EXCLUDED.runs, completed = h.completed + EXCLUDED.completed, labelled = h.labelled + EXCLUDED.labelled,

@@ -102,12 +102,12 @@ export interface TakenRanges {
 export async function takePending(client: PoolClient, table: 'usage_rollup_pending' | 'configuration_rollup_pending', chunkIds: number): Promise<TakenRanges> {
   const result = await client.query<{ first_id: string; last_id: string }>(
     `WITH ordered AS (
-       SELECT first_id, last_id, sum(last_id - first_id + 1) OVER (ORDER BY first_id) - (last_id - first_id + 1) AS before
+       SELECT first_id, last_id, (sum(last_id - first_id + 1) OVER (ORDER BY first_id))::bigint - (last_id - first_id + 1) AS before
          FROM ${table}
      ),
      chosen AS (
-       SELECT first_id, least(last_id, first_id + ($1 - before) - 1) AS last_id, last_id > first_id + ($1 - before) - 1 AS cut
-         FROM ordered WHERE before < $1
+       SELECT first_id, least(last_id, first_id + ($1::bigint - before) - 1) AS last_id, last_id > first_id + ($1::bigint - before) - 1 AS cut
+         FROM ordered WHERE before < $1::bigint
      ),
      removed AS (DELETE FROM ${table} p USING chosen c WHERE p.first_id = c.first_id AND NOT c.cut),
      shortened AS (UPDATE ${table} p SET first_id = c.last_id + 1 FROM chosen c WHERE p.first_id = c.first_id AND c.cut)

@@ -57,32 +57,50 @@ hour_days AS (
 hour_rows AS (
   SELECT r.*, r.first_call_at >= b.lo AND r.last_call_at < b.hi AS inside
     FROM hour_days hd CROSS JOIN bounds b
-    JOIN usage_rollup_hourly r ON r.configuration_key = $3 AND r.period_start >= hd.day AND r.period_start < hd.day + interval '1 day'
+    -- LATERAL with OFFSET 0 (which keeps the planner from flattening it): each day is an index range
+    -- scan, rather than one scan of every hourly row.
+    CROSS JOIN LATERAL (
+      SELECT * FROM usage_rollup_hourly h
+       WHERE h.configuration_key = $3 AND h.period_start >= hd.day AND h.period_start < hd.day + interval '1 day'
+      OFFSET 0
+    ) r
    WHERE ${groupFilter('r')} AND r.last_call_at >= b.lo AND r.first_call_at < b.hi
      AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hour = r.period_start)
      AND NOT EXISTS (SELECT 1 FROM day_rows dr WHERE dr.period_start = hd.day AND ${sameGroup('dr', 'r')})
 ),
 slices AS (SELECT period_start, stage, provider, model FROM hour_rows WHERE NOT inside),
+-- Every ledger read below is LATERAL (OFFSET 0 keeps it so): one index range scan per hour or per
+-- pending id range, never a scan of the whole range filtered by id.
 slice_rows AS (
-  SELECT ${LEDGER_COLUMNS} FROM (SELECT DISTINCT period_start AS hour FROM slices) h CROSS JOIN bounds b
-    JOIN model_usage u ON u.created_at >= greatest(h.hour, b.lo) AND u.created_at < least(h.hour + interval '1 hour', b.hi)
-   WHERE ($3 = '*' OR coalesce(u.configuration_id::text, '') = $3)
-     AND EXISTS (SELECT 1 FROM slices s WHERE s.period_start = h.hour AND ${sameGroup('s', 'u')})
+  SELECT u.* FROM (SELECT DISTINCT period_start AS hour FROM slices) h CROSS JOIN bounds b
+   CROSS JOIN LATERAL (
+     SELECT ${LEDGER_COLUMNS} FROM model_usage u
+      WHERE u.created_at >= greatest(h.hour, b.lo) AND u.created_at < least(h.hour + interval '1 hour', b.hi)
+        AND ($3 = '*' OR coalesce(u.configuration_id::text, '') = $3)
+        AND EXISTS (SELECT 1 FROM slices s WHERE s.period_start = h.hour AND ${sameGroup('s', 'u')})
+     OFFSET 0
+   ) u
 ),
 dirty_rows AS (
-  SELECT ${LEDGER_COLUMNS} FROM dirty d CROSS JOIN bounds b
-    JOIN model_usage u ON u.created_at >= greatest(d.hour, b.lo) AND u.created_at < least(d.hour + interval '1 hour', b.hi)
-   WHERE ${ledgerFilter}
+  SELECT u.* FROM dirty d CROSS JOIN bounds b
+   CROSS JOIN LATERAL (
+     SELECT ${LEDGER_COLUMNS} FROM model_usage u
+      WHERE u.created_at >= greatest(d.hour, b.lo) AND u.created_at < least(d.hour + interval '1 hour', b.hi) AND ${ledgerFilter}
+     OFFSET 0
+   ) u
 ),
 pending_ranges AS (
-  SELECT first_id, least(last_id, first_id + ($7 - before) - 1) AS last_id
-    FROM (SELECT p.first_id, p.last_id, sum(p.last_id - p.first_id + 1) OVER (ORDER BY p.first_id) - (p.last_id - p.first_id + 1) AS before
+  SELECT first_id, least(last_id, first_id + ($7::bigint - before) - 1) AS last_id
+    FROM (SELECT p.first_id, p.last_id,
+                 (sum(p.last_id - p.first_id + 1) OVER (ORDER BY p.first_id))::bigint - (p.last_id - p.first_id + 1) AS before
             FROM usage_rollup_pending p, bounds b WHERE p.last_call_at >= b.lo AND p.first_call_at < b.hi) ordered
-   WHERE before < $7
+   WHERE before < $7::bigint
 ),
+-- By id alone inside (the primary key's range scan); the other conditions outside, where the
+-- planner cannot turn them into a scan of the created_at index over the whole range.
 pending_rows AS (
-  SELECT ${LEDGER_COLUMNS} FROM pending_ranges p CROSS JOIN bounds b
-    JOIN model_usage u ON u.id BETWEEN p.first_id AND p.last_id
+  SELECT u.* FROM pending_ranges p CROSS JOIN bounds b
+   CROSS JOIN LATERAL (SELECT ${LEDGER_COLUMNS}, u.configuration_id FROM model_usage u WHERE u.id BETWEEN p.first_id AND p.last_id OFFSET 0) u
    WHERE u.created_at >= b.lo AND u.created_at < b.hi AND ${ledgerFilter}
      AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hour = date_trunc('hour', u.created_at, 'UTC'))
      AND NOT EXISTS (SELECT 1 FROM slices s WHERE s.period_start = date_trunc('hour', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
@@ -92,7 +110,8 @@ raw AS (
          count(*) AS calls, count(*) FILTER (WHERE u.success) AS successes, sum(u.input_tokens) AS input_tokens,
          sum(u.output_tokens) AS output_tokens, sum(u.cost_usd) AS cost_usd, sum(u.response_time_ms) AS latency_sum_ms,
          bool_or(u.simulated) AS simulated, min(u.created_at) AS first_call_at, max(u.created_at) AS last_call_at
-    FROM (SELECT * FROM slice_rows UNION ALL SELECT * FROM dirty_rows UNION ALL SELECT * FROM pending_rows) u
+    FROM (SELECT * FROM slice_rows UNION ALL SELECT * FROM dirty_rows
+          UNION ALL SELECT created_at, stage, provider, model, success, input_tokens, output_tokens, cost_usd, response_time_ms, simulated FROM pending_rows) u
    GROUP BY 1, 2, 3, 4, 5
 ),
 rolled AS (

@@ -84,7 +84,7 @@ const MERGE = (table: string) => `
 async function addRows(client: PoolClient, taken: TakenRanges, recomputed: string[]): Promise<void> {
   await client.query(
     `WITH taken AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS t(first_id, last_id)),
-     ${rollupRowsOf(`taken t JOIN model_usage u ON u.id BETWEEN t.first_id AND t.last_id
+     ${rollupRowsOf(`taken t CROSS JOIN LATERAL (SELECT * FROM model_usage u WHERE u.id BETWEEN t.first_id AND t.last_id OFFSET 0) u
                      WHERE date_trunc('hour', u.created_at, 'UTC') <> ALL ($3::timestamptz[])`)},
      hourly AS (INSERT INTO usage_rollup_hourly AS r (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows ${MERGE('r')}),
      daily_buckets AS (
