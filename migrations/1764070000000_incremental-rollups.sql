@@ -91,6 +91,14 @@ CREATE TABLE usage_rollup_hourly (
 -- The same per UTC day.
 CREATE TABLE usage_rollup_daily (LIKE usage_rollup_hourly INCLUDING ALL);
 
+-- The same per minute, for the hours from `since` on (the last day or so): a range whose edge falls
+-- inside a busy recent hour then reads at most a minute of calls from the ledger, not an hour. The
+-- refresh moves `since` forward and drops older minutes in one transaction; every hour at or after
+-- it has all its rolled-up calls in minute rows too.
+CREATE TABLE usage_rollup_minutely (LIKE usage_rollup_hourly INCLUDING ALL);
+CREATE TABLE usage_rollup_minutely_since (since TIMESTAMPTZ NOT NULL);
+INSERT INTO usage_rollup_minutely_since (since) VALUES (date_trunc('hour', now(), 'UTC') - interval '24 hours');
+
 -- The ledger rows not rolled up yet, as ranges of ids. Every statement that inserts into model_usage
 -- appends, in its own transaction, one range per run of consecutive ids it wrote (one for a single
 -- call, a few for a bulk load), so a range holds that statement's rows and nothing else, becomes
@@ -147,7 +155,7 @@ END $$;
 -- TRUNCATE fires no delete trigger: the roll-ups of an emptied ledger are empty.
 CREATE FUNCTION usage_rollup_note_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  TRUNCATE usage_rollup_hourly, usage_rollup_daily, usage_rollup_pending, usage_rollup_dirty;
+  TRUNCATE usage_rollup_hourly, usage_rollup_daily, usage_rollup_minutely, usage_rollup_pending, usage_rollup_dirty;
   RETURN NULL;
 END $$;
 
@@ -178,6 +186,8 @@ DROP FUNCTION IF EXISTS usage_rollup_note_deleted();
 DROP FUNCTION IF EXISTS usage_rollup_note_inserted();
 DROP TABLE IF EXISTS usage_rollup_dirty;
 DROP TABLE IF EXISTS usage_rollup_pending;
+DROP TABLE IF EXISTS usage_rollup_minutely_since;
+DROP TABLE IF EXISTS usage_rollup_minutely;
 DROP TABLE IF EXISTS usage_rollup_daily;
 DROP TABLE IF EXISTS usage_rollup_hourly;
 DROP FUNCTION IF EXISTS latency_bucket_value(INTEGER);

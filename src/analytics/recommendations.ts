@@ -1,4 +1,4 @@
-import type { StageRun } from '../db/recommendation-evidence.ts';
+import type { LabelledEvidence } from '../db/recommendation-evidence.ts';
 import { pairKey, stagePairs, type Side } from './stage-pairs.ts';
 import { bootstrap, mean, wilsonInterval, type Interval } from './statistics.ts';
 
@@ -78,12 +78,12 @@ function failureRate(volume: ModelVolume | undefined) {
  * stage (most used first), since a team may run several configurations at once. The most used model
  * always has an entry; another only when some cheaper model has paired evidence against it.
  */
-export function recommend(runs: readonly StageRun[], volumes: readonly ModelVolume[], options: RecommendationOptions, stages: readonly string[] = STAGES): StageRecommendation[] {
+export function recommend(evidence: LabelledEvidence, volumes: readonly ModelVolume[], options: RecommendationOptions, stages: readonly string[] = STAGES): StageRecommendation[] {
   return stages.flatMap((stage) => {
     const stageVolumes = volumes.filter((volume) => volume.stage === stage).sort((a, b) => b.successes - a.successes || a.model.localeCompare(b.model));
     if (stageVolumes.length === 0) return [{ stage, current_model: null, current_stage_runs_per_30_days: 0, candidates: [] }];
-    const pairs = stagePairs(runs, stage, STAGES.filter((other) => other !== stage));
-    const served = new Set(runs.flatMap((run) => (run.stages[stage] ? [run.stages[stage].model] : [])));
+    const pairs = stagePairs(evidence.groups, stage, STAGES.filter((other) => other !== stage));
+    const served = new Set(evidence.served[stage] ?? []);
     return stageVolumes.flatMap((volume, rank) => {
       const entry = recommendFor(served, pairs, stage, volume.model, stageVolumes, options);
       return rank === 0 || entry.candidates.some((candidate) => candidate.evidence.pairs > 0) ? [entry] : [];

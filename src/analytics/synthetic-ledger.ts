@@ -80,16 +80,20 @@ export async function generateSyntheticLedger(pool: Pool, options: SyntheticLedg
                   sum(cost_usd) AS cost_usd, sum(response_time_ms) AS latency_ms, max(created_at) AS finished_at
              FROM inserted GROUP BY run_id, configuration_id, stage
          )
-         INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms, finished_at, stages)
+         INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms, finished_at,
+                                         stage_models, stage_costs_usd, stage_latencies_ms)
          SELECT run_id, configuration_id, ($11::uuid[])[1 + run % cardinality($11::uuid[])],
                 CASE WHEN run % 25 = 0 THEN 'failed' ELSE 'completed' END,
                 CASE WHEN run % 25 <> 0 AND run % $12 = 0 THEN round((0.6 + 0.4 * random())::numeric, 5) END,
-                cost_usd, duration_ms, finished_at, stages
-           FROM (SELECT run_id, split_part(run_id, '/run/', 2)::bigint AS run, configuration_id, sum(cost_usd) AS cost_usd,
-                        sum(latency_ms) AS duration_ms, max(finished_at) AS finished_at,
-                        coalesce(jsonb_object_agg(stage, jsonb_build_object('model', model, 'cost_usd', cost_usd, 'latency_ms', latency_ms))
-                                   FILTER (WHERE model IS NOT NULL), '{}') AS stages
-                   FROM per_stage GROUP BY run_id, configuration_id) runs`,
+                cost_usd, duration_ms, finished_at, models, costs, latencies
+           FROM (SELECT run_id, split_part(run_id, '/run/', 2)::bigint AS run, configuration_id, sum(p.cost_usd) AS cost_usd,
+                        sum(p.latency_ms) AS duration_ms, max(p.finished_at) AS finished_at,
+                        array_agg(p.model ORDER BY o.n) AS models, array_agg(coalesce(p.cost_usd, 0) ORDER BY o.n) AS costs,
+                        array_agg(coalesce(p.latency_ms, 0) ORDER BY o.n) AS latencies
+                   FROM (SELECT DISTINCT run_id, configuration_id FROM per_stage) r
+                   CROSS JOIN unnest($10::text[]) WITH ORDINALITY AS o(stage, n)
+                   LEFT JOIN per_stage p USING (run_id, configuration_id, stage)
+                  GROUP BY run_id, configuration_id) runs`,
         [...params, documentIds, options.runs.labelledEvery],
       );
     }

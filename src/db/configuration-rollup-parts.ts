@@ -24,23 +24,23 @@ run_hours AS (
      AND NOT EXISTS (SELECT 1 FROM run_dirty d WHERE d.hour = r.period_start)
 ),
 run_slices AS (SELECT period_start, configuration_id FROM run_hours WHERE NOT inside),
--- Every read of configuration_runs below is LATERAL (OFFSET 0 keeps it so): one index range scan per
--- hour or per pending id range.
-run_slice_rows AS (
+-- Every read of configuration_runs below is a LATERAL subquery naming only its index range (an hour
+-- by finished_at, a pending range by id), with OFFSET 0 so that the planner neither flattens it nor
+-- pushes the other conditions into it (see src/db/usage-rollup-parts.ts).
+run_slice_hour_rows AS MATERIALIZED (
   SELECT r.* FROM (SELECT DISTINCT period_start AS hour FROM run_slices) h CROSS JOIN run_bounds b
    CROSS JOIN LATERAL (
-     SELECT ${RUN_COLUMNS} FROM configuration_runs r
-      WHERE r.finished_at >= greatest(h.hour, b.lo) AND r.finished_at < least(h.hour + interval '1 hour', b.hi)
-        AND EXISTS (SELECT 1 FROM run_slices s WHERE s.period_start = h.hour AND s.configuration_id = r.configuration_id)
-     OFFSET 0
+     SELECT * FROM configuration_runs r WHERE r.finished_at >= greatest(h.hour, b.lo) AND r.finished_at < least(h.hour + interval '1 hour', b.hi) OFFSET 0
    ) r
 ),
+run_slice_rows AS (
+  SELECT ${RUN_COLUMNS} FROM run_slice_hour_rows r
+   WHERE EXISTS (SELECT 1 FROM run_slices s WHERE s.period_start = date_trunc('hour', r.finished_at, 'UTC') AND s.configuration_id = r.configuration_id)
+),
 run_dirty_rows AS (
-  SELECT r.* FROM run_dirty d CROSS JOIN run_bounds b
+  SELECT ${RUN_COLUMNS} FROM run_dirty d CROSS JOIN run_bounds b
    CROSS JOIN LATERAL (
-     SELECT ${RUN_COLUMNS} FROM configuration_runs r
-      WHERE r.finished_at >= greatest(d.hour, b.lo) AND r.finished_at < least(d.hour + interval '1 hour', b.hi)
-     OFFSET 0
+     SELECT * FROM configuration_runs r WHERE r.finished_at >= greatest(d.hour, b.lo) AND r.finished_at < least(d.hour + interval '1 hour', b.hi) OFFSET 0
    ) r
 ),
 run_pending_ranges AS (
@@ -50,10 +50,11 @@ run_pending_ranges AS (
             FROM configuration_rollup_pending p, run_bounds b WHERE p.last_finished_at >= b.lo AND p.first_finished_at < b.hi) ordered
    WHERE before < $3::bigint
 ),
--- By id alone inside (the primary key's range scan); the time condition outside.
+run_pending_range_rows AS MATERIALIZED (
+  SELECT r.* FROM run_pending_ranges p CROSS JOIN LATERAL (SELECT * FROM configuration_runs r WHERE r.id BETWEEN p.first_id AND p.last_id OFFSET 0) r
+),
 run_pending_rows AS (
-  SELECT r.* FROM run_pending_ranges p CROSS JOIN run_bounds b
-   CROSS JOIN LATERAL (SELECT ${RUN_COLUMNS} FROM configuration_runs r WHERE r.id BETWEEN p.first_id AND p.last_id OFFSET 0) r
+  SELECT ${RUN_COLUMNS} FROM run_pending_range_rows r CROSS JOIN run_bounds b
    WHERE r.finished_at >= b.lo AND r.finished_at < b.hi
      AND NOT EXISTS (SELECT 1 FROM run_dirty d WHERE d.hour = date_trunc('hour', r.finished_at, 'UTC'))
      AND NOT EXISTS (SELECT 1 FROM run_slices s WHERE s.period_start = date_trunc('hour', r.finished_at, 'UTC') AND s.configuration_id = r.configuration_id)

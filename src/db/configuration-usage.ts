@@ -19,8 +19,10 @@ export interface FinishedRun {
  */
 export async function recordFinishedRun(client: PoolClient, run: FinishedRun): Promise<void> {
   await client.query(
-    `INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms, stages)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, run_stage_facts($1)) ON CONFLICT (run_id) DO NOTHING`,
+    `INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms,
+                                     stage_models, stage_costs_usd, stage_latencies_ms)
+     SELECT $1, $2, $3, $4, $5, $6, $7, f.models, f.costs_usd, f.latencies_ms FROM run_stage_facts($1) f
+     ON CONFLICT (run_id) DO NOTHING`,
     [run.runId, run.configurationId, run.queueItemId, run.status, run.accuracy, run.costUsd, Math.round(run.durationMs)],
   );
   await refreshConfigurationUsage(client, run.configurationId);

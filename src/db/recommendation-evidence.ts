@@ -1,35 +1,85 @@
 import type { Pool } from './pool.ts';
 import { toNumber } from './pool.ts';
 
-export interface StageRun {
-  runId: string;
-  accuracy: number;
+/**
+ * Labelled runs on one document with the same model on every stage, summed: what pairing needs of
+ * them. (Pairs compare one stage's models with the document and the other stages' models fixed, so
+ * runs that share all of these can be added up first.)
+ */
+export interface EvidenceGroup {
   /** The same document, schema and ground truth give the same key: runs on it can be paired. */
   documentKey: string;
-  /** Per stage: the model that answered it first (its primary round), what the stage cost and took. */
+  /** Position of the group's newest run among the runs drawn (0 = newest): orders the pairs. */
+  first: number;
+  runs: number;
+  /** Sum of the runs' accuracies. */
+  accuracy: number;
+  /** Per stage served: the model that answered it first (its primary round), and the runs' summed cost and latency there. */
   stages: Record<string, { model: string; costUsd: number; latencyMs: number }>;
 }
 
+export interface LabelledEvidence {
+  /** Labelled completed runs drawn (the newest, up to the limit). */
+  runs: number;
+  /** Per stage, every model that served it in those runs. */
+  served: Record<string, string[]>;
+  /** The groups of documents run under more than one combination of models: the only ones that can pair. */
+  groups: EvidenceGroup[];
+}
+
+/** The order of the stage arrays of configuration_runs (migrations/1764071000000_run-stage-facts.sql). */
+const STAGE_ORDER = ['classify', 'extract', 'validate', 'review'] as const;
+
 /**
- * The labelled, completed runs finished since `since` (newest first, at most `limit`), each with the
- * model that served every stage and that stage's cost and latency, as recorded when the run finished
- * (`configuration_runs.stages`; computed from the ledger for a run recorded before that column).
+ * The labelled, completed runs finished since `since` (the newest `limit`), reduced in SQL to what
+ * cost recommendations pair: runs grouped by document and the model of every stage, with sums, for
+ * the documents that were run under more than one combination of models, plus the models that served
+ * each stage. A run's stage facts are those recorded when it finished (computed from the ledger for a
+ * run recorded before they were). The runs come from an index-only scan; what crosses to Node grows
+ * with the pairable runs, not with all of them.
  */
-export async function labelledStageRuns(pool: Pool, since: Date, limit: number): Promise<StageRun[]> {
-  const result = await pool.query<{ run_id: string; accuracy: string; document_key: string; stages: Record<string, { model: string; cost_usd: number; latency_ms: number }> }>(
-    `SELECT r.run_id, r.accuracy, q.document_key, coalesce(r.stages, run_stage_facts(r.run_id)) AS stages
-       FROM configuration_runs r JOIN ai_extraction_queue q ON q.id = r.queue_item_id
-      WHERE r.status = 'completed' AND r.accuracy IS NOT NULL AND r.finished_at >= $1
-      ORDER BY r.finished_at DESC
-      LIMIT $2`,
+export async function labelledEvidence(pool: Pool, since: Date, limit: number): Promise<LabelledEvidence> {
+  const facts = (column: 'stage_models' | 'stage_costs_usd' | 'stage_latencies_ms', field: 'models' | 'costs_usd' | 'latencies_ms') =>
+    `coalesce(r.${column}, (SELECT ${field} FROM run_stage_facts(r.run_id)))`;
+  const result = await pool.query<{ runs: string; served: Array<string[] | null>; groups: Array<{ d: string; f: string; n: string; a: string; m: Array<string | null>; c: string[]; l: string[] }> | null }>(
+    `WITH runs AS MATERIALIZED (
+       SELECT row_number() OVER (ORDER BY r.finished_at DESC) - 1 AS position, r.accuracy, q.document_key,
+              ${facts('stage_models', 'models')} AS models, ${facts('stage_costs_usd', 'costs_usd')} AS costs,
+              ${facts('stage_latencies_ms', 'latencies_ms')} AS latencies
+         FROM (SELECT run_id, accuracy, queue_item_id, finished_at, stage_models, stage_costs_usd, stage_latencies_ms
+                 FROM configuration_runs
+                WHERE status = 'completed' AND accuracy IS NOT NULL AND finished_at >= $1
+                ORDER BY finished_at DESC LIMIT $2) r
+         JOIN ai_extraction_queue q ON q.id = r.queue_item_id
+     ),
+     groups AS (
+       SELECT document_key, models, min(position) AS first, count(*) AS runs, sum(accuracy) AS accuracy,
+              ARRAY[sum(costs[1]), sum(costs[2]), sum(costs[3]), sum(costs[4])] AS costs,
+              ARRAY[sum(latencies[1]), sum(latencies[2]), sum(latencies[3]), sum(latencies[4])] AS latencies,
+              count(*) OVER (PARTITION BY document_key) AS combinations
+         FROM runs GROUP BY document_key, models
+     )
+     SELECT (SELECT count(*) FROM runs) AS runs,
+            ARRAY(SELECT to_jsonb(ARRAY(SELECT DISTINCT models[i] FROM runs WHERE models[i] IS NOT NULL)) FROM generate_series(1, 4) AS i ORDER BY i) AS served,
+            (SELECT jsonb_agg(jsonb_build_object('d', document_key, 'f', first, 'n', runs, 'a', accuracy, 'm', models, 'c', costs, 'l', latencies))
+               FROM groups WHERE combinations > 1) AS groups`,
     [since.toISOString(), limit],
   );
-  return result.rows.map((row) => ({
-    runId: row.run_id,
-    accuracy: toNumber(row.accuracy)!,
-    documentKey: row.document_key,
-    stages: Object.fromEntries(
-      Object.entries(row.stages).map(([stage, facts]) => [stage, { model: facts.model, costUsd: Number(facts.cost_usd), latencyMs: Number(facts.latency_ms) }]),
-    ),
-  }));
+  const row = result.rows[0]!;
+  return {
+    runs: Number(row.runs),
+    served: Object.fromEntries(STAGE_ORDER.map((stage, i) => [stage, row.served[i] ?? []])),
+    groups: (row.groups ?? []).map((group) => ({
+      documentKey: group.d,
+      first: Number(group.f),
+      runs: Number(group.n),
+      accuracy: toNumber(group.a)!,
+      stages: Object.fromEntries(
+        STAGE_ORDER.flatMap((stage, i) => {
+          const model = group.m[i];
+          return model ? [[stage, { model, costUsd: toNumber(group.c[i]) ?? 0, latencyMs: toNumber(group.l[i]) ?? 0 }]] : [];
+        }),
+      ),
+    })),
+  };
 }

@@ -93,6 +93,8 @@ export interface TakenRanges {
   firstIds: string[];
   lastIds: string[];
   ids: number;
+  /** The latest source time in the taken ranges (an upper bound), or null when none were taken. */
+  latest: Date | null;
 }
 
 /**
@@ -100,24 +102,27 @@ export interface TakenRanges {
  * limit is cut, its rest staying pending. Ranges are removed here, in the step's transaction.
  */
 export async function takePending(client: PoolClient, table: 'usage_rollup_pending' | 'configuration_rollup_pending', chunkIds: number): Promise<TakenRanges> {
-  const result = await client.query<{ first_id: string; last_id: string }>(
+  const lastAt = table === 'usage_rollup_pending' ? 'last_call_at' : 'last_finished_at';
+  const result = await client.query<{ first_id: string; last_id: string; last_at: Date }>(
     `WITH ordered AS (
-       SELECT first_id, last_id, (sum(last_id - first_id + 1) OVER (ORDER BY first_id))::bigint - (last_id - first_id + 1) AS before
+       SELECT first_id, last_id, ${lastAt} AS last_at, (sum(last_id - first_id + 1) OVER (ORDER BY first_id))::bigint - (last_id - first_id + 1) AS before
          FROM ${table}
      ),
      chosen AS (
-       SELECT first_id, least(last_id, first_id + ($1::bigint - before) - 1) AS last_id, last_id > first_id + ($1::bigint - before) - 1 AS cut
+       SELECT first_id, least(last_id, first_id + ($1::bigint - before) - 1) AS last_id, last_at,
+              last_id > first_id + ($1::bigint - before) - 1 AS cut
          FROM ordered WHERE before < $1::bigint
      ),
      removed AS (DELETE FROM ${table} p USING chosen c WHERE p.first_id = c.first_id AND NOT c.cut),
      shortened AS (UPDATE ${table} p SET first_id = c.last_id + 1 FROM chosen c WHERE p.first_id = c.first_id AND c.cut)
-     SELECT first_id, last_id FROM chosen ORDER BY first_id`,
+     SELECT first_id, last_id, last_at FROM chosen ORDER BY first_id`,
     [chunkIds],
   );
   return {
     firstIds: result.rows.map((row) => row.first_id),
     lastIds: result.rows.map((row) => row.last_id),
     ids: result.rows.reduce((sum, row) => sum + Number(row.last_id) - Number(row.first_id) + 1, 0),
+    latest: result.rows.reduce<Date | null>((latest, row) => (latest && latest > row.last_at ? latest : row.last_at), null),
   };
 }
 

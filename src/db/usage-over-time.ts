@@ -52,8 +52,8 @@ export async function usageOverTime(pool: Pool, range: { from: Date; to: Date },
                                    'successes', m.successes, 'cost_usd', m.cost_usd, 'input_tokens', m.input_tokens,
                                    'output_tokens', m.output_tokens, 'avg_latency_ms', m.avg_latency_ms,
                                    'p50_latency_ms', p50.value, 'p95_latency_ms', p95.value) ORDER BY m.gid), '[]')
-                    FROM models m JOIN ${percentileSql(0.5, 'histogram', 'models')} p50 USING (gid)
-                                  JOIN ${percentileSql(0.95, 'histogram', 'models')} p95 USING (gid)),
+                    FROM models m JOIN ${percentileSql(0.5, 'histogram')} p50 USING (gid)
+                                  JOIN ${percentileSql(0.95, 'histogram')} p95 USING (gid)),
        'latency', (SELECT coalesce(jsonb_agg(jsonb_build_object('bucket', bucket, 'calls', calls, 'successes', successes) ORDER BY bucket), '[]')
                      FROM (SELECT width_bucket(latency_bucket_value(bucket), $9::float8[]) AS bucket, sum(n) AS calls, sum(s) AS successes
                              FROM part_buckets GROUP BY 1) l),

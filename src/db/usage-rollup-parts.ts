@@ -6,8 +6,10 @@
  * - Daily rows whose calls all lie in the range (every day inside it, and a day at its edge when
  *   its calls for that group do), unless the day has a dirty hour.
  * - Otherwise, on the edge days and the days with a dirty hour, hourly rows whose calls all lie in
- *   the range; an hourly row that straddles an edge is replaced by its ledger rows inside the range
- *   (a "slice": only the calls of that hour between the edge and the hour's end, of its groups).
+ *   the range. An hourly row that straddles an edge is replaced, from the minute roll-up's `since`
+ *   on (the last day), by its minute rows whose calls all lie in the range and the ledger rows of the
+ *   one straddling minute; before `since`, by its ledger rows inside the range (a "slice": the calls
+ *   of its groups between the edge and the end of the hour or minute).
  * - Dirty hours (rows changed or deleted since they were rolled up) from the ledger, inside the range.
  * - Ledger rows not rolled up yet, from their pending id ranges in id order, up to a cap of ids: the
  *   one read whose size depends on how far behind the roll-up is, and so the one that is bounded. When
@@ -68,26 +70,52 @@ hour_rows AS (
      AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hour = r.period_start)
      AND NOT EXISTS (SELECT 1 FROM day_rows dr WHERE dr.period_start = hd.day AND ${sameGroup('dr', 'r')})
 ),
-slices AS (SELECT period_start, stage, provider, model FROM hour_rows WHERE NOT inside),
--- Every ledger read below is LATERAL (OFFSET 0 keeps it so): one index range scan per hour or per
--- pending id range, never a scan of the whole range filtered by id.
-slice_rows AS (
-  SELECT u.* FROM (SELECT DISTINCT period_start AS hour FROM slices) h CROSS JOIN bounds b
+hour_slices AS (SELECT period_start, stage, provider, model FROM hour_rows WHERE NOT inside),
+minute_since AS (SELECT since FROM usage_rollup_minutely_since),
+-- A straddling hour from \`since\` on is read by its minutes instead: the minute rows of its groups
+-- whose calls all lie in the range, and the ledger only for the minute that straddles the edge.
+minute_rows AS (
+  SELECT r.*, r.first_call_at >= b.lo AND r.last_call_at < b.hi AS inside
+    FROM (SELECT DISTINCT s.period_start FROM hour_slices s, minute_since m WHERE s.period_start >= m.since) hs CROSS JOIN bounds b
    CROSS JOIN LATERAL (
-     SELECT ${LEDGER_COLUMNS} FROM model_usage u
-      WHERE u.created_at >= greatest(h.hour, b.lo) AND u.created_at < least(h.hour + interval '1 hour', b.hi)
-        AND ($3 = '*' OR coalesce(u.configuration_id::text, '') = $3)
-        AND EXISTS (SELECT 1 FROM slices s WHERE s.period_start = h.hour AND ${sameGroup('s', 'u')})
+     SELECT * FROM usage_rollup_minutely mr
+      WHERE mr.configuration_key = $3 AND mr.period_start >= hs.period_start AND mr.period_start < hs.period_start + interval '1 hour'
      OFFSET 0
+   ) r
+   WHERE r.last_call_at >= b.lo AND r.first_call_at < b.hi
+     AND EXISTS (SELECT 1 FROM hour_slices s WHERE s.period_start = hs.period_start AND ${sameGroup('s', 'r')})
+),
+-- What is read from the ledger at the edges: whole hours before \`since\`, single minutes after.
+slices AS (
+  SELECT s.period_start, interval '1 hour' AS span, s.stage, s.provider, s.model FROM hour_slices s, minute_since m WHERE s.period_start < m.since
+  UNION ALL
+  SELECT period_start, interval '1 minute', stage, provider, model FROM minute_rows WHERE NOT inside
+),
+hour_slice_keys AS (SELECT period_start, stage, provider, model FROM slices WHERE span = interval '1 hour'),
+minute_slice_keys AS (SELECT period_start, stage, provider, model FROM slices WHERE span = interval '1 minute'),
+-- Every ledger read below is a LATERAL subquery that only names the index range to scan (a slice's
+-- calls by created_at, a pending range by id), with OFFSET 0 so that the planner can neither flatten
+-- it nor push the other conditions into it, and the rows it returns are filtered afterwards. Left to
+-- itself, the planner turns them into scans of another index over the whole range (every call of
+-- the range, filtered by id; every call of a configuration) or repeats them per group.
+slice_period_rows AS MATERIALIZED (
+  SELECT u.* FROM (SELECT DISTINCT period_start, span FROM slices) p CROSS JOIN bounds b
+   CROSS JOIN LATERAL (
+     SELECT * FROM model_usage u WHERE u.created_at >= greatest(p.period_start, b.lo) AND u.created_at < least(p.period_start + p.span, b.hi) OFFSET 0
    ) u
 ),
+slice_rows AS (
+  SELECT ${LEDGER_COLUMNS} FROM slice_period_rows u
+   WHERE ($3 = '*' OR coalesce(u.configuration_id::text, '') = $3)
+     AND (EXISTS (SELECT 1 FROM hour_slice_keys s WHERE s.period_start = date_trunc('hour', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
+          OR EXISTS (SELECT 1 FROM minute_slice_keys s WHERE s.period_start = date_trunc('minute', u.created_at, 'UTC') AND ${sameGroup('s', 'u')}))
+),
 dirty_rows AS (
-  SELECT u.* FROM dirty d CROSS JOIN bounds b
+  SELECT ${LEDGER_COLUMNS} FROM dirty d CROSS JOIN bounds b
    CROSS JOIN LATERAL (
-     SELECT ${LEDGER_COLUMNS} FROM model_usage u
-      WHERE u.created_at >= greatest(d.hour, b.lo) AND u.created_at < least(d.hour + interval '1 hour', b.hi) AND ${ledgerFilter}
-     OFFSET 0
+     SELECT * FROM model_usage u WHERE u.created_at >= greatest(d.hour, b.lo) AND u.created_at < least(d.hour + interval '1 hour', b.hi) OFFSET 0
    ) u
+   WHERE ${ledgerFilter}
 ),
 pending_ranges AS (
   SELECT first_id, least(last_id, first_id + ($7::bigint - before) - 1) AS last_id
@@ -96,22 +124,22 @@ pending_ranges AS (
             FROM usage_rollup_pending p, bounds b WHERE p.last_call_at >= b.lo AND p.first_call_at < b.hi) ordered
    WHERE before < $7::bigint
 ),
--- By id alone inside (the primary key's range scan); the other conditions outside, where the
--- planner cannot turn them into a scan of the created_at index over the whole range.
+pending_range_rows AS MATERIALIZED (
+  SELECT u.* FROM pending_ranges p CROSS JOIN LATERAL (SELECT * FROM model_usage u WHERE u.id BETWEEN p.first_id AND p.last_id OFFSET 0) u
+),
 pending_rows AS (
-  SELECT u.* FROM pending_ranges p CROSS JOIN bounds b
-   CROSS JOIN LATERAL (SELECT ${LEDGER_COLUMNS}, u.configuration_id FROM model_usage u WHERE u.id BETWEEN p.first_id AND p.last_id OFFSET 0) u
+  SELECT ${LEDGER_COLUMNS} FROM pending_range_rows u CROSS JOIN bounds b
    WHERE u.created_at >= b.lo AND u.created_at < b.hi AND ${ledgerFilter}
      AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hour = date_trunc('hour', u.created_at, 'UTC'))
-     AND NOT EXISTS (SELECT 1 FROM slices s WHERE s.period_start = date_trunc('hour', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
+     AND NOT EXISTS (SELECT 1 FROM hour_slice_keys s WHERE s.period_start = date_trunc('hour', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
+     AND NOT EXISTS (SELECT 1 FROM minute_slice_keys s WHERE s.period_start = date_trunc('minute', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
 ),
 raw AS (
   SELECT date_trunc('hour', u.created_at, 'UTC') AS period_start, u.stage, u.provider, u.model, latency_bucket(u.response_time_ms) AS bucket,
          count(*) AS calls, count(*) FILTER (WHERE u.success) AS successes, sum(u.input_tokens) AS input_tokens,
          sum(u.output_tokens) AS output_tokens, sum(u.cost_usd) AS cost_usd, sum(u.response_time_ms) AS latency_sum_ms,
          bool_or(u.simulated) AS simulated, min(u.created_at) AS first_call_at, max(u.created_at) AS last_call_at
-    FROM (SELECT * FROM slice_rows UNION ALL SELECT * FROM dirty_rows
-          UNION ALL SELECT created_at, stage, provider, model, success, input_tokens, output_tokens, cost_usd, response_time_ms, simulated FROM pending_rows) u
+    FROM (SELECT * FROM slice_rows UNION ALL SELECT * FROM dirty_rows UNION ALL SELECT * FROM pending_rows) u
    GROUP BY 1, 2, 3, 4, 5
 ),
 rolled AS (
@@ -120,6 +148,9 @@ rolled AS (
   UNION ALL
   SELECT period_start, stage, provider, model, calls, successes, input_tokens, output_tokens, cost_usd, latency_sum_ms, simulated,
          first_call_at, last_call_at, latency_buckets, latency_counts, latency_successes FROM hour_rows WHERE inside
+  UNION ALL
+  SELECT period_start, stage, provider, model, calls, successes, input_tokens, output_tokens, cost_usd, latency_sum_ms, simulated,
+         first_call_at, last_call_at, latency_buckets, latency_counts, latency_successes FROM minute_rows WHERE inside
 ),
 part_totals AS (
   SELECT period_start, stage, provider, model, calls, successes, input_tokens, output_tokens, cost_usd, latency_sum_ms, simulated, first_call_at, last_call_at FROM rolled
@@ -162,18 +193,20 @@ export function usagePartsParams(query: UsagePartsQuery): unknown[] {
 /**
  * SQL for a percentile of merged histograms, as `percentile_cont(p)` computes it over the calls: the
  * values at 0-based ranks k and k + 1 (k = floor(p (n - 1))), interpolated. `histogram` has (gid,
- * bucket, n), `totals` (gid, calls); the result has (gid, value).
+ * bucket, n); the result has (gid, value). One pass of window sums over the histogram, no join: the
+ * planner misjudges a join of the cumulative counts with the ranks and nests it.
  */
-export function percentileSql(p: number, histogram: string, totals: string): string {
+export function percentileSql(p: number, histogram: string): string {
   return `(
-    SELECT q.gid, q.v1 + q.frac * (q.v2 - q.v1) AS value FROM (
-      SELECT c.gid, r.frac,
-             latency_bucket_value(min(c.bucket) FILTER (WHERE c.upto > r.k)) AS v1,
-             latency_bucket_value(coalesce(min(c.bucket) FILTER (WHERE c.upto > r.k + 1), min(c.bucket) FILTER (WHERE c.upto > r.k))) AS v2
-        FROM (SELECT gid, bucket, sum(n) OVER (PARTITION BY gid ORDER BY bucket) AS upto FROM ${histogram}) c
-        JOIN (SELECT gid, floor(${p}::float8 * (calls - 1)) AS k, ${p}::float8 * (calls - 1) - floor(${p}::float8 * (calls - 1)) AS frac
-                FROM ${totals} WHERE calls > 0) r USING (gid)
-       GROUP BY c.gid, r.k, r.frac
-    ) q
+    SELECT gid, latency_bucket_value(b1) + frac * (latency_bucket_value(coalesce(b2, b1)) - latency_bucket_value(b1)) AS value
+      FROM (
+        SELECT gid, min(bucket) FILTER (WHERE upto > k) AS b1, min(bucket) FILTER (WHERE upto > k + 1) AS b2, max(frac) AS frac
+          FROM (
+            SELECT gid, bucket, upto, floor(${p}::float8 * (total - 1)) AS k, ${p}::float8 * (total - 1) - floor(${p}::float8 * (total - 1)) AS frac
+              FROM (SELECT gid, bucket, sum(n) OVER (PARTITION BY gid ORDER BY bucket) AS upto, sum(n) OVER (PARTITION BY gid) AS total
+                      FROM ${histogram}) cumulative
+          ) ranked
+         GROUP BY gid
+      ) bounds
   )`;
 }

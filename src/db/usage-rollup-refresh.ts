@@ -6,9 +6,12 @@ export type { RefreshOptions, RefreshOutcome } from './rollup-refresh.ts';
 /*
  * Keeps the ledger's roll-ups (migrations/1764070000000_incremental-rollups.sql) current, in the
  * way src/db/rollup-refresh.ts describes: each step adds the rows of the pending ranges it takes to
- * the hourly and daily roll-ups, and recomputes from the ledger every hour marked dirty by an update
- * or delete.
+ * the hourly and daily roll-ups (and to the minute roll-up, for the hours it covers), and recomputes
+ * from the ledger every hour marked dirty by an update or delete.
  */
+
+/** How far back minute rows are kept: edges inside older hours read up to an hour of calls. */
+const MINUTE_ROWS_FOR = "interval '24 hours'";
 
 /**
  * Rolls up the pending ledger rows and recomputes dirty hours, a chunk per transaction, until
@@ -19,21 +22,35 @@ export async function refreshUsageRollups(pool: Pool, options: RefreshOptions = 
 }
 
 async function refreshStep(client: PoolClient, chunkIds: number): Promise<RefreshStep> {
+  const since = await advanceMinuteRows(client);
   const hours = await takeDirtyHours(client, 'usage_rollup_dirty');
   const taken = await takePending(client, 'usage_rollup_pending', chunkIds);
-  if (hours.length > 0) await recomputeHours(client, hours);
-  if (taken.firstIds.length > 0) await addRows(client, taken, hours);
+  if (hours.length > 0) await recomputeHours(client, hours, since);
+  if (taken.firstIds.length > 0) {
+    await addRows(client, taken, hours);
+    if (taken.latest && taken.latest >= since) await addMinuteRows(client, taken, hours, since);
+  }
   if (hours.length > 0) await recomputeDays(client, [...new Set(hours.map((hour) => `${hour.slice(0, 10)}T00:00:00.000Z`))]);
   return { ids: taken.ids, hours: hours.length };
 }
 
+/** Moves the start of the minute rows up to a day ago, dropping older minutes; returns it. */
+async function advanceMinuteRows(client: PoolClient): Promise<Date> {
+  const moved = await client.query<{ since: Date }>(
+    `UPDATE usage_rollup_minutely_since SET since = greatest(since, date_trunc('hour', now(), 'UTC') - ${MINUTE_ROWS_FOR}) RETURNING since`,
+  );
+  const since = moved.rows[0]!.since;
+  await client.query('DELETE FROM usage_rollup_minutely WHERE period_start < $1', [since]);
+  return since;
+}
+
 /**
- * The per-bucket aggregate of some ledger rows `u` (a FROM clause naming them), per hour, group and
- * scope ('*' and the configuration), as roll-up rows with their sparse histograms.
+ * The per-bucket aggregate of some ledger rows `u` (a FROM clause naming them), per hour (or minute),
+ * group and scope ('*' and the configuration), as roll-up rows with their sparse histograms.
  */
-const rollupRowsOf = (rows: string) => `
+const rollupRowsOf = (rows: string, unit: 'hour' | 'minute' = 'hour') => `
   per_bucket AS (
-    SELECT date_trunc('hour', u.created_at, 'UTC') AS period_start, u.stage, u.provider, u.model,
+    SELECT date_trunc('${unit}', u.created_at, 'UTC') AS period_start, u.stage, u.provider, u.model,
            coalesce(u.configuration_id::text, '') AS configuration_key, latency_bucket(u.response_time_ms) AS bucket,
            count(*) AS calls, count(*) FILTER (WHERE u.success) AS successes, sum(u.input_tokens) AS input_tokens,
            sum(u.output_tokens) AS output_tokens, sum(u.cost_usd) AS cost_usd, sum(u.response_time_ms) AS latency_sum_ms,
@@ -111,16 +128,34 @@ async function addRows(client: PoolClient, taken: TakenRanges, recomputed: strin
   );
 }
 
-/** Recomputes hours from the ledger, leaving out rows still pending (they are added when their range is taken). */
-async function recomputeHours(client: PoolClient, hours: string[]): Promise<void> {
-  await client.query('DELETE FROM usage_rollup_hourly WHERE period_start = ANY ($1::timestamptz[])', [hours]);
+/** Adds the taken ranges' rows from `since` on to the minute roll-up, except in hours this step recomputed. */
+async function addMinuteRows(client: PoolClient, taken: TakenRanges, recomputed: string[], since: Date): Promise<void> {
   await client.query(
-    `WITH ${rollupRowsOf(`unnest($1::timestamptz[]) AS h(hour)
-                          JOIN model_usage u ON u.created_at >= h.hour AND u.created_at < h.hour + interval '1 hour'
-                         WHERE ${notPending('usage_rollup_pending', 'u')}`)}
-     INSERT INTO usage_rollup_hourly (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`,
-    [hours],
+    `WITH taken AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS t(first_id, last_id)),
+     ${rollupRowsOf(
+       `taken t CROSS JOIN LATERAL (SELECT * FROM model_usage u WHERE u.id BETWEEN t.first_id AND t.last_id OFFSET 0) u
+         WHERE u.created_at >= $4 AND date_trunc('hour', u.created_at, 'UTC') <> ALL ($3::timestamptz[])`,
+       'minute',
+     )}
+     INSERT INTO usage_rollup_minutely AS r (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows ${MERGE('r')}`,
+    [taken.firstIds, taken.lastIds, recomputed, since],
   );
+}
+
+/** Recomputes hours from the ledger, leaving out rows still pending (they are added when their range is taken). */
+async function recomputeHours(client: PoolClient, hours: string[], since: Date): Promise<void> {
+  const rows = `unnest($1::timestamptz[]) AS h(hour)
+                JOIN model_usage u ON u.created_at >= h.hour AND u.created_at < h.hour + interval '1 hour'
+               WHERE ${notPending('usage_rollup_pending', 'u')}`;
+  await client.query('DELETE FROM usage_rollup_hourly WHERE period_start = ANY ($1::timestamptz[])', [hours]);
+  await client.query(`WITH ${rollupRowsOf(rows)} INSERT INTO usage_rollup_hourly (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`, [hours]);
+  const recent = hours.filter((hour) => new Date(hour) >= since);
+  if (recent.length === 0) return;
+  await client.query(
+    `DELETE FROM usage_rollup_minutely WHERE date_trunc('hour', period_start, 'UTC') = ANY ($1::timestamptz[])`,
+    [recent],
+  );
+  await client.query(`WITH ${rollupRowsOf(rows, 'minute')} INSERT INTO usage_rollup_minutely (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`, [recent]);
 }
 
 /** Recomputes days from their hourly rows. */

@@ -81,6 +81,6 @@ SELECT t.model, t.provider, t.stage, t.calls, t.successes,
        round(t.latency_sum_ms::numeric / t.calls, 2) AS avg_latency_ms,
        p.value AS p95_latency_ms,
        t.input_tokens, t.output_tokens, t.cost_usd, t.simulated, t.first_call_at, t.last_call_at
-  FROM totals t JOIN ${percentileSql(0.95, 'histogram', 'totals')} p USING (gid)
+  FROM totals t JOIN ${percentileSql(0.95, 'histogram')} p USING (gid)
  WHERE t.calls > 0
  ORDER BY t.cost_usd DESC, t.model, t.stage`;

@@ -8,8 +8,10 @@ import { LATENCY_EDGES_MS, usageOverTime } from '../../src/db/usage-over-time.ts
 import { modelPerformance, type UsageFilters } from '../../src/db/usage-rollups.ts';
 
 // The rows of this file live in a year no other test writes to, under providers of their own, so
-// that the direct aggregate and the roll-up query see the same calls while other files run.
-const YEAR = 2001 + Math.floor(Math.random() * 40);
+// that the direct aggregate and the roll-up query see the same calls while other files run. A future
+// year: its hours are within the minute roll-up (which keeps the last day and on), so edges are
+// read by minute; the test of older hours uses a past year.
+const YEAR = 2031 + Math.floor(Math.random() * 40);
 const at = (iso: string) => new Date(`${YEAR}-${iso}`);
 const PROVIDER = `rollup-${randomUUID().slice(0, 8)}`;
 const CONFIGS = [randomUUID(), randomUUID(), randomUUID()];
@@ -72,12 +74,14 @@ async function pendingIn(pool: Pool, range: { from: Date; to: Date }) {
 async function expectRebuildIdentical(pool: Pool, range: { from: Date; to: Date }) {
   const rows = async (table: string) =>
     (await pool.query(`SELECT * FROM ${table} WHERE period_start >= $1 AND period_start < $2 AND provider LIKE $3 ORDER BY 1, 2, 3, 4, 5`, [range.from, range.to, `${PROVIDER}%`])).rows;
-  const before = { hourly: await rows('usage_rollup_hourly'), daily: await rows('usage_rollup_daily') };
+  const before = { hourly: await rows('usage_rollup_hourly'), daily: await rows('usage_rollup_daily'), minutely: await rows('usage_rollup_minutely') };
   expect(before.hourly.length).toBeGreaterThan(0);
+  expect(before.minutely.length).toBeGreaterThan(0);
   await pool.query(`INSERT INTO usage_rollup_dirty (hour) SELECT generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour')`, [range.from, range.to]);
   await refresh(pool);
   expect(await rows('usage_rollup_hourly')).toEqual(before.hourly);
   expect(await rows('usage_rollup_daily')).toEqual(before.daily);
+  expect(await rows('usage_rollup_minutely')).toEqual(before.minutely);
 }
 
 async function viaRollups(pool: Pool, filters: UsageFilters) {
@@ -121,6 +125,37 @@ describe('analytics roll-ups', () => {
       expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
     });
   }
+
+  it('equals it for a burst within one hour, with edges inside its minutes (read by minute)', async () => {
+    await generateSyntheticLedger(pool, { rows: 30_000, from: at('06-01T10:00:00Z'), to: at('06-01T11:00:00Z'), tag: `burst-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    await refresh(pool);
+    for (const range of [
+      { from: at('06-01T10:47:31.25Z'), to: at('06-02T00:00:00Z') },
+      { from: at('06-01T09:00:00Z'), to: at('06-01T10:12:05.5Z') },
+      { from: at('06-01T10:20:40Z'), to: at('06-01T10:20:50Z') },
+    ]) {
+      expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+      expectSame(await viaRollups(pool, { ...range, stage: 'extract' }), await directAggregate(pool, { ...range, stage: 'extract' }));
+      expectSame(await viaRollups(pool, { ...range, configurationId: CONFIGS[2] }), await directAggregate(pool, { ...range, configurationId: CONFIGS[2] }));
+    }
+  });
+
+  it('equals it where edges fall in hours older than the minute roll-up (read from the ledger by hour)', async () => {
+    const past = 2001 + Math.floor(Math.random() * 20);
+    const old = (iso: string) => new Date(`${past}-${iso}`);
+    await generateSyntheticLedger(pool, { rows: 6_000, from: old('03-01T00:00:00Z'), to: old('03-03T05:30:00Z'), tag: `old-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    const minutes = await pool.query('SELECT count(*)::int AS n FROM usage_rollup_minutely WHERE period_start >= $1 AND period_start < $2', [old('03-01T00:00:00Z'), old('03-04T00:00:00Z')]);
+    await refresh(pool);
+    expect(minutes.rows[0].n).toBe(0);
+    expect((await pool.query('SELECT count(*)::int AS n FROM usage_rollup_minutely WHERE period_start >= $1 AND period_start < $2', [old('03-01T00:00:00Z'), old('03-04T00:00:00Z')])).rows[0].n).toBe(0);
+    for (const range of [
+      { from: old('03-01T07:13:27.5Z'), to: old('03-02T19:48:01Z') },
+      { from: old('03-02T10:05:00Z'), to: old('03-02T10:55:00Z') },
+    ]) {
+      expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+      expectSame(await viaRollups(pool, { ...range, configurationId: CONFIGS[0] }), await directAggregate(pool, { ...range, configurationId: CONFIGS[0] }));
+    }
+  });
 
   it('equals it with every filter: stage, model, provider, configuration', async () => {
     const range = { from: at('03-01T03:30:00Z'), to: at('03-04T02:00:00Z') };

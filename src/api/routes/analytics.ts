@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { recommend, STAGES } from '../../analytics/recommendations.ts';
 import { configurationPerformance } from '../../db/configuration-analytics.ts';
-import { labelledStageRuns } from '../../db/recommendation-evidence.ts';
+import { labelledEvidence } from '../../db/recommendation-evidence.ts';
 import { modelPerformance } from '../../db/usage-rollups.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { HttpError } from '../errors.ts';
@@ -166,18 +166,18 @@ export function analyticsRoutes(deps: ApiDependencies) {
         const query = c.req.valid('query');
         const to = new Date();
         const from = new Date(to.getTime() - query.days * 86_400_000);
-        const [runs, volumes] = await Promise.all([
-          labelledStageRuns(deps.pool, from, 50_000),
+        const [evidence, volumes] = await Promise.all([
+          labelledEvidence(deps.pool, from, 50_000),
           modelPerformance(deps.pool, { from, to, stage: query.stage }),
         ]);
-        const stages = recommend(runs, volumes, { maxAccuracyLoss: query.max_accuracy_loss, minPairs: query.min_pairs, windowDays: query.days }, query.stage ? [query.stage] : STAGES);
+        const stages = recommend(evidence, volumes, { maxAccuracyLoss: query.max_accuracy_loss, minPairs: query.min_pairs, windowDays: query.days }, query.stage ? [query.stage] : STAGES);
         return c.json(
           {
             generated_at: to.toISOString(),
             window: { from: from.toISOString(), to: to.toISOString(), days: query.days },
             max_accuracy_loss: query.max_accuracy_loss,
             min_pairs: query.min_pairs,
-            labelled_runs: runs.length,
+            labelled_runs: evidence.runs,
             recommendations: stages.flatMap((stage) =>
               stage.candidates
                 .filter((candidate) => candidate.decision === 'switch')
