@@ -8,7 +8,7 @@ export interface Side {
 }
 
 interface Sums {
-  /** Position of the newest run of this model in its group, for the order of pairs. */
+  /** The order key of the newest run of this model in its group (EvidenceGroup.first), for the order of pairs. */
   first: number;
   runs: number;
   accuracy: number;

@@ -135,8 +135,9 @@ async function runScenario(settings: Settings, options: BenchAnalyticsOptions, s
     const catchUpSeconds = seconds(loaded);
     await rolling.stop();
     say(`  caught up ${catchUpSeconds} s after the load (backlog after the first phase: ${backlog})`);
-    // Autovacuum would have analysed the tables by now; the benchmark does not wait for it.
-    await pool.query('ANALYZE');
+    // Autovacuum would have vacuumed and analysed the freshly loaded tables by now (inserts trigger it);
+    // the benchmark does not wait for it.
+    await pool.query('VACUUM ANALYZE');
 
     const live = liveCalls(pool, { perSecond: options.liveCallsPerSecond, models, configurations });
     rolling = driver.start();

@@ -9,7 +9,7 @@ import { toNumber } from './pool.ts';
 export interface EvidenceGroup {
   /** The same document, schema and ground truth give the same key: runs on it can be paired. */
   documentKey: string;
-  /** Position of the group's newest run among the runs drawn (0 = newest): orders the pairs. */
+  /** Orders the pairs, newest first: minus the finish time (epoch seconds) of the group's newest run. */
   first: number;
   runs: number;
   /** Sum of the runs' accuracies. */
@@ -41,28 +41,29 @@ const STAGE_ORDER = ['classify', 'extract', 'validate', 'review'] as const;
 export async function labelledEvidence(pool: Pool, since: Date, limit: number): Promise<LabelledEvidence> {
   const facts = (column: 'stage_models' | 'stage_costs_usd' | 'stage_latencies_ms', field: 'models' | 'costs_usd' | 'latencies_ms') =>
     `coalesce(r.${column}, (SELECT ${field} FROM run_stage_facts(r.run_id)))`;
-  const result = await pool.query<{ runs: string; served: Array<string[] | null>; groups: Array<{ d: string; f: string; n: string; a: string; m: Array<string | null>; c: string[]; l: string[] }> | null }>(
-    `WITH runs AS MATERIALIZED (
-       SELECT row_number() OVER (ORDER BY r.finished_at DESC) - 1 AS position, r.accuracy, q.document_key,
-              ${facts('stage_models', 'models')} AS models, ${facts('stage_costs_usd', 'costs_usd')} AS costs,
-              ${facts('stage_latencies_ms', 'latencies_ms')} AS latencies
+  const result = await pool.query<{ runs: string; served: string[][]; groups: Array<{ d: string; f: string; n: string; a: string; m: Array<string | null>; c: string[]; l: string[] }> | null }>(
+    `WITH runs AS (
+       SELECT r.accuracy, r.finished_at, q.document_key, ${facts('stage_models', 'models')} AS models,
+              ${facts('stage_costs_usd', 'costs_usd')} AS costs, ${facts('stage_latencies_ms', 'latencies_ms')} AS latencies
          FROM (SELECT run_id, accuracy, queue_item_id, finished_at, stage_models, stage_costs_usd, stage_latencies_ms
                  FROM configuration_runs
                 WHERE status = 'completed' AND accuracy IS NOT NULL AND finished_at >= $1
                 ORDER BY finished_at DESC LIMIT $2) r
          JOIN ai_extraction_queue q ON q.id = r.queue_item_id
      ),
-     groups AS (
-       SELECT document_key, models, min(position) AS first, count(*) AS runs, sum(accuracy) AS accuracy,
+     -- The runs summed per document and combination of models: everything below reads these.
+     combinations AS MATERIALIZED (
+       SELECT document_key, models, max(finished_at) AS newest, count(*) AS runs, sum(accuracy) AS accuracy,
               ARRAY[sum(costs[1]), sum(costs[2]), sum(costs[3]), sum(costs[4])] AS costs,
-              ARRAY[sum(latencies[1]), sum(latencies[2]), sum(latencies[3]), sum(latencies[4])] AS latencies,
-              count(*) OVER (PARTITION BY document_key) AS combinations
+              ARRAY[sum(latencies[1]), sum(latencies[2]), sum(latencies[3]), sum(latencies[4])] AS latencies
          FROM runs GROUP BY document_key, models
      )
-     SELECT (SELECT count(*) FROM runs) AS runs,
-            ARRAY(SELECT to_jsonb(ARRAY(SELECT DISTINCT models[i] FROM runs WHERE models[i] IS NOT NULL)) FROM generate_series(1, 4) AS i ORDER BY i) AS served,
-            (SELECT jsonb_agg(jsonb_build_object('d', document_key, 'f', first, 'n', runs, 'a', accuracy, 'm', models, 'c', costs, 'l', latencies))
-               FROM groups WHERE combinations > 1) AS groups`,
+     SELECT (SELECT coalesce(sum(runs), 0) FROM combinations) AS runs,
+            (SELECT jsonb_agg((SELECT coalesce(jsonb_agg(DISTINCT models[i]) FILTER (WHERE models[i] IS NOT NULL), '[]') FROM combinations) ORDER BY i)
+               FROM generate_series(1, 4) AS i) AS served,
+            (SELECT jsonb_agg(jsonb_build_object('d', document_key, 'f', -extract(epoch FROM newest), 'n', runs, 'a', accuracy, 'm', models, 'c', costs, 'l', latencies))
+               FROM (SELECT *, count(*) OVER (PARTITION BY document_key) AS per_document FROM combinations) c
+              WHERE per_document > 1) AS groups`,
     [since.toISOString(), limit],
   );
   const row = result.rows[0]!;
