@@ -93,7 +93,9 @@ export async function generateSyntheticLedger(pool: Pool, options: SyntheticLedg
                    FROM (SELECT DISTINCT run_id, configuration_id FROM per_stage) r
                    CROSS JOIN unnest($10::text[]) WITH ORDINALITY AS o(stage, n)
                    LEFT JOIN per_stage p USING (run_id, configuration_id, stage)
-                  GROUP BY run_id, configuration_id) runs`,
+                  GROUP BY run_id, configuration_id) runs
+          -- In the order runs finish, as finishing runs write them.
+          ORDER BY finished_at`,
         [...params, documentIds, options.runs.labelledEvery],
       );
     }
