@@ -9,7 +9,12 @@ import { notPending, runRefresh, takeDirtyHours, takePending, type RefreshOption
 
 /** Rolls up the pending runs and recomputes dirty hours, a chunk per transaction (see runRefresh). */
 export async function refreshConfigurationRollups(pool: Pool, options: RefreshOptions = {}): Promise<RefreshOutcome> {
-  return runRefresh(pool, 'configuration_rollups:refresh', options, refreshStep);
+  // Vacuumed too: recommendations read the newest labelled runs by an index-only scan, which needs the visibility map.
+  return runRefresh(
+    pool,
+    { lock: 'configuration_rollups:refresh', pendingTable: 'configuration_rollup_pending', afterBulkLoad: 'VACUUM (ANALYZE) configuration_runs', step: refreshStep },
+    options,
+  );
 }
 
 async function refreshStep(client: PoolClient, chunkIds: number): Promise<RefreshStep> {

@@ -37,17 +37,25 @@ export interface RefreshOutcome {
   caughtUp: boolean;
 }
 
+export interface RefreshSource {
+  lock: string;
+  pendingTable: 'usage_rollup_pending' | 'configuration_rollup_pending';
+  /**
+   * Run before working through a backlog of at least two chunks — a bulk load, which leaves its
+   * table without planner statistics (and visibility map) until autovacuum gets to it, a minute or
+   * more later: meanwhile the analytics' plans would be those of an empty table.
+   */
+  afterBulkLoad: string;
+  step: (client: PoolClient, chunkIds: number) => Promise<RefreshStep>;
+}
+
 /**
- * Runs `step` a transaction at a time until a step finds less than a chunk to do (it then took all
- * that was committed when it began) or `maxMs` has passed. Returns at once (`ran: false`) while
- * another refresh of the same `lock` runs.
+ * Runs the source's step a transaction at a time until a step finds less than a chunk to do (it then
+ * took all that was committed when it began) or `maxMs` has passed. Returns at once (`ran: false`)
+ * while another refresh of the same lock runs.
  */
-export async function runRefresh(
-  pool: Pool,
-  lock: string,
-  options: RefreshOptions,
-  step: (client: PoolClient, chunkIds: number) => Promise<RefreshStep>,
-): Promise<RefreshOutcome> {
+export async function runRefresh(pool: Pool, source: RefreshSource, options: RefreshOptions): Promise<RefreshOutcome> {
+  const { lock, step } = source;
   const chunkIds = options.chunkIds ?? 250_000;
   const deadline = performance.now() + (options.maxMs ?? 60_000);
   const client = await pool.connect();
@@ -60,6 +68,8 @@ export async function runRefresh(
     if (!locked.rows[0]?.ok) return outcome;
     outcome.ran = true;
     try {
+      const backlog = await client.query<{ ids: string }>(`SELECT coalesce(sum(last_id - first_id + 1), 0) AS ids FROM ${source.pendingTable}`);
+      if (Number(backlog.rows[0]!.ids) >= 2 * chunkIds) await client.query(source.afterBulkLoad);
       for (;;) {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         let done: RefreshStep;

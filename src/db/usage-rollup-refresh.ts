@@ -18,7 +18,8 @@ const MINUTE_ROWS_FOR = "interval '24 hours'";
  * nothing is left or `maxMs` has passed. Returns at once (`ran: false`) while another refresh runs.
  */
 export async function refreshUsageRollups(pool: Pool, options: RefreshOptions = {}): Promise<RefreshOutcome> {
-  return runRefresh(pool, 'usage_rollups:refresh', options, refreshStep);
+  // Statistics only: the ledger is read by index range scans, never index-only, so vacuuming it early buys nothing.
+  return runRefresh(pool, { lock: 'usage_rollups:refresh', pendingTable: 'usage_rollup_pending', afterBulkLoad: 'ANALYZE model_usage', step: refreshStep }, options);
 }
 
 async function refreshStep(client: PoolClient, chunkIds: number): Promise<RefreshStep> {
