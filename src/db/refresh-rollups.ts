@@ -4,14 +4,15 @@ import type { RefreshOptions, RefreshOutcome } from './rollup-refresh.ts';
 import { refreshUsageRollups } from './usage-rollup-refresh.ts';
 
 /**
- * One roll-up pass over everything analytics read: the usage ledger's roll-ups, then the configuration
- * runs', sharing `maxMs`. `ran` is false only when another refresh held both; `caughtUp` only when
- * both are.
+ * One roll-up pass over everything analytics read: the configuration runs' roll-up, then the usage
+ * ledger's, sharing `maxMs`. Runs first: there are several calls to a run, so after a bulk load they
+ * catch up in a fraction of the time, and the ledger's longer catch-up does not hold them back.
+ * `ran` is false only when another refresh held both; `caughtUp` only when both are.
  */
 export async function refreshRollups(pool: Pool, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   const deadline = performance.now() + (options.maxMs ?? 60_000);
-  const ledger = await refreshUsageRollups(pool, options);
-  const runs = await refreshConfigurationRollups(pool, { ...options, maxMs: Math.max(1, deadline - performance.now()) });
+  const runs = await refreshConfigurationRollups(pool, options);
+  const ledger = await refreshUsageRollups(pool, { ...options, maxMs: Math.max(1, deadline - performance.now()) });
   return {
     ran: ledger.ran || runs.ran,
     steps: ledger.steps + runs.steps,
