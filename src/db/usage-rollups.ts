@@ -84,3 +84,18 @@ SELECT t.model, t.provider, t.stage, t.calls, t.successes,
   FROM totals t JOIN ${percentileSql(0.95, 'histogram')} p USING (gid)
  WHERE t.calls > 0
  ORDER BY t.cost_usd DESC, t.model, t.stage`;
+
+/**
+ * Calls and successes per stage and model for the calls that match `filters` — the counts of
+ * `modelPerformance` without its latency percentiles, which cost most of its time: what cost
+ * recommendations need of the ledger.
+ */
+export async function modelVolumes(client: Pool | PoolClient, filters: UsageFilters): Promise<Array<{ stage: string; model: string; calls: number; successes: number }>> {
+  const result = await client.query<{ stage: string; model: string; calls: string; successes: string }>(
+    `WITH ${USAGE_PARTS_CTES}
+     SELECT stage, model, sum(calls) AS calls, sum(successes) AS successes FROM part_totals GROUP BY stage, model HAVING sum(calls) > 0`,
+    usagePartsParams(filters),
+  );
+  return result.rows.map((row) => ({ stage: row.stage, model: row.model, calls: Number(row.calls), successes: Number(row.successes) }));
+}
+

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { recommend, STAGES } from '../../analytics/recommendations.ts';
 import { configurationPerformance } from '../../db/configuration-analytics.ts';
 import { labelledEvidence } from '../../db/recommendation-evidence.ts';
-import { modelPerformance } from '../../db/usage-rollups.ts';
+import { modelPerformance, modelVolumes } from '../../db/usage-rollups.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { HttpError } from '../errors.ts';
 import { createRouter, ErrorResponses, json } from '../router.ts';
@@ -168,7 +168,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
         const from = new Date(to.getTime() - query.days * 86_400_000);
         const [evidence, volumes] = await Promise.all([
           labelledEvidence(deps.pool, from, 50_000),
-          modelPerformance(deps.pool, { from, to, stage: query.stage }),
+          modelVolumes(deps.pool, { from, to, stage: query.stage }),
         ]);
         const stages = recommend(evidence, volumes, { maxAccuracyLoss: query.max_accuracy_loss, minPairs: query.min_pairs, windowDays: query.days }, query.stage ? [query.stage] : STAGES);
         return c.json(
