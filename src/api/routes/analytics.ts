@@ -103,6 +103,12 @@ function timeRange(filters: Filters): { from: Date | undefined; to: Date | undef
   return { from, to };
 }
 
+/**
+ * The newest labelled runs of the window that recommendations draw their evidence from: enough pairs
+ * for the intervals, and a bound on a request's work (the evidence query's time grows with it).
+ */
+const EVIDENCE_RUNS = 20_000;
+
 export function analyticsRoutes(deps: ApiDependencies) {
   return createRouter()
     .openapi(
@@ -167,7 +173,7 @@ export function analyticsRoutes(deps: ApiDependencies) {
         const to = new Date();
         const from = new Date(to.getTime() - query.days * 86_400_000);
         const [evidence, volumes] = await Promise.all([
-          labelledEvidence(deps.pool, from, 50_000),
+          labelledEvidence(deps.pool, from, EVIDENCE_RUNS),
           modelVolumes(deps.pool, { from, to, stage: query.stage }),
         ]);
         const stages = recommend(evidence, volumes, { maxAccuracyLoss: query.max_accuracy_loss, minPairs: query.min_pairs, windowDays: query.days }, query.stage ? [query.stage] : STAGES);
