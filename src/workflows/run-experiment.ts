@@ -7,6 +7,7 @@ import {
   defineQuery,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -95,14 +96,19 @@ export async function runExperiment(input: ExperimentInput): Promise<ExperimentP
     return run;
   };
 
-  /** Whether the budget leaves room for one more run beside the ones in flight. */
-  const budgetAllowsAnother = async (): Promise<boolean> => {
-    if (input.maxCostUsd === undefined) return true;
+  /**
+   * How many more runs the budget leaves room for beside the ones in flight (with `batch` false: 1
+   * or 0, decided exactly as before batches, so that runs started then replay unchanged).
+   */
+  const budgetRoom = async (batch: boolean): Promise<number> => {
+    if (input.maxCostUsd === undefined) return Number.POSITIVE_INFINITY;
     const { spentUsd, finishedRuns } = await bookkeeping.experimentSpend({ experimentId: input.experimentId });
     progress.spentUsd = spentUsd;
     // Before any run has finished there is no cost estimate: only the spend itself is checked.
     const perRun = finishedRuns > 0 ? spentUsd / finishedRuns : 0;
-    return spentUsd + perRun * (inFlight.size + 1) <= input.maxCostUsd;
+    if (!batch) return spentUsd + perRun * (inFlight.size + 1) <= input.maxCostUsd ? 1 : 0;
+    if (spentUsd > input.maxCostUsd) return 0;
+    return perRun === 0 ? Number.POSITIVE_INFINITY : Math.floor((input.maxCostUsd - spentUsd) / perRun) - inFlight.size;
   };
 
   const historyIsLong = () => {
@@ -160,18 +166,28 @@ export async function runExperiment(input: ExperimentInput): Promise<ExperimentP
     );
 
   try {
+    // Every free slot is filled in one workflow task (one start command per run), rather than one
+    // start per task: the window stays full however short the runs. Runs started before this
+    // started one run per task; they replay that way.
+    const batch = patched('experiment-batch-starts');
     for (;;) {
       await condition(() => inFlight.size < input.concurrency);
-      // Before the next start, when nothing of this run is pending but its children; never before
+      // Before the next starts, when nothing of this run is pending but its children; never before
       // this run has started one, so every run moves the experiment on.
       if (startedHere > 0 && historyIsLong()) await continueAsNew<typeof runExperiment>({ ...input, carried: carry() });
-      if (!(await budgetAllowsAnother())) {
+      const room = Math.min(await budgetRoom(batch), batch ? input.concurrency - inFlight.size : 1);
+      if (room < 1) {
         progress.stoppedBy = 'budget';
         break;
       }
-      const run = await nextRun();
-      if (!run) break;
-      await startRun(run);
+      const runs: ExperimentRunRef[] = [];
+      while (runs.length < room) {
+        const run = await nextRun();
+        if (!run) break;
+        runs.push(run);
+      }
+      if (runs.length === 0) break;
+      await Promise.all(runs.map(startRun));
     }
     await condition(() => inFlight.size === 0);
     if (input.maxCostUsd !== undefined) progress.spentUsd = (await bookkeeping.experimentSpend({ experimentId: input.experimentId })).spentUsd;

@@ -66,6 +66,7 @@ describe('A/B experiments', () => {
     expect(experiment.status).toBe('completed');
     expect(experiment.progress).toMatchObject({ runs: 48, finished: 48, running_or_pending: 0 });
     const [a, b] = experiment.arms;
+    costPerRun = (a.cost_usd_total + b.cost_usd_total) / 48;
     expect(a).toMatchObject({ name: 'accurate', completed: 24, labelled_completed: 24, success_rate: 1 });
     expect(b).toMatchObject({ name: 'cheap', completed: 24, labelled_completed: 24 });
     expect(a.accuracy).toBeGreaterThan(0.93);
@@ -105,10 +106,11 @@ describe('A/B experiments', () => {
     const parents = await Promise.all(
       experiment.runs.map(async (entry: { item_id: string }) => (await stack.temporal.workflow.getHandle(`extraction-${entry.item_id}`).describe()).parentExecution?.runId),
     );
-    expect(new Set(parents).size).toBe(runs.length);
+    // Every run of the parent started children (but the last, which may only have waited for them).
+    expect(parents.every((runId) => runs.some((run) => run.runId === runId))).toBe(true);
+    expect(new Set(parents).size).toBeGreaterThanOrEqual(runs.length - 1);
     const result = await stack.temporal.workflow.getHandle(started.body.workflow_id).result();
     expect(result).toMatchObject({ totalRuns: 48, started: 48, completed: 48, failed: 0, running: 0, continuedAsNew: runs.length - 1 });
-    costPerRun = (a.cost_usd_total + b.cost_usd_total) / 48;
   });
 
   it('stops at the budget cap after continuing as new, its spend carried over', async () => {

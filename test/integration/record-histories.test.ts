@@ -126,4 +126,29 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     runId = chain[1];
     await save('experiment-continued', started.id, started.workflow_id, runId);
   });
+  it('records an experiment that starts runs in batches and continues as new: a later run, with runs handed over by the one before', async () => {
+    const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
+    const arm = (name: string, extract: string) => ({
+      ...shared,
+      name,
+      stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
+    });
+    const { body: batch } = await stack.request('POST', '/queue/batch', { items: Array.from({ length: 6 }, (_, i) => invoice(130 + i)) });
+    const started = await startExperiment(
+      { ...stack, settings: { ...stack.settings, QUARRY_EXPERIMENT_HISTORY_EVENTS: 40 } },
+      { name: 'recorded, batched', configurations: [arm('accurate', 'claude-opus-4-1'), arm('cheap', 'gpt-4.1-nano')], item_ids: batch.ids, concurrency: 3 },
+    );
+    await stack.temporal.workflow.getHandle(started.workflow_id).result();
+    // The second run: started with runs in flight from the first, it learns of their end by signal.
+    const chain: string[] = [];
+    let runId: string | undefined = (await stack.temporal.workflow.getHandle(started.workflow_id).describe()).runId;
+    while (runId) {
+      chain.unshift(runId);
+      const history = await stack.temporal.workflow.getHandle(started.workflow_id, runId).fetchHistory();
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    expect(chain.length).toBeGreaterThan(2);
+    runId = chain[1];
+    await save('experiment-batched', started.id, started.workflow_id, runId);
+  });
 });
