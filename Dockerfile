@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # Quarry: one image for every process (`api`, `worker`, `migrate`, `sim`, ...); the command picks it.
 # TypeScript runs through tsx at start-up, so the server needs no build step: the image is the
-# sources, their production dependencies and the dashboard's built assets.
+# sources, their production dependencies and the dashboard's built assets. Node is the current LTS
+# release, the one CI runs the suite on besides the oldest supported (.ci/run, NODE_LTS_VERSION).
 
-FROM node:20-bookworm-slim AS dependencies
+FROM node:26-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Install scripts run only for the packages that package.json's `allowScripts` approves (esbuild's and
@@ -14,7 +15,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
   && npm cache clean --force
 
 # The dashboard is a Vite build (its tools are dev dependencies, so they stay out of the final image).
-FROM node:20-bookworm-slim AS dashboard
+FROM node:26-bookworm-slim AS dashboard
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund \
@@ -24,7 +25,7 @@ COPY scripts ./scripts
 COPY src ./src
 RUN npm run build:dashboard
 
-FROM node:20-bookworm-slim
+FROM node:26-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules

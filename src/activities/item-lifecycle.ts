@@ -1,27 +1,25 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { isModelStage, type ModelStage } from '../contract/stages.ts';
 import { recordFinishedRun } from '../db/configuration-usage.ts';
-import { inTransaction, toNumber, type Pool, type PoolClient } from '../db/pool.ts';
+import { completeItem, markFinalising, runCost, startRun, storeResult } from '../db/item-runs.ts';
+import { inTransaction } from '../db/pool.ts';
 import { setItemStatus } from '../db/queue-items.ts';
-import { scoreAccuracy, valuesMatch } from '../domain/accuracy.ts';
-import type { ExtractionSchema } from '../domain/extraction-schema.ts';
-import type { ExtractedFields } from '../providers/stage-prompts.ts';
-import type { FieldValue } from '../domain/extraction-schema.ts';
-import type { FinaliseResult, ParseResult, PipelineStage, PreparedResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
+import { copyFirstPassOutput } from '../db/stage-outputs.ts';
+import { scoreAccuracy } from '../domain/accuracy.ts';
+import type { FinaliseResult, ParseResult, PreparedResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
+import { fitsContext } from '../providers/reasoning.ts';
+import { FailureType } from '../workflows/failure-types.ts';
+import { composeResult } from './compose-result.ts';
 import type { ActivityDependencies } from './dependencies.ts';
-import { executionOf, readOutputs, runIdOf, storeOutput, type StoredExtraction, type StoredValidation } from './stage-outputs.ts';
+import { storeRunOutput } from './stage-outputs.ts';
+import { executionOf, runIdOf } from './workflow-execution.ts';
 
 /** Characters per token for estimates before a call; providers count exactly afterwards. */
 const CHARS_PER_TOKEN = 4;
 /** Room for the instructions, the schema and the answer beside the document. */
 const PROMPT_OVERHEAD_TOKENS = 4000;
 
-async function runCost(client: Pool | PoolClient, queueItemId: string, runId: string): Promise<number> {
-  const result = await client.query<{ cost: string | null }>(
-    'SELECT sum(cost_usd) AS cost FROM model_usage WHERE queue_item_id = $1 AND run_id = $2',
-    [queueItemId, runId],
-  );
-  return toNumber(result.rows[0]?.cost) ?? 0;
-}
+const itemMissing = (queueItemId: string) => ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
 
 /** The stages that need no model: parse opens the run, finalise closes it, the others record an ending. */
 export function createItemLifecycle(deps: ActivityDependencies) {
@@ -32,22 +30,16 @@ export function createItemLifecycle(deps: ActivityDependencies) {
      */
     async parse(input: { queueItemId: string; models: string[] }): Promise<ParseResult> {
       const { workflowId, runId } = executionOf();
-      const result = await deps.pool.query<{ characters: number }>(
-        `UPDATE ai_extraction_queue
-            SET status = 'running', current_stage = 'parse', run_id = $2, workflow_id = $3, simulated = $4, updated_at = now()
-          WHERE id = $1
-          RETURNING length(document_text) AS characters`,
-        [input.queueItemId, runId, workflowId, deps.simulated],
-      );
-      const row = result.rows[0];
-      if (!row) throw ApplicationFailure.nonRetryable(`queue item ${input.queueItemId} no longer exists`, 'ItemMissing');
+      const row = await startRun(deps.pool, input.queueItemId, { runId, workflowId, simulated: deps.simulated });
+      if (!row) throw itemMissing(input.queueItemId);
       const estimatedTokens = Math.ceil(row.characters / CHARS_PER_TOKEN);
+      // A model no longer offered stays in its chain: its stage fails it with the reason (retired, and the successor).
       const tooLargeFor = input.models.filter((id) => {
         const model = deps.catalog.get(id);
-        return !model || estimatedTokens + PROMPT_OVERHEAD_TOKENS > model.context_window;
+        return model !== undefined && !fitsContext(model, estimatedTokens + PROMPT_OVERHEAD_TOKENS);
       });
       const parsed = { characters: row.characters, estimatedTokens, tooLargeFor };
-      await storeOutput(deps.pool, input.queueItemId, 'parse', 0, null, parsed);
+      await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, parsed);
       return parsed;
     },
 
@@ -56,26 +48,17 @@ export function createItemLifecycle(deps: ActivityDependencies) {
      * read them as their own and the ledger shows no new call for them. A stage without a stored
      * output in that run cannot be reused: the retry must start earlier.
      */
-    async reuseStageOutputs(input: { queueItemId: string; fromRunId: string; stages: PipelineStage[] }): Promise<ReusedStages> {
+    async reuseStageOutputs(input: { queueItemId: string; fromRunId: string; stages: string[] }): Promise<ReusedStages> {
       const runId = runIdOf();
       return inTransaction(deps.pool, async (client) => {
         const reused: ReusedStages = {};
-        for (const stage of input.stages) {
-          if (stage !== 'classify' && stage !== 'extract' && stage !== 'validate' && stage !== 'review') continue;
-          const copied = await client.query<{ model: string; output: { disputed?: string[] } }>(
-            `INSERT INTO stage_outputs (queue_item_id, run_id, stage, step, model, output)
-             SELECT queue_item_id, $3, stage, step, model, output FROM stage_outputs
-              WHERE queue_item_id = $1 AND run_id = $2 AND stage = $4 AND step = 0
-             ON CONFLICT (queue_item_id, run_id, stage, step) DO UPDATE SET model = EXCLUDED.model, output = EXCLUDED.output
-             RETURNING model, output`,
-            [input.queueItemId, input.fromRunId, runId, stage],
-          );
-          const row = copied.rows[0];
-          if (!row) {
-            throw ApplicationFailure.nonRetryable(`run ${input.fromRunId} has no ${stage} output to reuse; resume from an earlier stage`, 'NothingToReuse');
+        for (const stage of input.stages.filter((name): name is ModelStage => isModelStage(name))) {
+          const copied = await copyFirstPassOutput(client, input.queueItemId, input.fromRunId, runId, stage);
+          if (!copied) {
+            throw ApplicationFailure.nonRetryable(`run ${input.fromRunId} has no ${stage} output to reuse; resume from an earlier stage`, FailureType.NothingToReuse);
           }
-          if (stage === 'review') reused.review = { model: row.model, disputed: row.output.disputed ?? [] };
-          else reused[stage] = { model: row.model };
+          if (stage === 'review') reused.review = { model: copied.model, disputed: (copied.output as { disputed: string[] }).disputed };
+          else reused[stage] = { model: copied.model };
         }
         return reused;
       });
@@ -92,10 +75,7 @@ export function createItemLifecycle(deps: ActivityDependencies) {
         ...(field.validated ? [] : [`${name}: not validated`]),
         ...(field.confidence < input.confidenceThreshold ? [`${name}: confidence ${field.confidence.toFixed(2)} < ${input.confidenceThreshold}`] : []),
       ]);
-      await deps.pool.query('UPDATE ai_extraction_queue SET result = $2, updated_at = now() WHERE id = $1', [
-        input.queueItemId,
-        JSON.stringify({ ...composed.result, review_reasons: reasons }),
-      ]);
+      await storeResult(deps.pool, input.queueItemId, { ...composed.result, review_reasons: reasons });
       return { fields: Object.keys(composed.result.fields), needsReview: reasons.length > 0, reasons };
     },
 
@@ -112,7 +92,7 @@ export function createItemLifecycle(deps: ActivityDependencies) {
     async finalise(input: { queueItemId: string; configurationId: string; durationMs: number; review?: ReviewDecision }): Promise<FinaliseResult> {
       const runId = runIdOf();
       return inTransaction(deps.pool, async (client) => {
-        await client.query(`UPDATE ai_extraction_queue SET current_stage = 'finalise', updated_at = now() WHERE id = $1`, [input.queueItemId]);
+        await markFinalising(client, input.queueItemId);
         const { result, schema, expected } = await composeResult(client, input.queueItemId, runId, deps.simulated);
         const modelValues = Object.fromEntries(Object.entries(result.fields).map(([name, field]) => [name, field.value]));
 
@@ -133,14 +113,8 @@ export function createItemLifecycle(deps: ActivityDependencies) {
           ...(score.accuracy === null ? {} : { scoring: score.fields }),
           ...(input.review ? { reviewed_by: input.review.reviewer } : {}),
         };
-
-        await client.query(
-          `UPDATE ai_extraction_queue SET status = 'completed', result = $2, accuracy = $3, expected = $4, error = NULL,
-                  finished_at = now(), updated_at = now()
-            WHERE id = $1`,
-          [input.queueItemId, JSON.stringify(resultJson), score.accuracy, groundTruth === null ? null : JSON.stringify(groundTruth)],
-        );
-        await storeOutput(client, input.queueItemId, 'finalise', 0, null, { accuracy: score.accuracy, cost_usd: costUsd });
+        await completeItem(client, input.queueItemId, { result: resultJson, accuracy: score.accuracy, expected: groundTruth });
+        await storeRunOutput(client, input.queueItemId, 'finalise', 0, null, { accuracy: score.accuracy, cost_usd: costUsd });
         await recordFinishedRun(client, {
           runId,
           configurationId: input.configurationId,
@@ -173,59 +147,6 @@ export function createItemLifecycle(deps: ActivityDependencies) {
 
     async markCancelled(input: { queueItemId: string }): Promise<void> {
       await setItemStatus(deps.pool, input.queueItemId, 'cancelled', { error: 'cancelled on request' });
-    },
-  };
-}
-
-export interface ComposedField {
-  value: FieldValue;
-  confidence: number;
-  model: string;
-  validated: boolean;
-  model_value?: FieldValue;
-  corrected_by?: string;
-}
-
-/**
- * The item's result from this run's stage outputs: per field the orchestrator's final value,
- * credited to the latest extraction that proposed it (or to the orchestrator, when none did), and
- * whether that extraction's validator accepted it.
- */
-async function composeResult(client: Pool | PoolClient, queueItemId: string, runId: string, simulated: boolean) {
-  const itemResult = await client.query<{ extraction_schema: ExtractionSchema; expected: Record<string, unknown> | null }>(
-    'SELECT extraction_schema, expected FROM ai_extraction_queue WHERE id = $1',
-    [queueItemId],
-  );
-  const item = itemResult.rows[0];
-  if (!item) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, 'ItemMissing');
-  const schema = item.extraction_schema;
-  // One after another: `client` may be a transaction's single connection.
-  const classified = await readOutputs<{ document_type: string; confidence: number }>(client, queueItemId, runId, 'classify');
-  const extractions = await readOutputs<StoredExtraction>(client, queueItemId, runId, 'extract');
-  const validations = await readOutputs<StoredValidation>(client, queueItemId, runId, 'validate');
-  const reviews = await readOutputs<{ fields: ExtractedFields; disputed: string[] }>(client, queueItemId, runId, 'review');
-  const review = reviews.at(-1);
-  if (!review) throw ApplicationFailure.nonRetryable('the run has no orchestrator review to finalise', 'MissingStageOutput');
-
-  const fields: Record<string, ComposedField> = Object.fromEntries(
-    schema.fields.map((field) => {
-      const chosen = review.fields[field.name] ?? { value: null, confidence: 0 };
-      const source = [...extractions]
-        .reverse()
-        .find((extraction) => extraction.fields[field.name] && valuesMatch(field, extraction.fields[field.name]!.value, chosen.value));
-      const verdict = source && validations.find((validation) => validation.step === source.step)?.verdicts[field.name];
-      return [field.name, { value: chosen.value, confidence: chosen.confidence, model: source?.model ?? review.model, validated: verdict?.valid ?? false }];
-    }),
-  );
-  return {
-    schema,
-    expected: item.expected,
-    result: {
-      document_type: classified.at(-1)?.document_type ?? null,
-      document_type_confidence: classified.at(-1)?.confidence ?? null,
-      fields,
-      disputed: review.disputed,
-      simulated,
     },
   };
 }

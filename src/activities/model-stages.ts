@@ -1,55 +1,19 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ModelStage } from '../contract/stages.ts';
+import { beginStage as beginItemStage, type ItemForStage } from '../db/item-runs.ts';
 import type { Pool } from '../db/pool.ts';
-import type { ExtractionSchema } from '../domain/extraction-schema.ts';
-import {
-  buildClassifyPrompt,
-  buildExtractPrompt,
-  buildReviewPrompt,
-  buildValidatePrompt,
-  type ReviewCandidate,
-  type ReviewVerdicts,
-} from '../providers/stage-prompts.ts';
-import type { ModelStage } from '../providers/types.ts';
-import type {
-  ClassifyResult,
-  ExtractCall,
-  ExtractResult,
-  ReviewResult,
-  StageCall,
-  ValidateResult,
-} from '../workflows/extraction-types.ts';
-import { callModel } from './model-call.ts';
-import { readOutputs, runIdOf, storeOutput, type StoredExtraction, type StoredValidation } from './stage-outputs.ts';
+import { buildClassifyPrompt, buildExtractPrompt, buildReviewPrompt, buildValidatePrompt, type ReviewCandidate, type ReviewVerdicts } from '../pipeline/stage-prompts.ts';
+import type { ClassifyResult, ExtractCall, ExtractResult, ReviewResult, StageCall, ValidateResult } from '../workflows/extraction-types.ts';
+import { FailureType } from '../workflows/failure-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
-
-interface ItemForStage {
-  text: string;
-  schema: ExtractionSchema;
-  configurationId: string | null;
-  orchestratorPrompt: string;
-}
+import { callModel } from './model-call.ts';
+import { readRunOutputs, storeRunOutput } from './stage-outputs.ts';
 
 /** Reads what a stage needs and marks the stage as the item's current one. */
 async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage): Promise<ItemForStage> {
-  const result = await pool.query<{
-    document_text: string;
-    extraction_schema: ExtractionSchema;
-    configuration_id: string | null;
-    orchestrator_prompt: string | null;
-  }>(
-    `UPDATE ai_extraction_queue SET current_stage = $2, status = 'running', updated_at = now()
-      WHERE id = $1
-      RETURNING document_text, extraction_schema, configuration_id, model_config->>'orchestrator_prompt' AS orchestrator_prompt`,
-    [queueItemId, stage],
-  );
-  const row = result.rows[0];
-  if (!row) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, 'ItemMissing');
-  return {
-    text: row.document_text,
-    schema: row.extraction_schema,
-    configurationId: row.configuration_id,
-    orchestratorPrompt: row.orchestrator_prompt ?? '',
-  };
+  const item = await beginItemStage(pool, queueItemId, stage);
+  if (!item) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
+  return item;
 }
 
 const attempt = () => Context.current().info.attempt;
@@ -61,6 +25,7 @@ export function createModelStages(deps: ActivityDependencies) {
     configurationId: item.configurationId,
     modelId: call.model,
     temperature: call.temperature,
+    reasoning: item.reasoning,
     callTimeoutMs: call.callTimeoutMs,
     step: call.step,
     maxCostUsd: call.maxCostUsd,
@@ -71,7 +36,7 @@ export function createModelStages(deps: ActivityDependencies) {
     async classify(call: StageCall): Promise<ClassifyResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'classify');
       const answer = await callModel(deps, { ...common(call, item), prompt: buildClassifyPrompt({ document: item.text, schema: item.schema }) });
-      await storeOutput(deps.pool, call.queueItemId, 'classify', call.step, call.model, answer);
+      await storeRunOutput(deps.pool, call.queueItemId, 'classify', call.step, call.model, answer);
       return { attempt: attempt(), documentType: answer.document_type, confidence: answer.confidence };
     },
 
@@ -82,22 +47,22 @@ export function createModelStages(deps: ActivityDependencies) {
         fields: call.onlyFields,
         prompt: buildExtractPrompt({ document: item.text, schema: item.schema, only_fields: call.onlyFields, round: call.step }),
       });
-      await storeOutput(deps.pool, call.queueItemId, 'extract', call.step, call.model, answer);
+      await storeRunOutput(deps.pool, call.queueItemId, 'extract', call.step, call.model, answer);
       return { attempt: attempt(), fields: Object.keys(answer.fields) };
     },
 
     /** Judges the candidates that the extraction of the same step produced. */
     async validate(call: StageCall): Promise<ValidateResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'validate');
-      const extractions = await readOutputs<StoredExtraction>(deps.pool, call.queueItemId, runIdOf(), 'extract');
+      const extractions = await readRunOutputs(deps.pool, call.queueItemId, 'extract');
       const candidate = extractions.find((extraction) => extraction.step === call.step);
-      if (!candidate) throw ApplicationFailure.nonRetryable(`no extraction of step ${call.step} to validate`, 'MissingStageOutput');
+      if (!candidate) throw ApplicationFailure.nonRetryable(`no extraction of step ${call.step} to validate`, FailureType.MissingStageOutput);
       const answer = await callModel(deps, {
         ...common(call, item),
         fields: Object.keys(candidate.fields),
         prompt: buildValidatePrompt({ document: item.text, schema: item.schema, candidate: candidate.fields }),
       });
-      await storeOutput(deps.pool, call.queueItemId, 'validate', call.step, call.model, answer);
+      await storeRunOutput(deps.pool, call.queueItemId, 'validate', call.step, call.model, answer);
       const invalid = Object.entries(answer.verdicts)
         .filter(([, verdict]) => !verdict.valid)
         .map(([name]) => name);
@@ -107,10 +72,9 @@ export function createModelStages(deps: ActivityDependencies) {
     /** The orchestrator sees every candidate of this run and every verdict on them. */
     async review(call: StageCall): Promise<ReviewResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'review');
-      const runId = runIdOf();
       const [extractions, validations] = await Promise.all([
-        readOutputs<StoredExtraction>(deps.pool, call.queueItemId, runId, 'extract'),
-        readOutputs<StoredValidation>(deps.pool, call.queueItemId, runId, 'validate'),
+        readRunOutputs(deps.pool, call.queueItemId, 'extract'),
+        readRunOutputs(deps.pool, call.queueItemId, 'validate'),
       ]);
       const candidates: ReviewCandidate[] = extractions.map((extraction) => ({ model: extraction.model, fields: extraction.fields }));
       const verdicts: ReviewVerdicts[] = validations.flatMap((validation) => {
@@ -129,7 +93,7 @@ export function createModelStages(deps: ActivityDependencies) {
           reextracted,
         }),
       });
-      await storeOutput(deps.pool, call.queueItemId, 'review', call.step, call.model, answer);
+      await storeRunOutput(deps.pool, call.queueItemId, 'review', call.step, call.model, answer);
       return { attempt: attempt(), disputed: answer.disputed.filter((name) => !reextracted.includes(name)) };
     },
   };

@@ -1,3 +1,4 @@
+import type { ArmSummary, Comparison, ExperimentVerdict, Outcome } from '../contract/experiments.ts';
 import type { ExperimentRunFacts } from '../db/experiments.ts';
 import { bootstrap, holmAdjust, mcnemarExact, mean, quantile, wilsonInterval, type Interval } from './statistics.ts';
 
@@ -20,50 +21,7 @@ export const ALPHA = 0.05;
 /** Below this many complete labelled pairs no verdict is given. */
 export const MIN_PAIRS = 10;
 
-export interface ArmSummary {
-  arm: number;
-  name: string;
-  configuration_id: string;
-  runs: number;
-  finished: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  success_rate: number | null;
-  success_rate_ci: Interval | null;
-  labelled_completed: number;
-  accuracy: number | null;
-  accuracy_ci: Interval | null;
-  exact_match_rate: number | null;
-  exact_match_ci: Interval | null;
-  cost_usd_total: number;
-  cost_usd_per_item: number | null;
-  latency_ms_p50: number | null;
-  latency_ms_p95: number | null;
-}
-
-export type Outcome = 'more_accurate' | 'cheaper_without_significant_accuracy_difference' | 'no_significant_difference' | 'insufficient_evidence';
-
-export interface Comparison {
-  control_arm: number;
-  arm: number;
-  pairs: number;
-  accuracy_difference: (Interval & { estimate: number }) | null;
-  mcnemar: { control_only_correct: number; arm_only_correct: number; p_value: number; p_value_adjusted: number } | null;
-  cost_difference_per_item: (Interval & { estimate: number }) | null;
-  latency_p50_difference_ms: (Interval & { estimate: number }) | null;
-  outcome: Outcome;
-  winner_arm: number | null;
-  summary: string;
-}
-
-export interface ExperimentVerdict {
-  /** False while runs are still going: the numbers may change. */
-  final: boolean;
-  winner_arm: number | null;
-  outcome: Outcome;
-  summary: string;
-}
+export type { ArmSummary, Comparison, ExperimentVerdict, Outcome };
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 const pct = (value: number) => `${(value * 100).toFixed(1)} %`;

@@ -1,3 +1,4 @@
+import { MODEL_STAGES } from '../contract/stages.ts';
 import type { LabelledEvidence } from '../db/recommendation-evidence.ts';
 import { pairKey, stagePairs, type Side } from './stage-pairs.ts';
 import { bootstrap, mean, wilsonInterval, type Interval } from './statistics.ts';
@@ -16,7 +17,7 @@ import { bootstrap, mean, wilsonInterval, type Interval } from './statistics.ts'
  * larger than the margin; otherwise the evidence is called insufficient.
  */
 
-export const STAGES = ['classify', 'extract', 'validate', 'review'] as const;
+export const STAGES = MODEL_STAGES;
 
 export interface RecommendationOptions {
   maxAccuracyLoss: number;

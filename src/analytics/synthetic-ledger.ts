@@ -1,5 +1,6 @@
 import type { Pool } from '../db/pool.ts';
 import type { CatalogModel } from '../providers/types.ts';
+import { MODEL_STAGES } from '../contract/stages.ts';
 
 export interface SyntheticLedgerOptions {
   rows: number;
@@ -21,7 +22,8 @@ export interface SyntheticLedgerOptions {
   onProgress?: (written: number) => void;
 }
 
-export const SYNTHETIC_STAGES = ['classify', 'extract', 'validate', 'review'] as const;
+/** The stages a synthetic run calls a model for, in order (the SQL below writes one call for each). */
+export const SYNTHETIC_STAGES = MODEL_STAGES;
 
 /** The model configuration `config` runs on `stage`: the same rule the generated calls follow. */
 export const syntheticModelIndex = (config: number, stage: number, models: number) => (config * 7 + stage * 3) % models;

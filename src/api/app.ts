@@ -3,7 +3,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { dashboardRoutes, isPublicDashboardPath } from '../dashboard/serve.ts';
+import { dashboardAppRoutes, isPublicDashboardPath } from './routes/dashboard-app.ts';
 import { logger } from '../logger.ts';
 import { httpRequests } from '../observability/metrics.ts';
 import type { ApiDependencies } from './dependencies.ts';
@@ -11,11 +11,12 @@ import { HttpError, onError, validationHook } from './errors.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { configurationRoutes } from './routes/configurations.ts';
 import { experimentRoutes } from './routes/experiments.ts';
-import { dashboardDataRoutes } from './routes/dashboard-data.ts';
+import { dashboardStatusRoutes } from './routes/dashboard-status.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { rateLimitRoutes } from './routes/rate-limits.ts';
 import { reviewRoutes } from './routes/review.ts';
 
 /** Large enough for a few-megabyte PDF in base64, small enough that one request cannot exhaust memory. */
@@ -81,8 +82,9 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', analyticsRoutes(deps));
   app.route('/', experimentRoutes(deps));
   app.route('/', reviewRoutes(deps));
-  app.route('/', dashboardDataRoutes(deps));
-  app.route('/', dashboardRoutes({ tokenRequired: Boolean(token) }));
+  app.route('/', rateLimitRoutes(deps));
+  app.route('/', dashboardStatusRoutes(deps));
+  app.route('/', dashboardAppRoutes({ tokenRequired: Boolean(token) }));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

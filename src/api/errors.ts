@@ -1,13 +1,13 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ServiceError } from '@temporalio/client';
 import type { ZodError } from 'zod';
 import { logger } from '../logger.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, RetiredError, UnavailableError, domainErrorOf, type DomainError } from '../runs/errors.ts';
 
 /**
- * An error meant for the client: its status, a stable machine-readable code and a message a person
- * can act on. Handlers throw it; the single `onError` below renders every error the same way.
+ * An error only HTTP has (a body over the limit): its status, a stable code and a message. Everything
+ * the application layer refuses arrives as a domain error instead, mapped below.
  */
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -20,8 +20,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
@@ -39,6 +37,16 @@ export function issuesOf(error: ZodError) {
   return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
+/** The one place a domain error becomes an HTTP status. */
+function statusOf(error: DomainError): ContentfulStatusCode {
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof InvalidRequestError) return 400;
+  if (error instanceof RetiredError) return 422;
+  if (error instanceof UnavailableError) return 503;
+  return 500;
+}
+
 export const onError: ErrorHandler = (error, c) => {
   if (error instanceof HttpError) return c.json(errorBody(error.code, error.message, error.details), error.status);
   if (error instanceof HTTPException) {
@@ -47,14 +55,9 @@ export const onError: ErrorHandler = (error, c) => {
     const code = status === 401 ? 'unauthorized' : status === 413 ? 'payload_too_large' : 'invalid_request';
     return c.json(errorBody(code, error.message || 'invalid request'), status as ContentfulStatusCode);
   }
-  logger.error({ err: error, requestId: c.get('requestId' as never), path: c.req.path }, 'request failed');
-  // A dependency that is down is not the client's mistake, nor a bug: say which, and that a retry may work.
-  if (error instanceof ServiceError) return c.json(errorBody('temporal_unavailable', 'Temporal did not answer; try again shortly'), 503);
-  if (isConnectionRefused(error)) return c.json(errorBody('database_unavailable', 'the database did not answer; try again shortly'), 503);
+  const domain = domainErrorOf(error);
+  // A dependency that is down is not the client's mistake, nor a bug: it is logged, and named.
+  if (!domain || domain instanceof UnavailableError) logger.error({ err: error, requestId: c.get('requestId' as never), path: c.req.path }, 'request failed');
+  if (domain) return c.json(errorBody(domain.code, domain.message, domain.details), statusOf(domain));
   return c.json(errorBody('internal_error', 'an unexpected error occurred; it has been logged'), 500);
 };
-
-function isConnectionRefused(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03';
-}

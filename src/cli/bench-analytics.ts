@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { logger } from '../logger.ts';
-import { loadCatalog } from '../providers/catalog.ts';
+import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { freePort } from '../net/free-port.ts';
 import { benchCases, timeCases, type CaseTiming } from './bench-analytics-requests.ts';
 import { loadRange, type Scenario } from './bench-analytics-scenarios.ts';
@@ -102,7 +102,7 @@ async function runScenario(settings: Settings, options: BenchAnalyticsOptions, s
   await migrate(databaseUrl);
   const pool = createPool(databaseUrl, 8);
   try {
-    const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
+    const { catalog } = loadProviderSetup(settings);
     const models = catalog.list().map((model) => ({ id: model.id, provider: model.provider }));
     const configurations = Array.from({ length: options.configurations }, () => randomUUID());
     const now = new Date();

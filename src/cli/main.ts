@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startApi } from '../api/serve.ts';
-import { ensureDashboardBuilt } from '../dashboard/build.ts';
+import { ensureDashboardBuilt } from '../api/dashboard-build.ts';
 import { ConfigurationError, loadSettings } from '../config/environment.ts';
 import { migrate } from '../db/migrate.ts';
 import { logger } from '../logger.ts';
@@ -13,13 +13,14 @@ import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
 import { CliError } from './cli-error.ts';
+import type { LocalModelOptions } from './local-model.ts';
+import { registerClusterCommands } from './cluster-command.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
 import { SCENARIOS, type Scenario } from './bench-analytics-scenarios.ts';
-import { HttpError } from '../api/errors.ts';
-import { RESUMABLE_STAGES } from '../runs/resume-point.ts';
+import { RESUMABLE_STAGES, type ResumableStage } from '../contract/stages.ts';
+import { domainErrorOf, UnavailableError } from '../runs/errors.ts';
 import { retryItem } from '../runs/retry-item.ts';
-import type { ResumableStage } from '../workflows/extraction-types.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -45,6 +46,8 @@ program
     say(`Temporal CLI: ${await ensureTemporalCli(say)}`);
   });
 
+registerClusterCommands(program);
+
 program
   .command('migrate')
   .description('apply migrations/ to DATABASE_URL (idempotent)')
@@ -61,7 +64,8 @@ program
     const tracing = await tracingFromEnvironment('quarry-api');
     const database = connectDatabase(settings);
     const temporal = await connectTemporal(settings, tracing?.clientInterceptors, { lazy: true });
-    await ensureDashboardBuilt(say);
+    const built = await ensureDashboardBuilt(say);
+    if (built !== undefined) say(`Dashboard built in ${built} s.`);
     const api = await startApi(
       { pool: database.pool, temporal: temporal.client, catalog: database.catalog, settings, simulated: settings.providers === 'simulated' },
       settings,
@@ -81,7 +85,7 @@ program
   .action(async () => {
     const settings = loadSettings();
     const database = connectDatabase(settings);
-    const runtime = await startProviderRuntime(settings, database.catalog);
+    const runtime = await startProviderRuntime(settings, database.catalog, database.endpoints);
     const tracing = await tracingFromEnvironment('quarry-worker');
     const worker = await startWorker({
       temporalAddress: temporalAddressOf(settings),
@@ -90,6 +94,7 @@ program
       exportMetrics: true,
       usageRollups: { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S },
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits: database.rateLimits,
       plugins: tracing?.plugins,
     });
     const metrics = await startMetricsServer(settings.QUARRY_METRICS_HOST, settings.QUARRY_METRICS_PORT);
@@ -112,18 +117,41 @@ program
   .option('--host <host>', 'address to bind', '127.0.0.1')
   .action(async (options: { port: number; host: string }) => {
     const settings = loadSettings();
-    const { loadCatalog } = await import('../providers/catalog.ts');
+    const { loadProviderSetup } = await import('../providers/provider-setup.ts');
     const simulator = await startSimulator({
       host: options.host,
       port: options.port,
       latencyMs: settings.QUARRY_SIM_LATENCY_MS,
       faults: parseFaults(settings.QUARRY_SIM_FAULTS),
-      catalog: loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE }),
+      rateLimits: settings.QUARRY_SIM_RATE_LIMITS,
+      catalog: loadProviderSetup(settings).catalog,
     });
     const urls = simulatorBaseUrls(simulator.url);
     say(`Provider simulator on ${simulator.url}`);
     say(`  OPENAI_BASE_URL=${urls.openai} ANTHROPIC_BASE_URL=${urls.anthropic} GEMINI_BASE_URL=${urls.google}`);
     onShutdownSignal(() => simulator.close());
+  });
+
+program
+  .command('doctor')
+  .description('check live providers: keys, reachability, each model served and not near retirement; non-zero exit on a problem')
+  .option('--call', 'also make one tiny call per model')
+  .action(async (options: { call?: boolean }) => {
+    const { doctor } = await import('./doctor.ts');
+    process.exit(await doctor(loadSettings(), { call: options.call ?? false }, (line) => process.stdout.write(`${line}\n`)));
+  });
+
+program
+  .command('local-model')
+  .description('install (once, ~550 MB, cached) and serve a small real model with llama-server on loopback; prints its OpenAI-compatible base URL')
+  .option('--port <port>', 'port to listen on (default: a free one)', integer('--port'))
+  .option('--threads <n>', 'CPU threads (default: all cores)', integer('--threads'))
+  .option('--ctx-size <tokens>', 'context size of the one slot', integer('--ctx-size'), 8192)
+  .option('--api-key <key>', 'the key clients must send (default: a random one, printed)')
+  .option('--install-only', 'download and check the server and the model, then exit (CI)')
+  .action(async (options: LocalModelOptions) => {
+    const { localModel } = await import('./local-model.ts');
+    await localModel(loadSettings(), options, say);
   });
 
 program
@@ -155,9 +183,6 @@ program
         configurationId: options.configurationId,
       });
       say(`Started ${started.workflow_id} (run ${started.run_id}) from stage ${started.from_stage}.`);
-    } catch (error) {
-      if (error instanceof HttpError) throw new CliError(error.message);
-      throw error;
     } finally {
       await temporal.close();
       await database.close();
@@ -170,9 +195,12 @@ program
   .option('--items <n>', 'items to run', integer('--items'), 50)
   .option('--latency-ms <ms>', 'simulated latency of one provider call', integer('--latency-ms'), 200)
   .option('--concurrency <c>', 'activities the worker runs at once', integer('--concurrency'), 10)
+  .option('--rpm <r>', 'the simulator refuses the bench model above R requests a minute (429), and Quarry is given that limit', integer('--rpm'))
+  .option('--cpu-prof <file>', "write a CPU profile of the worker's process over the run (.cpuprofile)")
   .option('--json', 'one JSON line instead of the table')
-  .action(async (options: { items: number; latencyMs: number; concurrency: number; json?: boolean }) => {
+  .action(async (options: { items: number; latencyMs: number; concurrency: number; rpm?: number; cpuProf?: string; json?: boolean }) => {
     if (options.items < 1 || options.concurrency < 1) throw new CliError('--items and --concurrency must be at least 1');
+    if (options.rpm === 0) throw new CliError('--rpm must be at least 1');
     const { bench } = await import('./bench.ts');
     await bench({ ...options, json: options.json ?? false }, say);
   });
@@ -209,6 +237,13 @@ try {
   if (error instanceof ConfigurationError || error instanceof TemporalCliMissingError || error instanceof CliError) {
     say(`quarry: ${error.message}`);
     process.exit(2);
+  }
+  // The application layer's refusals, mapped once for every command: a request the state or the
+  // input does not allow is the caller's to fix (2); a service that did not answer may pass (1).
+  const refused = domainErrorOf(error);
+  if (refused) {
+    say(`quarry: ${refused.message}`);
+    process.exit(refused instanceof UnavailableError ? 1 : 2);
   }
   say(`quarry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);

@@ -1,7 +1,10 @@
 import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
 import { ConfigurationError, type Settings } from '../config/environment.ts';
+import type { RateLimitSetting } from '../config/rate-limits.ts';
 import { createPool, type Pool } from '../db/pool.ts';
-import { loadCatalog, type Catalog } from '../providers/catalog.ts';
+import type { Catalog } from '../providers/catalog.ts';
+import type { EndpointDeclaration } from '../providers/endpoints.ts';
+import { loadProviderSetup } from '../providers/provider-setup.ts';
 
 /**
  * For `quarry api`, `worker` and `migrate`, which run against an external PostgreSQL and Temporal
@@ -19,12 +22,16 @@ export const temporalAddressOf = (settings: Settings) => settings.TEMPORAL_ADDRE
 export interface ExternalServices {
   pool: Pool;
   catalog: Catalog;
+  /** Declared OpenAI-compatible endpoints, whose models are in the catalog. */
+  endpoints: EndpointDeclaration[];
+  /** The providers' rate limits (QUARRY_RATE_LIMITS). */
+  rateLimits: RateLimitSetting[];
   close(): Promise<void>;
 }
 
 export function connectDatabase(settings: Settings): ExternalServices {
   const pool = createPool(requireDatabaseUrl(settings));
-  return { pool, catalog: loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE }), close: () => pool.end() };
+  return { pool, ...loadProviderSetup(settings), close: () => pool.end() };
 }
 
 /**

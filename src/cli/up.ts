@@ -1,15 +1,17 @@
 import { mkdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { ensureDashboardBuilt } from '../api/dashboard-build.ts';
 import { startApi } from '../api/serve.ts';
-import { ensureDashboardBuilt } from '../dashboard/build.ts';
 import type { Settings } from '../config/environment.ts';
+import { requirePostgresAccess } from '../db/data-dir-access.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { logger } from '../logger.ts';
 import { tracingFromEnvironment } from '../observability/tracing.ts';
-import { loadCatalog } from '../providers/catalog.ts';
+import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
@@ -20,6 +22,12 @@ export const DEV_TEMPORAL_PORT = 7233;
 export const DEV_TEMPORAL_UI_PORT = 8233;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** One line for a part that is up: its name, where it is, and how long it took to come up. */
+function partUp(name: string, where: string, startedAt?: number) {
+  const took = startedAt === undefined ? '' : `  (${((performance.now() - startedAt) / 1000).toFixed(1)} s)`;
+  say(`  ${name.padEnd(18)} ${where}${took}`);
+}
 
 /** Hides the password of a connection string before it is printed. */
 export function maskUrl(url: string): string {
@@ -33,11 +41,14 @@ export function maskUrl(url: string): string {
 }
 
 /**
- * `quarry up`: the whole stack on one machine. Each part starts only when the environment does not
- * name an external one; parts stop in reverse order on Ctrl-C or SIGTERM, so the worker finishes
- * with Temporal and PostgreSQL still there, and no child outlives the command.
+ * `quarry up`: the whole stack on one machine, one line per part as it comes up. Each part starts
+ * only when the environment does not name an external one; parts stop in reverse order on Ctrl-C or
+ * SIGTERM, so the worker finishes with Temporal and PostgreSQL still there, and no child outlives
+ * the command.
  */
 export async function up(settings: Settings): Promise<void> {
+  // The terminal is for the lines below: JSON logs show warnings and errors unless asked for more.
+  if (settings.QUARRY_LOG_LEVEL === undefined) logger.level = 'warn';
   const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
@@ -54,16 +65,21 @@ export async function up(settings: Settings): Promise<void> {
   }
 
   try {
+    say(`Starting Quarry (data in ${settings.dataDir})`);
+    // Before anything starts: an unusable data directory is one clear line, not a half-started stack.
+    if (!settings.DATABASE_URL && userInfo().uid === 0) requirePostgresAccess(path.join(settings.dataDir, 'postgres'));
     // API and worker share this process, hence one tracer provider and one service name for both;
     // stopped last, so the spans of the parts stopping before it are exported.
     const tracing = await tracingFromEnvironment('quarry');
     if (tracing) stops.push({ name: 'tracing', stop: tracing.shutdown });
     await mkdir(settings.dataDir, { recursive: true });
+
     let temporalAddress = settings.TEMPORAL_ADDRESS;
-    let temporalUi: string | undefined;
-    if (!temporalAddress) {
+    if (temporalAddress) {
+      partUp('Temporal', `${temporalAddress} (external, namespace ${settings.TEMPORAL_NAMESPACE})`);
+    } else {
       const cliPath = await ensureTemporalCli(say);
-      say('Starting the Temporal dev server...');
+      const startedAt = performance.now();
       const server = await startTemporalDevServer({
         cliPath,
         dbFile: path.join(settings.dataDir, 'temporal.db'),
@@ -75,31 +91,33 @@ export async function up(settings: Settings): Promise<void> {
       });
       stops.push({ name: 'Temporal', stop: server.stop });
       temporalAddress = server.address;
-      temporalUi = server.uiUrl;
+      partUp('Temporal', `${server.address}, UI ${server.uiUrl} (dev server, namespace ${settings.TEMPORAL_NAMESPACE})`, startedAt);
     }
 
     let databaseUrl = settings.DATABASE_URL;
-    if (!databaseUrl) {
-      say('Starting PostgreSQL...');
-      const database = await startEmbeddedPostgres({
-        dataDir: path.join(settings.dataDir, 'postgres'),
-        port: EMBEDDED_POSTGRES_PORT,
-        log: (line) => logger.debug({ component: 'postgres' }, line),
-      });
+    if (databaseUrl) {
+      partUp('PostgreSQL', `${maskUrl(databaseUrl)} (external)`);
+    } else {
+      const startedAt = performance.now();
+      const dataDir = path.join(settings.dataDir, 'postgres');
+      const database = await startEmbeddedPostgres({ dataDir, port: EMBEDDED_POSTGRES_PORT, log: (line) => logger.debug({ component: 'postgres' }, line) });
       stops.push({ name: 'PostgreSQL', stop: database.stop });
       databaseUrl = database.url;
+      partUp('PostgreSQL', `${maskUrl(databaseUrl)} (data in ${dataDir})`, startedAt);
     }
 
+    const migratedAt = performance.now();
     const applied = await migrate(databaseUrl);
-    if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
+    partUp('Migrations', applied.length > 0 ? `${applied.length} applied` : 'up to date', migratedAt);
 
     const pool = createPool(databaseUrl);
     stops.push({ name: 'database pool', stop: () => pool.end() });
-    const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
-    const runtime = await startProviderRuntime(settings, catalog);
+    const { catalog, endpoints, rateLimits } = loadProviderSetup(settings);
+    const runtime = await startProviderRuntime(settings, catalog, endpoints);
     stops.push({ name: 'providers', stop: runtime.close });
+    partUp('Providers', runtime.simulated ? `SIMULATED${runtime.simulatorUrl ? ` (simulator on ${runtime.simulatorUrl})` : ''}` : 'live');
 
-    say('Starting the worker (it bundles the workflow code first)...');
+    const workerAt = performance.now();
     const worker = await startWorker({
       temporalAddress,
       namespace: settings.TEMPORAL_NAMESPACE,
@@ -107,6 +125,7 @@ export async function up(settings: Settings): Promise<void> {
       exportMetrics: true,
       usageRollups: { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S },
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits,
       plugins: tracing?.plugins,
     });
     stops.push({ name: 'worker', stop: worker.shutdown });
@@ -114,21 +133,19 @@ export async function up(settings: Settings): Promise<void> {
       say(`The worker stopped: ${String(error)}`);
       void stopAll().then(() => process.exit(1));
     });
+    partUp('Worker', `polling ${settings.QUARRY_TASK_QUEUE}`, workerAt);
 
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push({ name: 'Temporal client', stop: () => connection.close() });
     const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors });
-    await ensureDashboardBuilt(say);
+    const built = await ensureDashboardBuilt(say);
+    if (built !== undefined) partUp('Dashboard', `built in ${built} s (its sources were newer than the last build)`);
     const api = await startApi({ pool, temporal, catalog, settings, simulated: runtime.simulated }, settings);
     stops.push({ name: 'API', stop: api.close });
+    partUp('API and dashboard', api.url);
 
-    say('');
-    say(`Quarry is up${runtime.simulated ? ' with SIMULATED providers (set a provider API key for live calls)' : ''}.`);
-    say(`  Dashboard and API  ${api.url}`);
-    say(`  Temporal UI        ${temporalUi ?? '(external Temporal: use its own UI)'}`);
-    say(`  Temporal           ${temporalAddress} (namespace ${settings.TEMPORAL_NAMESPACE})`);
-    say(`  PostgreSQL         ${maskUrl(databaseUrl)}`);
-    say('Press Ctrl-C to stop.');
+    say(`Quarry is up${runtime.simulated ? ' with SIMULATED providers (set a provider API key for live calls)' : ''}. Press Ctrl-C to stop.`);
+    if (settings.QUARRY_LOG_LEVEL === undefined) say('Logs show warnings and errors; QUARRY_LOG_LEVEL=info shows every request and provider call.');
   } catch (error) {
     await stopAll();
     throw error;

@@ -28,8 +28,21 @@ const EnvironmentSchema = z.object({
   QUARRY_SIM_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(20)),
   QUARRY_SIM_FAULTS: optionalString,
   QUARRY_MODELS_FILE: optionalString,
-  /** A provider call's timeout; the stage activity's own timeout sits 15 s above it. */
-  QUARRY_CALL_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(60_000)),
+  /** OpenAI-compatible endpoints declared as providers of their own: JSON, or a file of it. */
+  QUARRY_ENDPOINTS: optionalString,
+  QUARRY_ENDPOINTS_FILE: optionalString,
+  /** The providers' rate limits (requests and tokens a minute per provider or model): JSON, or a file of it. */
+  QUARRY_RATE_LIMITS: optionalString,
+  QUARRY_RATE_LIMITS_FILE: optionalString,
+  /** The simulator's own rate limits per model id, e.g. `{"gemini-3.5-flash": {"rpm": 300}}`: 429 above them. */
+  QUARRY_SIM_RATE_LIMITS: optionalString,
+  /** Load newer price data for @pydantic/genai-prices at start: `off`, `on` (its published data) or a URL. */
+  QUARRY_PRICES_REFRESH: z.preprocess(emptyAsUndefined, z.union([z.enum(['off', 'on']), z.url({ protocol: /^https?$/ })]).default('off')),
+  /**
+   * The longest one provider call may take; each model's own timeout (the catalog's call_timeout_s)
+   * applies within it. The stage activity's own timeout sits 5 s above it.
+   */
+  QUARRY_CALL_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(600_000)),
   /** Attempts per model before a stage moves down its chain. */
   QUARRY_ATTEMPTS_PER_MODEL: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(20).default(3)),
   QUARRY_RETRY_INITIAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
@@ -42,7 +55,17 @@ const EnvironmentSchema = z.object({
   QUARRY_ROLLUP_INTERVAL_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
   /** An experiment's parent workflow continues as new once its history has this many events (unset: when Temporal suggests it). */
   QUARRY_EXPERIMENT_HISTORY_EVENTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(20).max(50_000).optional()),
-  QUARRY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.string().default('info')),
+  /** pino's level (the logger reads it at start, `info` when unset); `quarry up` shows warnings unless it is set. */
+  QUARRY_LOG_LEVEL: optionalString,
+  /**
+   * The Temporal Web UI as the operators' browsers reach it: the dashboard links each run there.
+   * `quarry up` serves it on :8233; a deployment names wherever its UI is.
+   */
+  QUARRY_TEMPORAL_UI_URL: z
+    .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).default('http://localhost:8233'))
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** Downloads kept between runs and checkouts (the local model server); default `~/.cache/quarry`. */
+  QUARRY_CACHE_DIR: optionalString,
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -1,6 +1,9 @@
+import { z } from 'zod';
+import type { ConfigurationPerformanceRow } from '../contract/analytics.ts';
+import type { ModelStage } from '../contract/stages.ts';
 import { CONFIGURATION_PARTS_CTES } from './configuration-rollup-parts.ts';
 import type { Pool } from './pool.ts';
-import { toNumber } from './pool.ts';
+import { nullableNumeric, numeric, parseRows, timestamp } from './rows.ts';
 import { PENDING_READ_CAP } from './usage-rollup-parts.ts';
 
 export interface ConfigurationFilters {
@@ -9,10 +12,22 @@ export interface ConfigurationFilters {
   configurationId?: string | undefined;
   /** Configurations that name any of these models (in `stage`'s chain when given, else anywhere). */
   models?: string[] | undefined;
-  stage?: 'classify' | 'extract' | 'validate' | 'review' | undefined;
+  stage?: ModelStage | undefined;
 }
 
-const NUMERIC = ['times_used', 'labelled_runs', 'avg_accuracy', 'avg_cost_usd', 'avg_duration_ms', 'success_rate', 'total_cost_usd'];
+const ConfigurationPerformanceDbRowSchema = z.object({
+  configuration_id: z.string(),
+  name: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()),
+  times_used: numeric,
+  labelled_runs: numeric,
+  avg_accuracy: nullableNumeric,
+  avg_cost_usd: nullableNumeric,
+  avg_duration_ms: nullableNumeric,
+  success_rate: nullableNumeric,
+  total_cost_usd: nullableNumeric,
+  updated_at: timestamp,
+});
 
 /**
  * The rows of `configuration_performance`, narrowed by `filters`. Without a time range they are the
@@ -20,7 +35,7 @@ const NUMERIC = ['times_used', 'labelled_runs', 'avg_accuracy', 'avg_cost_usd', 
  * same aggregates over the configuration runs that finished inside it, from their hourly roll-up plus
  * a bounded read of configuration_runs (src/db/configuration-rollup-parts.ts).
  */
-export async function configurationPerformance(pool: Pool, filters: ConfigurationFilters): Promise<Array<Record<string, unknown>>> {
+export async function configurationPerformance(pool: Pool, filters: ConfigurationFilters): Promise<ConfigurationPerformanceRow[]> {
   const timed = filters.from !== undefined || filters.to !== undefined;
   // With a time range, $1–$3 are the parts' parameters (CONFIGURATION_PARTS_CTES); the filters follow.
   const values: unknown[] = timed ? [filters.from?.toISOString() ?? null, filters.to?.toISOString() ?? null, PENDING_READ_CAP] : [];
@@ -65,32 +80,34 @@ export async function configurationPerformance(pool: Pool, filters: Configuratio
             ORDER BY times_used DESC, c.id`;
   }
   const result = await pool.query(sql, values);
-  return result.rows.map((row: Record<string, unknown>) =>
-    Object.fromEntries(
-      Object.entries(row).map(([key, value]) => [key, NUMERIC.includes(key) ? toNumber(value) : value instanceof Date ? value.toISOString() : value]),
-    ),
-  );
+  return parseRows(ConfigurationPerformanceDbRowSchema, result.rows, 'configurationPerformance').map((row) => ({ ...row, updated_at: row.updated_at.toISOString() }));
 }
 
-export interface ConfigurationRunsOverTime {
-  /** Per configuration, most runs first. */
-  configurations: Array<{
-    configuration_id: string;
-    name: string | null;
-    runs: number;
-    completed: number;
-    avg_accuracy: number | null;
-    labelled_runs: number;
-    avg_cost_usd: number;
-    total_cost_usd: number;
-    avg_duration_ms: number;
-  }>;
-  totals: { runs: number; completed: number; avg_accuracy: number | null };
-}
+/** The one row of configurationRunsOverTime's statement, as a jsonb object (numbers come as JSON numbers). */
+const RunsOverTimeRowSchema = z.object({
+  runs: z.object({
+    /** Per configuration, most runs first. */
+    configurations: z.array(
+      z.object({
+        configuration_id: z.string(),
+        name: z.string().nullable(),
+        runs: numeric,
+        completed: numeric,
+        avg_accuracy: nullableNumeric,
+        labelled_runs: numeric,
+        avg_cost_usd: numeric,
+        total_cost_usd: numeric,
+        avg_duration_ms: numeric,
+      }),
+    ),
+    totals: z.object({ runs: numeric, completed: numeric, avg_accuracy: nullableNumeric }),
+  }),
+});
+export type ConfigurationRunsOverTime = z.infer<typeof RunsOverTimeRowSchema>['runs'];
 
 /** The dashboard's comparison of configurations over [from, to), and the totals over all of them. */
 export async function configurationRunsOverTime(pool: Pool, range: { from: Date; to: Date }): Promise<ConfigurationRunsOverTime> {
-  const result = await pool.query<{ runs: ConfigurationRunsOverTime }>(
+  const result = await pool.query(
     `WITH ${CONFIGURATION_PARTS_CTES},
      totals AS (
        SELECT configuration_id, sum(runs) AS runs, sum(completed) AS completed, sum(labelled) AS labelled,
@@ -108,6 +125,6 @@ export async function configurationRunsOverTime(pool: Pool, range: { from: Date;
      ) AS runs`,
     [range.from.toISOString(), range.to.toISOString(), PENDING_READ_CAP],
   );
-  return result.rows[0]!.runs;
+  return parseRows(RunsOverTimeRowSchema, result.rows, 'configurationRunsOverTime')[0]!.runs;
 }
 

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from './pool.ts';
 import { notPending, runRefresh, takeDirtyHours, takePending, type RefreshOptions, type RefreshOutcome, type RefreshStep, type TakenRanges } from './rollup-refresh.ts';
 
 /*
- * Keeps the hourly roll-up of configuration_runs (migrations/1764072000000_configuration-run-rollups.sql)
+ * Keeps the hourly roll-up of configuration_runs (migrations/1764102000000_configuration-run-rollups.sql)
  * current, in the way src/db/rollup-refresh.ts describes: each step adds the runs of the pending
  * ranges it takes, and recomputes every hour marked dirty (a run rescored by a review, or deleted).
  */

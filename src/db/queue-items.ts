@@ -1,12 +1,13 @@
-import type { ExtractionSchema } from '../domain/extraction-schema.ts';
-import type { ModelConfig } from '../domain/model-config.ts';
+import { z } from 'zod';
+import { ACTIVE_STATUSES, ITEM_STATUSES, type ItemStatus } from '../contract/item-status.ts';
+import { RunConfigSchema } from '../contract/model-config.ts';
+import { ItemResultSchema } from '../contract/item-detail.ts';
+import { AnyFieldValueSchema, QueueItemSummarySchema, type QueueItemSummary } from '../contract/queue.ts';
+import { ExtractionSchemaSchema, type ExtractionSchema } from '../domain/extraction-schema.ts';
 import type { Pool, PoolClient } from './pool.ts';
-import { toNumber } from './pool.ts';
+import { nullableNumeric, parseFirst, parseRows, timestamp } from './rows.ts';
 
-export const ITEM_STATUSES = ['pending', 'queued', 'running', 'needs_review', 'completed', 'failed', 'cancelled'] as const;
-export type ItemStatus = (typeof ITEM_STATUSES)[number];
-/** Statuses during which a workflow run owns the item. */
-export const ACTIVE_STATUSES: readonly ItemStatus[] = ['queued', 'running', 'needs_review'];
+export { ACTIVE_STATUSES, ITEM_STATUSES, type ItemStatus };
 
 export interface NewQueueItem {
   text: string;
@@ -18,34 +19,35 @@ export interface NewQueueItem {
   metadata: Record<string, unknown>;
 }
 
-export interface QueueItemRow {
-  id: string;
-  status: ItemStatus;
-  document_text: string;
-  document_mime_type: string;
-  document_filename: string | null;
-  document_bytes: number;
-  extraction_schema: ExtractionSchema;
-  expected: Record<string, unknown> | null;
-  metadata: Record<string, unknown>;
-  model_config: (ModelConfig & { configuration_id?: string }) | null;
-  configuration_id: string | null;
-  workflow_id: string | null;
-  run_id: string | null;
-  current_stage: string | null;
-  result: unknown;
-  accuracy: number | null;
-  error: string | null;
-  simulated: boolean | null;
-  created_at: Date;
-  updated_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
+const QueueItemRowSchema = z.object({
+  id: z.string(),
+  status: z.enum(ITEM_STATUSES),
+  document_text: z.string(),
+  document_mime_type: z.string(),
+  document_filename: z.string().nullable(),
+  document_bytes: z.number(),
+  extraction_schema: ExtractionSchemaSchema,
+  expected: z.record(z.string(), AnyFieldValueSchema).nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  model_config: RunConfigSchema.nullable(),
+  configuration_id: z.string().nullable(),
+  workflow_id: z.string().nullable(),
+  run_id: z.string().nullable(),
+  current_stage: z.string().nullable(),
+  result: ItemResultSchema.nullable(),
+  accuracy: nullableNumeric,
+  error: z.string().nullable(),
+  simulated: z.boolean().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  started_at: timestamp.nullable(),
+  finished_at: timestamp.nullable(),
+});
+export type QueueItemRow = z.infer<typeof QueueItemRowSchema>;
 
-/** Inserts several items in one transaction: all of them land, or none. */
+/** Inserts several items in one statement: all of them land, or none. */
 export async function insertQueueItems(client: Pool | PoolClient, items: NewQueueItem[]): Promise<string[]> {
-  const result = await client.query<{ id: string }>(
+  const result = await client.query(
     `INSERT INTO ai_extraction_queue
        (document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected, metadata)
      SELECT text, mime, filename, bytes, extraction_schema, expected, metadata
@@ -63,30 +65,22 @@ export async function insertQueueItems(client: Pool | PoolClient, items: NewQueu
       items.map((item) => JSON.stringify(item.metadata)),
     ],
   );
-  return result.rows.map((row) => row.id);
+  return parseRows(z.object({ id: z.string() }), result.rows, 'insertQueueItems').map((row) => row.id);
 }
 
+/** One item; `lock` takes its row lock, for a transaction that changes it depending on what it reads. */
 export async function getQueueItem(client: Pool | PoolClient, id: string, lock = false): Promise<QueueItemRow | undefined> {
   const result = await client.query(`SELECT * FROM ai_extraction_queue WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
-  const row = result.rows[0] as (Omit<QueueItemRow, 'accuracy'> & { accuracy: string | null }) | undefined;
-  return row && { ...row, accuracy: toNumber(row.accuracy) };
+  return parseFirst(QueueItemRowSchema, result.rows, 'getQueueItem');
 }
 
-export interface QueueItemSummary {
-  id: string;
-  status: ItemStatus;
-  schema_name: string;
-  document_filename: string | null;
-  document_preview: string;
-  labelled: boolean;
-  configuration_id: string | null;
-  workflow_id: string | null;
-  current_stage: string | null;
-  accuracy: number | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
+/** Which of `ids` are items of the queue. */
+export async function existingItemIds(pool: Pool, ids: readonly string[]): Promise<Set<string>> {
+  const result = await pool.query('SELECT id FROM ai_extraction_queue WHERE id = ANY($1::uuid[])', [ids]);
+  return new Set(parseRows(z.object({ id: z.string() }), result.rows, 'existingItemIds').map((row) => row.id));
 }
+
+const SummaryRowSchema = QueueItemSummarySchema.extend({ accuracy: nullableNumeric });
 
 /**
  * A page of items, newest first. The cursor is the last row's (created_at, id), so pages stay stable
@@ -94,7 +88,7 @@ export interface QueueItemSummary {
  */
 export async function listQueueItems(
   pool: Pool,
-  options: { status?: ItemStatus; limit: number; after?: { createdAt: string; id: string } },
+  options: { status?: ItemStatus | undefined; limit: number; after?: { createdAt: string; id: string } | undefined },
 ): Promise<QueueItemSummary[]> {
   const conditions: string[] = [];
   const values: unknown[] = [];
@@ -119,7 +113,15 @@ export async function listQueueItems(
       LIMIT $${values.length}`,
     values,
   );
-  return result.rows.map((row: QueueItemSummary & { accuracy: string | null }) => ({ ...row, accuracy: toNumber(row.accuracy) }));
+  return parseRows(SummaryRowSchema, result.rows, 'listQueueItems');
+}
+
+/** How many items there are, or how many have `status` (the review badge's count). */
+export async function countQueueItems(pool: Pool, status?: ItemStatus): Promise<number> {
+  const result = status
+    ? await pool.query('SELECT count(*)::int AS n FROM ai_extraction_queue WHERE status = $1', [status])
+    : await pool.query('SELECT count(*)::int AS n FROM ai_extraction_queue');
+  return parseFirst(z.object({ n: z.number() }), result.rows, 'countQueueItems')?.n ?? 0;
 }
 
 export async function setItemStatus(

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { Pool } from './pool.ts';
-import { toNumber } from './pool.ts';
+import { nullableNumeric, numeric, parseRows } from './rows.ts';
 
 /**
  * Labelled runs on one document with the same model on every stage, summed: what pairing needs of
@@ -27,7 +28,26 @@ export interface LabelledEvidence {
   groups: EvidenceGroup[];
 }
 
-/** The order of the stage arrays of configuration_runs (migrations/1764071000000_run-stage-facts.sql). */
+/** Groups travel as jsonb with one-letter keys (thousands of them cross to Node): see the query. */
+const EvidenceRowSchema = z.object({
+  runs: numeric,
+  served: z.array(z.array(z.string())),
+  groups: z
+    .array(
+      z.object({
+        d: z.string(),
+        f: numeric,
+        n: numeric,
+        a: numeric,
+        m: z.array(z.string().nullable()),
+        c: z.array(nullableNumeric),
+        l: z.array(nullableNumeric),
+      }),
+    )
+    .nullable(),
+});
+
+/** The order of the stage arrays of configuration_runs (migrations/1764101000000_run-stage-facts.sql). */
 const STAGE_ORDER = ['classify', 'extract', 'validate', 'review'] as const;
 
 /**
@@ -41,7 +61,7 @@ const STAGE_ORDER = ['classify', 'extract', 'validate', 'review'] as const;
 export async function labelledEvidence(pool: Pool, since: Date, limit: number): Promise<LabelledEvidence> {
   const facts = (column: 'stage_models' | 'stage_costs_usd' | 'stage_latencies_ms', field: 'models' | 'costs_usd' | 'latencies_ms') =>
     `coalesce(r.${column}, (SELECT ${field} FROM run_stage_facts(r.run_id)))`;
-  const result = await pool.query<{ runs: string; served: string[][]; groups: Array<{ d: string; f: string; n: string; a: string; m: Array<string | null>; c: string[]; l: string[] }> | null }>(
+  const result = await pool.query(
     `WITH runs AS (
        SELECT r.accuracy, r.finished_at, q.document_key, ${facts('stage_models', 'models')} AS models,
               ${facts('stage_costs_usd', 'costs_usd')} AS costs, ${facts('stage_latencies_ms', 'latencies_ms')} AS latencies
@@ -66,19 +86,19 @@ export async function labelledEvidence(pool: Pool, since: Date, limit: number): 
               WHERE per_document > 1) AS groups`,
     [since.toISOString(), limit],
   );
-  const row = result.rows[0]!;
+  const row = parseRows(EvidenceRowSchema, result.rows, 'labelledEvidence')[0]!;
   return {
-    runs: Number(row.runs),
+    runs: row.runs,
     served: Object.fromEntries(STAGE_ORDER.map((stage, i) => [stage, row.served[i] ?? []])),
     groups: (row.groups ?? []).map((group) => ({
       documentKey: group.d,
-      first: Number(group.f),
-      runs: Number(group.n),
-      accuracy: toNumber(group.a)!,
+      first: group.f,
+      runs: group.n,
+      accuracy: group.a,
       stages: Object.fromEntries(
         STAGE_ORDER.flatMap((stage, i) => {
           const model = group.m[i];
-          return model ? [[stage, { model, costUsd: toNumber(group.c[i]) ?? 0, latencyMs: toNumber(group.l[i]) ?? 0 }]] : [];
+          return model ? [[stage, { model, costUsd: group.c[i] ?? 0, latencyMs: group.l[i] ?? 0 }]] : [];
         }),
       ),
     })),

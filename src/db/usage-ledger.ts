@@ -14,8 +14,16 @@ export interface UsageRecord {
   attempt: number;
   /** The pass of the stage: 0 first, 1.. re-extraction rounds. */
   step: number;
+  /** Every input token, cached ones included. */
   inputTokens: number;
+  /** Input tokens read from the provider's prompt cache (billed at the cached-input price). */
+  cachedInputTokens: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic bills them above the input price). */
+  cacheWriteTokens: number;
+  /** Every output token, reasoning included. */
   outputTokens: number;
+  /** The output tokens spent reasoning, as the provider reported them. */
+  reasoningTokens: number;
   responseTimeMs: number;
   costUsd: number;
   success: boolean;
@@ -32,8 +40,8 @@ export async function recordUsage(pool: Pool, record: UsageRecord): Promise<bool
   const result = await pool.query(
     `INSERT INTO model_usage (call_key, queue_item_id, configuration_id, workflow_id, run_id, stage, model,
        provider, temperature, attempt, input_tokens, output_tokens, response_time_ms, cost_usd, success,
-       error, finish_reason, simulated, step)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       error, finish_reason, simulated, step, cached_input_tokens, cache_write_tokens, reasoning_tokens)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
      ON CONFLICT (call_key) DO NOTHING`,
     [
       record.callKey,
@@ -55,6 +63,9 @@ export async function recordUsage(pool: Pool, record: UsageRecord): Promise<bool
       record.finishReason,
       record.simulated,
       record.step,
+      record.cachedInputTokens,
+      record.cacheWriteTokens,
+      record.reasoningTokens,
     ],
   );
   return result.rowCount === 1;

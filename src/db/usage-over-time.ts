@@ -1,32 +1,40 @@
+import { z } from 'zod';
 import type { Pool } from './pool.ts';
+import { numeric, parseRows } from './rows.ts';
 import { percentileSql, USAGE_PARTS_CTES, usagePartsParams } from './usage-rollup-parts.ts';
 
 /**
  * Edges of the dashboard's latency histogram in ms. The roll-ups' latency buckets
- * (migrations/1764070000000_incremental-rollups.sql, latency_bucket) are cut at exactly these
+ * (migrations/1764100000000_incremental-rollups.sql, latency_bucket) are cut at exactly these
  * edges, so the histogram is a sum of whole buckets; changing them means changing that function.
  */
 export const LATENCY_EDGES_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000];
 
-export interface UsageOverTime {
-  /** Per model and provider, most expensive first; p50/p95 from the histograms (within 4.8 % above 50 ms). */
-  models: Array<{
-    model: string;
-    provider: string;
-    calls: number;
-    successes: number;
-    cost_usd: number;
-    input_tokens: number;
-    output_tokens: number;
-    avg_latency_ms: number;
-    p50_latency_ms: number;
-    p95_latency_ms: number;
-  }>;
-  /** Calls and successes per histogram bucket: index 0 below the first edge, `edges.length` at or above the last. */
-  latency: Array<{ bucket: number; calls: number; successes: number }>;
-  /** Per UTC hour or day. */
-  timeline: Array<{ at: string; calls: number; successes: number; cost_usd: number }>;
-}
+/** The one row of usageOverTime's statement: its three parts as a jsonb object (numbers come as JSON numbers). */
+const UsageOverTimeRowSchema = z.object({
+  usage: z.object({
+    /** Per model and provider, most expensive first; p50/p95 from the histograms (within 4.8 % above 50 ms). */
+    models: z.array(
+      z.object({
+        model: z.string(),
+        provider: z.string(),
+        calls: numeric,
+        successes: numeric,
+        cost_usd: numeric,
+        input_tokens: numeric,
+        output_tokens: numeric,
+        avg_latency_ms: numeric,
+        p50_latency_ms: numeric,
+        p95_latency_ms: numeric,
+      }),
+    ),
+    /** Calls and successes per histogram bucket: index 0 below the first edge, `edges.length` at or above the last. */
+    latency: z.array(z.object({ bucket: numeric, calls: numeric, successes: numeric })),
+    /** Per UTC hour or day. */
+    timeline: z.array(z.object({ at: z.string(), calls: numeric, successes: numeric, cost_usd: numeric })),
+  }),
+});
+export type UsageOverTime = z.infer<typeof UsageOverTimeRowSchema>['usage'];
 
 /**
  * The usage charts of the dashboard over [from, to): per model, per latency bucket and per hour or
@@ -35,7 +43,7 @@ export interface UsageOverTime {
  */
 export async function usageOverTime(pool: Pool, range: { from: Date; to: Date }, step: 'hour' | 'day'): Promise<UsageOverTime> {
   const params = usagePartsParams({ ...range, useDays: step === 'day' });
-  const result = await pool.query<{ usage: UsageOverTime }>(
+  const result = await pool.query(
     `WITH ${USAGE_PARTS_CTES},
      models AS (
        SELECT row_number() OVER (ORDER BY sum(cost_usd) DESC, model, provider) AS gid, model, provider, sum(calls) AS calls,
@@ -65,5 +73,5 @@ export async function usageOverTime(pool: Pool, range: { from: Date; to: Date },
      ) AS usage`,
     [...params, LATENCY_EDGES_MS, step],
   );
-  return result.rows[0]!.usage;
+  return parseRows(UsageOverTimeRowSchema, result.rows, 'usageOverTime')[0]!.usage;
 }

@@ -4,7 +4,7 @@ import { notPending, runRefresh, takeDirtyHours, takePending, type RefreshOption
 export type { RefreshOptions, RefreshOutcome } from './rollup-refresh.ts';
 
 /*
- * Keeps the ledger's roll-ups (migrations/1764070000000_incremental-rollups.sql) current, in the
+ * Keeps the ledger's roll-ups (migrations/1764100000000_incremental-rollups.sql) current, in the
  * way src/db/rollup-refresh.ts describes: each step adds the rows of the pending ranges it takes to
  * the hourly and daily roll-ups (and to the minute roll-up, for the hours it covers), and recomputes
  * from the ledger every hour marked dirty by an update or delete.

@@ -1,5 +1,7 @@
+import { z } from 'zod';
+import type { ModelPerformanceRow } from '../contract/analytics.ts';
 import type { Pool, PoolClient } from './pool.ts';
-import { toNumber } from './pool.ts';
+import { numeric, parseRows, timestamp } from './rows.ts';
 import { percentileSql, USAGE_PARTS_CTES, usagePartsParams } from './usage-rollup-parts.ts';
 
 /*
@@ -18,22 +20,24 @@ export interface UsageFilters {
   configurationId?: string | undefined;
 }
 
-export interface ModelPerformanceRow {
-  model: string;
-  provider: string;
-  stage: string;
-  calls: number;
-  successes: number;
-  success_rate: number;
-  avg_latency_ms: number;
-  p95_latency_ms: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  simulated: boolean;
-  first_call_at: string;
-  last_call_at: string;
-}
+const ModelPerformanceDbRowSchema = z.object({
+  model: z.string(),
+  provider: z.string(),
+  stage: z.string(),
+  calls: numeric,
+  successes: numeric,
+  success_rate: numeric,
+  avg_latency_ms: numeric,
+  p95_latency_ms: numeric,
+  input_tokens: numeric,
+  output_tokens: numeric,
+  cost_usd: numeric,
+  simulated: z.boolean(),
+  first_call_at: timestamp,
+  last_call_at: timestamp,
+});
+
+const ModelVolumeRowSchema = z.object({ stage: z.string(), model: z.string(), calls: numeric, successes: numeric });
 
 /**
  * The rows of `model_performance_analytics` (per model, provider and stage) for the calls that match
@@ -45,21 +49,10 @@ export interface ModelPerformanceRow {
  */
 export async function modelPerformance(client: Pool | PoolClient, filters: UsageFilters, options: { pendingCap?: number } = {}): Promise<ModelPerformanceRow[]> {
   const result = await client.query(MODEL_PERFORMANCE_SQL, usagePartsParams({ ...filters, ...options }));
-  return result.rows.map((row: Record<string, unknown>) => ({
-    model: row.model as string,
-    provider: row.provider as string,
-    stage: row.stage as string,
-    calls: toNumber(row.calls)!,
-    successes: toNumber(row.successes)!,
-    success_rate: toNumber(row.success_rate)!,
-    avg_latency_ms: toNumber(row.avg_latency_ms)!,
-    p95_latency_ms: toNumber(row.p95_latency_ms)!,
-    input_tokens: toNumber(row.input_tokens)!,
-    output_tokens: toNumber(row.output_tokens)!,
-    cost_usd: toNumber(row.cost_usd)!,
-    simulated: row.simulated as boolean,
-    first_call_at: (row.first_call_at as Date).toISOString(),
-    last_call_at: (row.last_call_at as Date).toISOString(),
+  return parseRows(ModelPerformanceDbRowSchema, result.rows, 'modelPerformance').map((row) => ({
+    ...row,
+    first_call_at: row.first_call_at.toISOString(),
+    last_call_at: row.last_call_at.toISOString(),
   }));
 }
 
@@ -90,12 +83,12 @@ SELECT t.model, t.provider, t.stage, t.calls, t.successes,
  * `modelPerformance` without its latency percentiles, which cost most of its time: what cost
  * recommendations need of the ledger.
  */
-export async function modelVolumes(client: Pool | PoolClient, filters: UsageFilters): Promise<Array<{ stage: string; model: string; calls: number; successes: number }>> {
-  const result = await client.query<{ stage: string; model: string; calls: string; successes: string }>(
+export async function modelVolumes(client: Pool | PoolClient, filters: UsageFilters): Promise<Array<z.infer<typeof ModelVolumeRowSchema>>> {
+  const result = await client.query(
     `WITH ${USAGE_PARTS_CTES}
      SELECT stage, model, sum(calls) AS calls, sum(successes) AS successes FROM part_totals GROUP BY stage, model HAVING sum(calls) > 0`,
     usagePartsParams(filters),
   );
-  return result.rows.map((row) => ({ stage: row.stage, model: row.model, calls: Number(row.calls), successes: Number(row.successes) }));
+  return parseRows(ModelVolumeRowSchema, result.rows, 'modelVolumes');
 }
 

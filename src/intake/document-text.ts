@@ -1,9 +1,9 @@
 import { convert as htmlToText } from 'html-to-text';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
-/** The document forms intake accepts, by MIME type. */
-export const SUPPORTED_MIME_TYPES = ['text/plain', 'text/html', 'application/pdf'] as const;
-export type SupportedMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
+import { SUPPORTED_MIME_TYPES, type SupportedMimeType } from '../contract/queue.ts';
+
+export { SUPPORTED_MIME_TYPES, type SupportedMimeType };
 
 export const MAX_DOCUMENT_CHARACTERS = 2_000_000;
 

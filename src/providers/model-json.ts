@@ -1,4 +1,4 @@
-import { json, renderSection } from './prompt-sections.ts';
+import { json, renderSection } from '../pipeline/prompt-sections.ts';
 
 /**
  * Reading the JSON object a model answered with. Structured output gives bare JSON; a model asked for

@@ -1,11 +1,9 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { usageFromResponse } from './model-prices.ts';
 import { parseModelJson, promptAskingForJson } from './model-json.ts';
-import {
-  malformedOutputError,
-  mapStainlessError,
-  truncatedError,
-} from './provider-errors.ts';
-import { ProviderCallError, type CompletionRequest, type CompletionResult, type ProviderClient } from './types.ts';
+import { malformedOutputError, mapStainlessError, refusedError, truncatedError } from './provider-errors.ts';
+import { openAIReasoningEffort } from './reasoning.ts';
+import type { CompletionRequest, CompletionResult, ProviderClient } from './types.ts';
 
 /** This SDK's error classes, for the mapping every Stainless SDK shares. */
 const ERROR_CLASSES = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
@@ -14,13 +12,21 @@ export interface OpenAIClientOptions {
   apiKey: string;
   /** Includes the `/v1` path, e.g. `https://api.openai.com/v1` or `${simulatorUrl}/v1`. */
   baseURL?: string | undefined;
+  /** The provider's name in messages: `openai`, or a declared endpoint's. */
+  provider?: string;
+  /**
+   * An OpenAI-compatible server rather than OpenAI itself: it gets the long-standing `max_tokens`
+   * (llama-server, Ollama and vLLM all read it) and no OpenAI-only fields such as `prompt_cache_key`.
+   */
+  compatible?: boolean;
 }
 
 /**
  * `ProviderClient` over the official OpenAI SDK's Chat Completions API, which OpenAI-compatible
- * servers (vLLM, llama.cpp, Ollama, the simulator) also speak.
+ * servers (vLLM, llama.cpp, Ollama, LM Studio, the simulator) also speak.
  */
 export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient {
+  const provider = options.provider ?? 'openai';
   // maxRetries 0: Temporal owns retries; an SDK retrying underneath would multiply attempts.
   const sdk = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
 
@@ -28,58 +34,60 @@ export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient
     async complete(request: CompletionRequest): Promise<CompletionResult> {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
-      const structured = request.model.structured_output;
-      const { system, prompt } = structured ? request : promptAskingForJson(request);
+      const mode = request.model.structured_output;
+      const { system, prompt } = mode === 'json_schema' ? request : promptAskingForJson(request);
+      const effort = openAIReasoningEffort(request.model, request.reasoning);
 
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
         completion = await sdk.chat.completions.create(
           {
             model: request.model.provider_model,
+            // Instructions first, then the user message whose stable part leads: the prefix that
+            // OpenAI's automatic prompt cache can reuse across calls.
             messages: [
               { role: 'system', content: system },
               { role: 'user', content: prompt },
             ],
-            ...(request.model.accepts_temperature ? { temperature: request.temperature } : {}),
-            max_completion_tokens: request.maxOutputTokens,
-            ...(structured
-              ? {
-                  response_format: {
-                    type: 'json_schema' as const,
-                    json_schema: { name: request.responseName, schema: request.responseSchema, strict: true },
-                  },
-                }
-              : {}),
+            ...(request.model.temperature ? { temperature: request.temperature } : {}),
+            // The cap counts reasoning tokens too; `outputBudget` sized it for both.
+            ...(options.compatible ? { max_tokens: request.maxOutputTokens } : { max_completion_tokens: request.maxOutputTokens }),
+            ...(effort ? { reasoning_effort: effort } : {}),
+            ...(mode === 'json_schema'
+              ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.responseName, schema: request.responseSchema, strict: true } } }
+              : mode === 'json_object'
+                ? { response_format: { type: 'json_object' as const } }
+                : {}),
+            ...(request.cacheKey && !options.compatible ? { prompt_cache_key: request.cacheKey } : {}),
           },
           { timeout: request.timeoutMs, maxRetries: 0, ...(request.signal ? { signal: request.signal } : {}) },
         );
       } catch (error) {
-        throw mapStainlessError('openai', ERROR_CLASSES, error, request, elapsed(), options.apiKey);
+        throw mapStainlessError(provider, ERROR_CLASSES, error, request, elapsed(), options.apiKey);
       }
 
       const latencyMs = elapsed();
-      const usage = {
-        inputTokens: completion.usage?.prompt_tokens ?? 0,
-        outputTokens: completion.usage?.completion_tokens ?? 0,
-        latencyMs,
-      };
+      const usage = usageFromResponse('openai', completion);
       const choice = completion.choices[0];
-      if (!choice) throw malformedOutputError('openai', 'the response has no choices', usage);
-      if (choice.finish_reason === 'length') {
-        throw truncatedError('openai', { ...usage, maxOutputTokens: request.maxOutputTokens });
+      if (!choice) throw malformedOutputError(provider, 'the response has no choices', usage, latencyMs);
+      if (choice.finish_reason === 'length') throw truncatedError(provider, usage, latencyMs, request.maxOutputTokens);
+      // A refusal or a content filter is the answer to this input: the same model would decline
+      // again, so the workflow should move to the next model instead of retrying.
+      if (choice.message.refusal) throw refusedError(provider, choice.message.refusal, usage, latencyMs);
+      if (choice.finish_reason === 'content_filter') throw refusedError(provider, 'the content filter stopped the answer', usage, latencyMs);
+      const parsed = parseModelJson(choice.message.content ?? '', { lenient: mode !== 'json_schema' });
+      if (!parsed.ok) throw malformedOutputError(provider, parsed.problem, usage, latencyMs);
+      return { json: parsed.value, ...usage, finishReason: choice.finish_reason, latencyMs };
+    },
+
+    async listModels({ timeoutMs }) {
+      try {
+        const ids: string[] = [];
+        for await (const model of sdk.models.list({ timeout: timeoutMs, maxRetries: 0 })) ids.push(model.id);
+        return ids;
+      } catch (error) {
+        throw mapStainlessError(provider, ERROR_CLASSES, error, { timeoutMs }, 0, options.apiKey);
       }
-      if (choice.message.refusal) {
-        // A refusal is the model's considered answer to this input; another attempt on the same
-        // model would refuse again, so the workflow should move to the next model instead.
-        throw new ProviderCallError(`openai refused: ${choice.message.refusal}`, {
-          kind: 'invalid_request',
-          retryable: false,
-          ...usage,
-        });
-      }
-      const parsed = parseModelJson(choice.message.content ?? '', { lenient: !structured });
-      if (!parsed.ok) throw malformedOutputError('openai', parsed.problem, usage);
-      return { json: parsed.value, ...usage, finishReason: choice.finish_reason };
     },
   };
 }

@@ -1,4 +1,6 @@
 import { createAnthropicClient } from './anthropic-client.ts';
+import type { BuiltInProvider } from './catalog-model.ts';
+import type { EndpointDeclaration } from './endpoints.ts';
 import { createGeminiClient } from './gemini-client.ts';
 import { createOpenAIClient } from './openai-client.ts';
 import type { ProviderClient, ProviderName } from './types.ts';
@@ -12,13 +14,25 @@ export interface ProviderEndpoint {
   baseURL?: string | undefined;
 }
 
-export type ProviderEndpoints = Record<ProviderName, ProviderEndpoint>;
+export type ProviderEndpoints = Record<BuiltInProvider, ProviderEndpoint>;
 
-/** One `ProviderClient` per provider, each over its official SDK. */
-export function createProviderClients(endpoints: ProviderEndpoints): Record<ProviderName, ProviderClient> {
+/**
+ * One `ProviderClient` per provider, each over its official SDK: the three built-in providers, and
+ * each declared OpenAI-compatible endpoint over the OpenAI SDK under its own name.
+ */
+export function createProviderClients(
+  endpoints: ProviderEndpoints,
+  declared: readonly EndpointDeclaration[] = [],
+): Record<ProviderName, ProviderClient> {
   return {
     openai: createOpenAIClient(endpoints.openai),
     anthropic: createAnthropicClient(endpoints.anthropic),
     google: createGeminiClient(endpoints.google),
+    ...Object.fromEntries(
+      declared.map((endpoint) => [
+        endpoint.name,
+        createOpenAIClient({ apiKey: endpoint.apiKey, baseURL: endpoint.baseURL, provider: endpoint.name, compatible: true }),
+      ]),
+    ),
   };
 }

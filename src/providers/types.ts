@@ -1,82 +1,99 @@
-import { z } from 'zod';
+import type { ReasoningLevel } from '../contract/model-config.ts';
+import type { CatalogModel } from './catalog-model.ts';
 
-export const PROVIDERS = ['openai', 'anthropic', 'google'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+export type {
+  BuiltInProvider,
+  CatalogModel,
+  ProviderName,
+  ReasoningControl,
+  RetiredModel,
+  SimulatedProfile,
+  StructuredOutputMode,
+  Wire,
+} from './catalog-model.ts';
+export { BUILT_IN_PROVIDERS } from './catalog-model.ts';
 
-/** The stages that call a model. `parse` and `finalise` run without one. */
-export const MODEL_STAGES = ['classify', 'extract', 'validate', 'review'] as const;
-export type ModelStage = (typeof MODEL_STAGES)[number];
-
-/** How the provider simulator behaves when it stands in for a catalog model. */
-export const SimulatedProfileSchema = z.object({
-  /** Probability that one field is extracted exactly right, before the temperature's effect. */
-  accuracy: z.number().min(0).max(1),
-  /** Latency of a call as a multiple of QUARRY_SIM_LATENCY_MS. */
-  latency_factor: z.number().positive(),
-  /** Output tokens per field the model emits (verbosity). */
-  output_tokens_per_field: z.number().int().positive(),
-});
-export type SimulatedProfile = z.infer<typeof SimulatedProfileSchema>;
-
-export const CatalogModelSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._:-]*$/),
-  provider: z.enum(PROVIDERS),
-  provider_model: z.string().min(1),
-  display_name: z.string().min(1),
-  input_usd_per_mtok: z.number().nonnegative(),
-  output_usd_per_mtok: z.number().nonnegative(),
-  context_window: z.number().int().positive(),
-  max_output_tokens: z.number().int().positive(),
-  structured_output: z.boolean(),
-  /**
-   * False for reasoning models (o-series, gpt-5) whose API rejects any temperature but the default:
-   * the call leaves it out, and the ledger records no temperature for it rather than a false one.
-   */
-  accepts_temperature: z.boolean().default(true),
-  simulated_profile: SimulatedProfileSchema,
-});
-export type CatalogModel = z.infer<typeof CatalogModelSchema>;
+// The stage list and the reasoning levels are the contract's: configurations, the dashboard and the
+// simulator name the same ones.
+export { MODEL_STAGES, type ModelStage } from '../contract/stages.ts';
+export { REASONING_LEVELS, type ReasoningLevel } from '../contract/model-config.ts';
 
 /** One chat call, provider-neutral. */
 export interface CompletionRequest {
   model: CatalogModel;
+  /** The stage's instructions: the same for every call of the stage, so it leads the prompt cache. */
   system: string;
+  /**
+   * The user message. It opens with `stablePrefix` (the schema: the same for every item of a batch)
+   * and goes on with what varies (the document, candidates, the round's instructions).
+   */
   prompt: string;
+  /** The leading part of `prompt` that repeats across calls: where a prompt-cache breakpoint pays. */
+  stablePrefix?: string | undefined;
+  /** Sent only to models whose API takes a temperature. */
   temperature: number;
+  reasoning: ReasoningLevel;
   /** JSON Schema the response must follow; sent as structured output where the model supports it. */
   responseSchema: Record<string, unknown>;
   /** Name of the structured response (tool name for Anthropic, schema name for OpenAI). */
   responseName: string;
+  /** Every output token the call may produce, reasoning included (what the providers cap). */
   maxOutputTokens: number;
   /** Below the activity's startToCloseTimeout, so a hung call fails as a timeout in time to retry. */
   timeoutMs: number;
-  signal?: AbortSignal;
+  /** Routes requests sharing a prefix to the same provider cache (OpenAI's `prompt_cache_key`). */
+  cacheKey?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
-export interface CompletionResult {
+/**
+ * A call's billed usage as the provider reported it. `inputTokens` counts every input token, cached
+ * ones included (so `inputTokens - cachedInputTokens - cacheWriteTokens` were read at the full
+ * price); `outputTokens` includes reasoning tokens, which are billed as output.
+ */
+export interface CallUsage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export const NO_USAGE: CallUsage = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+
+export interface CompletionResult extends CallUsage {
   /** The parsed JSON object the model answered with. */
   json: unknown;
-  inputTokens: number;
-  outputTokens: number;
   finishReason: string;
   latencyMs: number;
 }
 
 export type ProviderErrorKind =
   | 'rate_limited'
+  | 'quota_exhausted'
   | 'overloaded'
   | 'server'
   | 'timeout'
   | 'connection'
   | 'invalid_request'
+  | 'model_not_found'
   | 'authentication'
+  | 'refused'
   | 'truncated'
-  | 'malformed_output';
+  | 'context_overflow'
+  | 'malformed_output'
+  | 'cancelled';
+
+/** The rate limits a provider's 429 named: requests and tokens a minute. */
+export interface ObservedLimits {
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+}
 
 /**
  * A failed provider call, normalised across SDKs. `retryable` says whether the same model may
- * succeed on another attempt; `retryAfterMs` carries a 429's Retry-After. Token counts are kept
- * when the provider billed them (a truncated answer still costs its tokens).
+ * succeed on another attempt; `retryAfterMs` carries a 429's wait. Token counts are kept when the
+ * provider billed them (a truncated answer still costs its tokens).
  */
 export class ProviderCallError extends Error {
   override name = 'ProviderCallError';
@@ -84,8 +101,9 @@ export class ProviderCallError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
+  /** The limits a 429 named, where the provider says them (headers, Gemini's QuotaFailure). */
+  readonly limits: ObservedLimits | undefined;
+  readonly usage: CallUsage;
   readonly latencyMs: number;
 
   constructor(
@@ -93,10 +111,10 @@ export class ProviderCallError extends Error {
     details: {
       kind: ProviderErrorKind;
       retryable: boolean;
-      status?: number;
-      retryAfterMs?: number;
-      inputTokens?: number;
-      outputTokens?: number;
+      status?: number | undefined;
+      retryAfterMs?: number | undefined;
+      limits?: ObservedLimits | undefined;
+      usage?: CallUsage | undefined;
       latencyMs: number;
       cause?: unknown;
     },
@@ -106,12 +124,22 @@ export class ProviderCallError extends Error {
     this.status = details.status;
     this.retryable = details.retryable;
     this.retryAfterMs = details.retryAfterMs;
-    this.inputTokens = details.inputTokens ?? 0;
-    this.outputTokens = details.outputTokens ?? 0;
+    this.limits = details.limits;
+    this.usage = details.usage ?? NO_USAGE;
     this.latencyMs = details.latencyMs;
+  }
+
+  get inputTokens(): number {
+    return this.usage.inputTokens;
+  }
+
+  get outputTokens(): number {
+    return this.usage.outputTokens;
   }
 }
 
 export interface ProviderClient {
   complete(request: CompletionRequest): Promise<CompletionResult>;
+  /** The model ids the endpoint serves (its models list), for `quarry doctor`. */
+  listModels(options: { timeoutMs: number }): Promise<string[]>;
 }

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/environment.ts';
-import type { ModelConfig } from '../domain/model-config.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
 import type { ExtractionInput, ResumableStage, RunPolicy } from '../workflows/extraction-types.ts';
 
 export function runPolicyFrom(settings: Settings): RunPolicy {

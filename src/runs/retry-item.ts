@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
-import { HttpError, notFound } from '../api/errors.ts';
 import type { Settings } from '../config/environment.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
+import { isAtOrBefore, type ResumableStage } from '../contract/stages.ts';
 import type { Pool } from '../db/pool.ts';
 import { getQueueItem } from '../db/queue-items.ts';
-import { ModelConfigSchema, type ModelConfig } from '../domain/model-config.ts';
 import type { Catalog } from '../providers/catalog.ts';
-import type { ResumableStage } from '../workflows/extraction-types.ts';
-import { resolveConfiguration } from './resolve-configuration.ts';
-import { isAtOrBefore, resumePointOf } from './resume-point.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import { requireKnownModels, resolveConfiguration } from './resolve-configuration.ts';
+import { resumePointOf } from './resume-point.ts';
 import { startExtraction, type StartedRun } from './start-extraction.ts';
 
 export interface RetryRequest {
@@ -28,17 +28,17 @@ export async function retryItem(
   request: RetryRequest,
 ): Promise<StartedRun & { from_stage: ResumableStage }> {
   const item = await getQueueItem(deps.pool, id);
-  if (!item) throw notFound(`queue item ${id}`);
+  if (!item) throw new NotFoundError(`queue item ${id}`);
   if (item.status !== 'failed' && item.status !== 'cancelled') {
-    throw new HttpError(409, 'not_retryable', `queue item ${id} is ${item.status}; only failed or cancelled items are retried`);
+    throw new ConflictError('not_retryable', `queue item ${id} is ${item.status}; only failed or cancelled items are retried`);
   }
   if (!item.model_config || !item.configuration_id || !item.run_id) {
-    throw new HttpError(409, 'never_processed', `queue item ${id} has never been processed; use POST /queue/process/${id}`);
+    throw new ConflictError('never_processed', `queue item ${id} has never been processed; use POST /queue/process/${id}`);
   }
   const resumable = await resumePointOf(deps.pool, id, item.run_id);
   const fromStage = request.fromStage ?? resumable;
   if (!isAtOrBefore(fromStage, resumable)) {
-    throw new HttpError(409, 'nothing_to_reuse', `the last run finished only the stages before ${resumable}; resume from ${resumable} or earlier`, {
+    throw new ConflictError('nothing_to_reuse', `the last run finished only the stages before ${resumable}; resume from ${resumable} or earlier`, {
       resumable_from: resumable,
     });
   }
@@ -50,7 +50,8 @@ export async function retryItem(
     resolved = await resolveConfiguration(deps, { configuration_id: request.configurationId });
   } else {
     const { configuration_id: _previous, ...previous } = item.model_config;
-    resolved = { config: ModelConfigSchema.parse(previous), configurationId: item.configuration_id };
+    resolved = { config: previous, configurationId: item.configuration_id };
+    requireKnownModels(deps.catalog, resolved.config);
   }
   const resume = fromStage === 'classify' ? undefined : { fromRunId: item.run_id, fromStage };
   const started = await startExtraction(deps, id, resolved.config, resolved.configurationId, resume);

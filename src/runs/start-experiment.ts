@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { HttpError } from '../api/errors.ts';
 import type { Settings } from '../config/environment.ts';
+import type { ExperimentRequest } from '../contract/experiments.ts';
+import { getConfiguration } from '../db/configurations.ts';
 import { experimentWorkflowIdFor, finishExperiment, insertExperiment, type ExperimentArm } from '../db/experiments.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
+import { existingItemIds } from '../db/queue-items.ts';
 import type { Catalog } from '../providers/catalog.ts';
 import { runExperiment } from '../workflows/run-experiment.ts';
+import { InvalidRequestError, NotFoundError } from './errors.ts';
 import { extractionInputFor } from './extraction-input.ts';
-import { resolveConfiguration, type ConfigurationRequest } from './resolve-configuration.ts';
+import { resolveConfiguration } from './resolve-configuration.ts';
 
-export interface ExperimentRequest {
-  name: string;
-  configurations: Array<ConfigurationRequest & { name?: string | undefined }>;
-  item_ids: string[];
-  concurrency: number;
-  max_cost_usd?: number | undefined;
-}
 
 /**
  * Creates an experiment and starts its parent workflow `experiment-<id>`. Every source item must
@@ -27,22 +23,22 @@ export async function startExperiment(
   request: ExperimentRequest,
 ): Promise<{ id: string; workflow_id: string; status: 'running'; runs: number }> {
   const itemIds = [...new Set(request.item_ids)];
-  if (itemIds.length !== request.item_ids.length) throw new HttpError(400, 'duplicate_items', 'item_ids lists an item more than once');
-  const found = await deps.pool.query<{ id: string }>('SELECT id FROM ai_extraction_queue WHERE id = ANY($1::uuid[])', [itemIds]);
-  const missing = itemIds.filter((id) => !found.rows.some((row) => row.id === id));
-  if (missing.length > 0) throw new HttpError(404, 'not_found', `queue items not found: ${missing.join(', ')}`, { missing });
+  if (itemIds.length !== request.item_ids.length) throw new InvalidRequestError('duplicate_items', 'item_ids lists an item more than once');
+  const found = await existingItemIds(deps.pool, itemIds);
+  const missing = itemIds.filter((id) => !found.has(id));
+  if (missing.length > 0) throw new NotFoundError(`queue items ${missing.join(', ')}`, { missing });
 
   const arms: ExperimentArm[] = [];
   for (const [index, requested] of request.configurations.entries()) {
     const { name, ...configuration } = requested;
     const resolved = await resolveConfiguration(deps, configuration);
-    const saved = await deps.pool.query<{ name: string | null }>('SELECT name FROM configurations WHERE id = $1', [resolved.configurationId]);
+    const saved = await getConfiguration(deps.pool, resolved.configurationId);
     // An experiment measures the models: a run waiting for a person would stall it and a reviewer's
     // corrections would replace what is being measured, so arms run without human review.
     const { review: _review, ...config } = resolved.config;
     arms.push({
       arm: index,
-      name: name ?? saved.rows[0]?.name ?? `configuration ${String.fromCharCode(65 + index)}`,
+      name: name ?? saved?.name ?? `configuration ${String.fromCharCode(65 + index)}`,
       configuration_id: resolved.configurationId,
       config,
     });

@@ -1,21 +1,19 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Settings } from '../config/environment.ts';
+import { ACTIVE_STATUSES } from '../contract/item-status.ts';
+import type { ModelConfig } from '../contract/model-config.ts';
+import type { Started } from '../contract/queue.ts';
+import type { ResumableStage } from '../contract/stages.ts';
+import { claimForRun, recordRunId, restoreClaimedItem } from '../db/item-runs.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
-import { ACTIVE_STATUSES, getQueueItem } from '../db/queue-items.ts';
-import type { ModelConfig } from '../domain/model-config.ts';
-import { HttpError, notFound } from '../api/errors.ts';
+import { getQueueItem } from '../db/queue-items.ts';
 import { workflowIdFor } from '../temporal/names.ts';
 import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';
 import { extractDocument } from '../workflows/extract-document.ts';
-import type { ResumableStage } from '../workflows/extraction-types.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
 import { extractionInputFor } from './extraction-input.ts';
 
-export interface StartedRun {
-  id: string;
-  workflow_id: string;
-  run_id: string;
-  status: 'queued';
-}
+export type StartedRun = Started;
 
 /**
  * Starts the extraction workflow of one queue item with a resolved configuration. The item's row is
@@ -33,21 +31,14 @@ export async function startExtraction(
   const workflowId = workflowIdFor(itemId);
   const previous = await inTransaction(deps.pool, async (client) => {
     const item = await getQueueItem(client, itemId, true);
-    if (!item) throw notFound(`queue item ${itemId}`);
+    if (!item) throw new NotFoundError(`queue item ${itemId}`);
     if (ACTIVE_STATUSES.includes(item.status)) {
-      throw new HttpError(409, 'run_active', `queue item ${itemId} is ${item.status}; its run ${workflowId} is still active`, {
+      throw new ConflictError('run_active', `queue item ${itemId} is ${item.status}; its run ${workflowId} is still active`, {
         workflow_id: workflowId,
         status: item.status,
       });
     }
-    await client.query(
-      `UPDATE ai_extraction_queue
-          SET status = 'queued', model_config = $2, configuration_id = $3, workflow_id = $4, run_id = NULL,
-              current_stage = NULL, result = NULL, accuracy = NULL, error = NULL, simulated = NULL,
-              started_at = now(), finished_at = NULL, updated_at = now()
-        WHERE id = $1`,
-      [itemId, JSON.stringify({ ...config, configuration_id: configurationId }), configurationId, workflowId],
-    );
+    await claimForRun(client, itemId, { config: { ...config, configuration_id: configurationId }, configurationId, workflowId });
     return item;
   });
 
@@ -93,38 +84,14 @@ export async function startExtraction(
       await waitForClose(deps.temporal, workflowId, CLOSING_GRACE_MS);
       handle = await start();
     }
-    await deps.pool.query('UPDATE ai_extraction_queue SET run_id = $2 WHERE id = $1 AND workflow_id = $3', [
-      itemId,
-      handle.firstExecutionRunId,
-      workflowId,
-    ]);
+    await recordRunId(deps.pool, itemId, workflowId, handle.firstExecutionRunId);
     return { id: itemId, workflow_id: workflowId, run_id: handle.firstExecutionRunId, status: 'queued' };
   } catch (error) {
     // No run started (Temporal refused, was unreachable, or another run is open): give the item back
     // the state it had, so nothing is left claiming a run, or a configuration, that never ran.
-    await deps.pool.query(
-      `UPDATE ai_extraction_queue
-          SET status = $2, model_config = $3, configuration_id = $4, workflow_id = $5, run_id = $6, current_stage = $7,
-              result = $8, accuracy = $9, error = $10, simulated = $11, started_at = $12, finished_at = $13, updated_at = now()
-        WHERE id = $1 AND status = 'queued'`,
-      [
-        itemId,
-        previous.status,
-        previous.model_config === null ? null : JSON.stringify(previous.model_config),
-        previous.configuration_id,
-        previous.workflow_id,
-        previous.run_id,
-        previous.current_stage,
-        previous.result === null ? null : JSON.stringify(previous.result),
-        previous.accuracy,
-        previous.error,
-        previous.simulated,
-        previous.started_at,
-        previous.finished_at,
-      ],
-    );
+    await restoreClaimedItem(deps.pool, previous);
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new HttpError(409, 'run_active', `a run of ${workflowId} is still open`, { workflow_id: workflowId });
+      throw new ConflictError('run_active', `a run of ${workflowId} is still open`, { workflow_id: workflowId });
     }
     throw error;
   }

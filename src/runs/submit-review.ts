@@ -1,14 +1,16 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { HttpError, notFound } from '../api/errors.ts';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { ReviewApplied, ReviewDelivered, ReviewRequest } from '../contract/review.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { getQueueItem } from '../db/queue-items.ts';
 import type { ExtractionSchema, FieldValue } from '../domain/extraction-schema.ts';
-import { fieldValueZod } from '../providers/field-value-schema.ts';
+import { fieldValueZod } from '../pipeline/field-value-schema.ts';
 import { workflowIdFor } from '../temporal/names.ts';
-import { submitReviewUpdate } from '../workflows/extract-document.ts';
-import { applyCorrections, type AppliedReview } from './review-item.ts';
+import { submitReviewUpdate } from '../workflows/human-review.ts';
+import { applyCorrections } from './apply-corrections.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, runNotFound } from './errors.ts';
 
-export type ReviewOutcome = { id: string; status: 'accepted'; workflow_id: string } | AppliedReview;
+/** Where a decision went: to the item's waiting run, or applied to a completed item as corrections. */
+export type ReviewOutcome = { delivered: ReviewDelivered } | { applied: ReviewApplied };
 
 /** Refuses corrections naming a field the item lacks, or a value of the wrong type for its field. */
 export function checkCorrections(schema: ExtractionSchema, corrections: Record<string, FieldValue>): void {
@@ -23,7 +25,7 @@ export function checkCorrections(schema: ExtractionSchema, corrections: Record<s
     if (!parsed.success) problems.push({ field: name, message: `not a valid ${field.type}: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
   }
   if (problems.length > 0) {
-    throw new HttpError(400, 'invalid_corrections', problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems);
+    throw new InvalidRequestError('invalid_corrections', problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems);
   }
 }
 
@@ -33,13 +35,9 @@ export function checkCorrections(schema: ExtractionSchema, corrections: Record<s
  * update, and the run finalises with it. A completed item is corrected after the fact: the
  * corrections become its ground truth and its runs are rescored.
  */
-export async function submitReview(
-  deps: { pool: Pool; temporal: Client },
-  itemId: string,
-  decision: { reviewer: string; corrections: Record<string, FieldValue> },
-): Promise<{ status: 200 | 202; body: ReviewOutcome }> {
+export async function submitReview(deps: { pool: Pool; temporal: Client }, itemId: string, decision: ReviewRequest): Promise<ReviewOutcome> {
   const item = await getQueueItem(deps.pool, itemId);
-  if (!item) throw notFound(`queue item ${itemId}`);
+  if (!item) throw new NotFoundError(`queue item ${itemId}`);
   checkCorrections(item.extraction_schema, decision.corrections);
 
   if (item.status === 'needs_review') {
@@ -50,18 +48,18 @@ export async function submitReview(
       // The run's validator refused it: it is no longer waiting (another reviewer was first, or the
       // deadline passed). Anything else is not the client's mistake.
       if (error instanceof WorkflowUpdateFailedError) {
-        throw new HttpError(409, 'not_awaiting_review', `the run of queue item ${itemId} did not take the review: ${error.cause?.message ?? error.message}`, {
+        throw new ConflictError('not_awaiting_review', `the run of queue item ${itemId} did not take the review: ${error.cause?.message ?? error.message}`, {
           workflow_id: workflowId,
         });
       }
+      if (error instanceof WorkflowNotFoundError) throw runNotFound(itemId, workflowId, error);
       throw error;
     }
-    return { status: 202, body: { id: itemId, status: 'accepted', workflow_id: workflowId } };
+    return { delivered: { id: itemId, status: 'accepted', workflow_id: workflowId } };
   }
 
   if (Object.keys(decision.corrections).length === 0) {
-    throw new HttpError(400, 'no_corrections', `queue item ${itemId} is ${item.status}: name at least one corrected field`);
+    throw new InvalidRequestError('no_corrections', `queue item ${itemId} is ${item.status}: name at least one corrected field`);
   }
-  const applied = await inTransaction(deps.pool, (client) => applyCorrections(client, itemId, decision.corrections, decision.reviewer));
-  return { status: 200, body: applied };
+  return { applied: await inTransaction(deps.pool, (client) => applyCorrections(client, itemId, decision.corrections, decision.reviewer)) };
 }

@@ -86,7 +86,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   };
 }
 
-async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+/** Resolves once the frontend at `address` answers GetSystemInfo; rejects after `timeoutMs`. */
+export async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

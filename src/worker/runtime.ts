@@ -6,6 +6,13 @@ import { freePort } from '../net/free-port.ts';
 let installed = false;
 
 /**
+ * webpack's report on the workflow bundle, which the worker logs at info as one message of a few
+ * dozen lines: of use only when the bundle itself is in question, so it is logged at debug. A failed
+ * build is reported at error, and stays there.
+ */
+const isBundlerReport = (message: string) => message.startsWith('asset workflow-bundle') || /\nwebpack [\d.]+ compiled/.test(message);
+
+/**
  * Installs the Temporal worker runtime once per process, before the first worker or native
  * connection: its logs go through pino, and with `exportMetrics` its Prometheus exporter listens on a
  * loopback port whose output Quarry's `/metrics` appends.
@@ -14,7 +21,7 @@ export async function installWorkerRuntime(options: { exportMetrics?: boolean } 
   if (installed) return;
   installed = true;
   const log = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) =>
-    logger[level]({ ...meta }, message);
+    logger[level === 'info' && isBundlerReport(message) ? 'debug' : level]({ ...meta }, message);
   const metricsAddress = options.exportMetrics ? `127.0.0.1:${await freePort()}` : undefined;
   Runtime.install({
     logger: {

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerPlugin, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.ts';
+import { RateLimiter } from '../activities/rate-limiter.ts';
+import type { RateLimitSetting } from '../config/rate-limits.ts';
 import { ConfigurationError } from '../config/environment.ts';
 import { logger } from '../logger.ts';
 import { ensureUsageRollupSchedule } from '../temporal/usage-rollup-schedule.ts';
@@ -15,6 +17,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
+  /** The providers' rate limits (QUARRY_RATE_LIMITS); none: calls start when ready. */
+  rateLimits?: readonly RateLimitSetting[];
   /** A prebuilt workflow bundle (tests build it once); otherwise the worker bundles at start. */
   workflowBundle?: WorkflowBundleOption;
   /** Activities this worker runs at once (the SDK's default otherwise). */
@@ -23,6 +27,8 @@ export interface WorkerOptions {
   exportMetrics?: boolean;
   /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
   shutdownGraceTime?: string;
+  /** How the worker names itself to Temporal (the SDK's `pid@host` otherwise). */
+  identity?: string;
   /** Worker plugins, e.g. OpenTelemetry tracing's; their workflow interceptors are bundled only from `workflowsPath`. */
   plugins?: WorkerPlugin[];
   /**
@@ -48,15 +54,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   } catch (error) {
     throw new ConfigurationError(`Temporal at ${options.temporalAddress} did not answer (${(error as Error).message}): start it, or set TEMPORAL_ADDRESS`);
   }
+  // Every worker draws on the same buckets in PostgreSQL.
+  const rateLimiter = options.dependencies.rateLimiter ?? new RateLimiter(options.dependencies.pool, options.rateLimits ?? []);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.dependencies),
+    activities: createActivities({ ...options.dependencies, rateLimiter }),
     shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',
+    // A cancellation reaches an activity only in a heartbeat's answer; the SDK would otherwise
+    // throttle heartbeats to 80 % of the heartbeat timeout, leaving a cancelled call running that long.
+    maxHeartbeatThrottleInterval: '1 second',
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   });
   if (options.usageRollups) {
     // The worker keeps the schedule because only a worker can run its roll-ups, on the task queue it

@@ -2,10 +2,9 @@
  * Shapes that cross the workflow boundary. Only ids, model ids and small summaries travel through
  * Temporal's history; documents and model outputs stay in PostgreSQL.
  */
-import type { ChainStage } from '../domain/model-config.ts';
+import type { ChainStage, PipelineStage, ResumableStage } from '../contract/stages.ts';
 
-/** `human_review` appears only in runs whose configuration asks for review and whose result needed it. */
-export type PipelineStage = 'parse' | 'classify' | 'extract' | 'validate' | 'review' | 'human_review' | 'finalise';
+export type { PipelineStage, ResumableStage };
 
 export interface RunPolicy {
   /** Attempts per model before its stage moves to the next model of the chain. */
@@ -16,11 +15,6 @@ export interface RunPolicy {
   /** How many times the orchestrator may send disputed fields back for another extraction. */
   maxReextractionRounds: number;
 }
-
-export const PIPELINE_STAGES: readonly PipelineStage[] = ['parse', 'classify', 'extract', 'validate', 'review', 'finalise'];
-
-/** Stages a retry may resume from: every stage before it is reused from the earlier run. */
-export type ResumableStage = Exclude<PipelineStage, 'parse' | 'human_review'>;
 
 export interface ReviewSettings {
   confidenceThreshold: number;

@@ -1,8 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.ts';
+import type { Activities } from './activity-proxies.ts';
 import type { UsageRollupInput, UsageRollupOutcome } from './usage-rollup-types.ts';
-
-type Activities = ReturnType<typeof createActivities>;
 
 const rollups = proxyActivities<Activities>({
   // Above the run's own working time (input.maxMs), so a healthy run is never cut short.

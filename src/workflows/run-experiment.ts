@@ -8,27 +8,19 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.ts';
 import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';
+import { bookkeeping } from './activity-proxies.ts';
 import type { ExperimentCarry, ExperimentInput, ExperimentProgress, ExperimentRunRef, RunFinished } from './experiment-types.ts';
 import { extractDocument } from './extract-document.ts';
 import { runFinishedSignal } from './report-to-parent.ts';
 
 export type { ExperimentInput, ExperimentProgress } from './experiment-types.ts';
 
-type Activities = ReturnType<typeof createActivities>;
-
 export const experimentProgressQuery = defineQuery<ExperimentProgress>('experimentProgress');
-
-const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
 
 /** Runs are fetched in pages so that the plan never travels through the history whole. */
 const PAGE = 100;

@@ -44,7 +44,7 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Add to validate' }).click();
     await page.getByRole('button', { name: 'Move gpt-4o-mini up' }).click();
     const validateChain = page.locator('ol[aria-label="validate models, in fallback order"] > li');
-    expect(await validateChain.evaluateAll((items) => items.map((item) => item.getAttribute('data-model')))).toEqual(['gpt-4o-mini', 'gemini-2.5-pro']);
+    expect(await validateChain.evaluateAll((items) => items.map((item) => item.getAttribute('data-model')))).toEqual(['gpt-4o-mini', 'gemini-3.1-pro']);
     await page.locator('input[type="range"]').fill('0.3');
     await page.getByLabel('Orchestrator model').selectOption('gpt-4.1');
     await page.getByRole('button', { name: 'Save configuration' }).click();
@@ -164,6 +164,39 @@ describe('the dashboard in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
     expect(await page.locator('main img[src="x"], main svg[onload], main script').count()).toBe(0);
     await screenshot(page, 'hostile-item-in-queue');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the answer to the newest settings when an answer to older ones is slower', async () => {
+    // The answer for a 7-day window is held back until after the page has asked for 90 days.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = /\/analytics\/recommendations\?days=7&/;
+    await page.route(held, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The page may have aborted the request by now: then there is nothing to continue.
+      await route.continue().catch(() => undefined);
+      release();
+    });
+    try {
+      await page.goto(`${server.url}/#/recommendations`);
+      const hint = page.locator('.stat').filter({ hasText: 'Labelled runs' }).locator('.stat-hint');
+      await hint.waitFor();
+      // The 7-day request must be on its way before 90 is chosen: chosen sooner, Preact may render
+      // straight to 90 (or abort before the request is routed), and nothing would be held back.
+      const heldRequest = page.waitForRequest(held);
+      await page.getByLabel('Window').selectOption('7');
+      await heldRequest;
+      await page.getByLabel('Window').selectOption('90');
+      await expect.poll(() => hint.textContent()).toBe('last 90 days');
+      await released;
+      // Whatever the held answer did, the page still shows the settings chosen last.
+      await page.waitForTimeout(300);
+      expect(await hint.textContent()).toBe('last 90 days');
+      expect(await page.getByLabel('Window').inputValue()).toBe('90');
+    } finally {
+      await page.unroute(held);
+    }
     expect(problems).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { invoice } from '../support/documents.ts';
 import type { TestStack } from '../support/stack.ts';
 const ITEMS = 12;
 
-// One model for every stage and the orchestrator: the simulator's profiles make claude-opus-4-1
+// One model for every stage and the orchestrator: the simulator's profiles make claude-opus-4-7
 // right on 99 % of fields and gpt-4.1-nano on 77 %, at very different prices.
 const everywhere = (model: string) => ({
   temperature: 0,
@@ -40,14 +40,14 @@ describe('experiments, recommendations and analytics filters in Chromium', () =>
     });
     const [batch, first, second] = await Promise.all([
       stack.request('POST', '/queue/batch', { items }),
-      stack.request('POST', '/configurations', { name: accurate, ...everywhere('claude-opus-4-1') }),
+      stack.request('POST', '/configurations', { name: accurate, ...everywhere('claude-opus-4-7') }),
       stack.request('POST', '/configurations', { name: cheap, ...everywhere('gpt-4.1-nano') }),
     ]);
     expect([batch.status, first.status, second.status]).toEqual([201, 201, 201]);
 
     // Evidence for the recommendations: an experiment, started through the API, whose arms differ
     // only in the classify model, so each of its items is a pair for that stage.
-    const classifyOnNano = { ...everywhere('claude-opus-4-1'), stage_models: { ...everywhere('claude-opus-4-1').stage_models, classify: ['gpt-4.1-nano'] } };
+    const classifyOnNano = { ...everywhere('claude-opus-4-7'), stage_models: { ...everywhere('claude-opus-4-7').stage_models, classify: ['gpt-4.1-nano'] } };
     const paired = await stack.request('POST', '/experiments', {
       name: `classify on nano ${tag}`,
       configurations: [{ configuration_id: first.body.id }, { name: `E2E classify on nano ${tag}`, ...classifyOnNano }],
@@ -138,7 +138,7 @@ describe('experiments, recommendations and analytics filters in Chromium', () =>
     const labelled = await page.locator('.stat').filter({ hasText: 'Labelled runs' }).locator('.stat-value').textContent();
     expect(Number(labelled!.replace(/,/g, ''))).toBeGreaterThanOrEqual(ITEMS * 2);
     // The experiment started through the API changed only the classify model: each of its items is a pair.
-    const classify = page.getByRole('region', { name: 'classify with claude-opus-4-1' }).locator('tr[data-candidate="gpt-4.1-nano"]');
+    const classify = page.getByRole('region', { name: 'classify with claude-opus-4-7' }).locator('tr[data-candidate="gpt-4.1-nano"]');
     expect(Number(await classify.locator('td').first().textContent())).toBeGreaterThanOrEqual(ITEMS);
     expect(await classify.locator('.decision').textContent()).toMatch(/^(Switch|Keep current|Insufficient evidence)$/);
 
@@ -160,7 +160,7 @@ describe('experiments, recommendations and analytics filters in Chromium', () =>
     const models = page.locator('table[data-table="models"] tbody tr');
     await models.first().waitFor();
     const modelsBefore = await models.locator('th').allTextContents();
-    expect(modelsBefore).toEqual(expect.arrayContaining(['claude-opus-4-1', 'gpt-4.1-nano']));
+    expect(modelsBefore).toEqual(expect.arrayContaining(['claude-opus-4-7', 'gpt-4.1-nano']));
     expect(await page.locator('table[data-table="configurations"]').textContent()).toContain(accurate);
 
     await page.getByRole('combobox', { name: /^Model/ }).selectOption('gpt-4.1-nano');
@@ -180,7 +180,7 @@ describe('experiments, recommendations and analytics filters in Chromium', () =>
     await expect.poll(() => page.locator('table[data-table="models"] tbody tr').count()).toBe(1);
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(() => page.locator('section[data-filtered]').count()).toBe(0);
-    expect(await models.locator('th').allTextContents()).toEqual(expect.arrayContaining(['claude-opus-4-1', 'gpt-4.1-nano']));
+    expect(await models.locator('th').allTextContents()).toEqual(expect.arrayContaining(['claude-opus-4-7', 'gpt-4.1-nano']));
     expect(problems).toEqual([]);
   });
 });

@@ -98,7 +98,7 @@ describe('bad input', () => {
     const response = await stack.request('POST', `/queue/process/${pendingId}`, { ...mixedProviderConfig, orchestrator_model: 'gpt-9-ultra' });
     expect(response.body.error.message).toContain('gpt-9-ultra');
     expect(response.body.error.details.valid).toContain('gpt-4.1');
-    expect(response.body.error.message).toContain('claude-sonnet-4');
+    expect(response.body.error.message).toContain('claude-sonnet-4-6');
   });
 
   it('answers 413 for a body over the limit, without reading it all', async () => {

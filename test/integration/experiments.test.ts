@@ -5,10 +5,10 @@ import { experimentProgressQuery } from '../../src/workflows/run-experiment.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 // Single-model chains, so the extract model alone decides each field: the simulator's profiles say
-// claude-opus-4-1 gets a field right 99 % of the time and gpt-4.1-nano 77 %.
+// claude-opus-4-7 gets a field right 99 % of the time and gpt-4.1-nano 77 %.
 const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
-const accurate = { ...shared, name: 'accurate', stage_models: { classify: ['gemini-2.5-flash-lite'], extract: ['claude-opus-4-1'], validate: ['gpt-4.1-mini'] } };
-const cheap = { ...shared, name: 'cheap', stage_models: { classify: ['gemini-2.5-flash-lite'], extract: ['gpt-4.1-nano'], validate: ['gpt-4.1-mini'] } };
+const accurate = { ...shared, name: 'accurate', stage_models: { classify: ['gemini-3.1-flash-lite'], extract: ['claude-opus-4-7'], validate: ['gpt-4.1-mini'] } };
+const cheap = { ...shared, name: 'cheap', stage_models: { classify: ['gemini-3.1-flash-lite'], extract: ['gpt-4.1-nano'], validate: ['gpt-4.1-mini'] } };
 
 async function labelledItems(stack: TestStack, count: number, offset: number): Promise<string[]> {
   const tag = randomUUID();

@@ -7,17 +7,24 @@ interface LedgerRow {
   stage: string;
   model: string;
   provider: string;
-  temperature: string;
+  temperature: string | null;
   success: boolean;
   error: string | null;
   attempt: number;
   created_at: Date;
   call_key: string;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: string;
 }
 
 async function ledger(stack: TestStack, itemId: string): Promise<LedgerRow[]> {
   const result = await stack.pool.query<LedgerRow>(
-    `SELECT stage, model, provider, temperature, success, error, attempt, created_at, call_key
+    `SELECT stage, model, provider, temperature, success, error, attempt, created_at, call_key, input_tokens,
+            cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd
        FROM model_usage WHERE queue_item_id = $1 ORDER BY id`,
     [itemId],
   );
@@ -53,17 +60,25 @@ describe('the extraction pipeline on the simulator', () => {
 
     const rows = await ledger(stack, id);
     const byStage = (stage: string) => rows.filter((row) => row.stage === stage);
-    expect(byStage('classify').map((row) => [row.model, row.provider])).toEqual([['gemini-2.5-flash', 'google']]);
-    expect(byStage('extract')[0]).toMatchObject({ model: 'claude-sonnet-4', provider: 'anthropic' });
+    expect(byStage('classify').map((row) => [row.model, row.provider])).toEqual([['gemini-3.5-flash', 'google']]);
+    expect(byStage('extract')[0]).toMatchObject({ model: 'claude-sonnet-4-6', provider: 'anthropic' });
     expect(byStage('validate')[0]).toMatchObject({ model: 'gpt-4o', provider: 'openai' });
     expect(byStage('review')[0]).toMatchObject({ model: 'gpt-4.1', provider: 'openai' });
-    for (const row of rows) expect(Number(row.temperature)).toBe(0.2);
+    // The temperature reaches the models whose API takes one; Anthropic's refuses any, so none is
+    // sent and the ledger records none.
+    for (const row of rows) expect(row.temperature === null ? null : Number(row.temperature)).toBe(row.provider === 'anthropic' ? null : 0.2);
     expect(new Set(rows.map((row) => row.call_key)).size).toBe(rows.length);
+    // Each row's cost is the price library's figure for its usage, and a thinking model's reasoning is counted.
+    for (const row of rows) {
+      const usage = { inputTokens: row.input_tokens, cachedInputTokens: row.cached_input_tokens, cacheWriteTokens: row.cache_write_tokens, outputTokens: row.output_tokens };
+      expect(Number(row.cost_usd)).toBeCloseTo(stack.catalog.costUsd(row.model, usage), 8);
+    }
+    expect(byStage('extract')[0]?.reasoning_tokens).toBeGreaterThan(0);
 
-    // The simulator saw the same temperature on the wire, through each SDK.
-    const { requests: seen } = (await (await fetch(`${stack.simulatorUrl}/__sim/requests`)).json()) as { requests: Array<{ temperature: number }> };
+    // The simulator saw the same on the wire, through each SDK.
+    const { requests: seen } = (await (await fetch(`${stack.simulatorUrl}/__sim/requests`)).json()) as { requests: Array<{ temperature: number | null; wire: string }> };
     expect(seen.length).toBeGreaterThanOrEqual(rows.length);
-    expect(seen.every((request) => request.temperature === 0.2)).toBe(true);
+    expect(seen.every((request) => request.temperature === (request.wire === 'anthropic' ? null : 0.2))).toBe(true);
 
     expect(item.usage.calls).toBe(rows.length);
     expect(item.stages.map((stage: { stage: string; status: string }) => [stage.stage, stage.status])).toEqual([
@@ -78,7 +93,7 @@ describe('the extraction pipeline on the simulator', () => {
     const usage = await stack.pool.query('SELECT times_used FROM configuration_usage WHERE configuration_id = $1', [item.configuration_id]);
     expect(usage.rows[0]?.times_used).toBeGreaterThanOrEqual(1);
     const analytics = await stack.request('GET', '/analytics/models');
-    expect(analytics.body.some((row: { model: string; stage: string }) => row.model === 'gemini-2.5-flash' && row.stage === 'classify')).toBe(true);
+    expect(analytics.body.some((row: { model: string; stage: string }) => row.model === 'gemini-3.5-flash' && row.stage === 'classify')).toBe(true);
   });
 
   it('answers the progress query and keeps the search attributes current', async () => {
@@ -105,7 +120,7 @@ describe('fallback chains', () => {
   beforeAll(async () => {
     stack = await startTestStack({
       QUARRY_ATTEMPTS_PER_MODEL: '2',
-      QUARRY_SIM_FAULTS: JSON.stringify({ 'claude-sonnet-4': { status: 500, rate: 1.0 } }),
+      QUARRY_SIM_FAULTS: JSON.stringify({ 'claude-sonnet-4-6': { status: 500, rate: 1.0 } }),
     });
   });
   afterAll(async () => stack?.stop());
@@ -117,19 +132,19 @@ describe('fallback chains', () => {
     expect(item.status).toBe('completed');
 
     const extract = (await ledger(stack, id)).filter((row) => row.stage === 'extract');
-    const primary = extract.filter((row) => row.model === 'claude-sonnet-4');
+    const primary = extract.filter((row) => row.model === 'claude-sonnet-4-6');
     expect(primary).toHaveLength(2);
     expect(primary.every((row) => !row.success && /server/.test(row.error ?? ''))).toBe(true);
     expect(extract.find((row) => row.model === 'gpt-4.1-mini')?.success).toBe(true);
     expect(item.stages.find((stage: { stage: string }) => stage.stage === 'extract')).toMatchObject({
       model: 'gpt-4.1-mini',
-      models_tried: ['claude-sonnet-4', 'gpt-4.1-mini'],
+      models_tried: ['claude-sonnet-4-6', 'gpt-4.1-mini'],
     });
   });
 
   it('fails the item with a clear error only when the chain is exhausted', async () => {
     const id = await queue(stack, 4);
-    await stack.request('POST', `/queue/process/${id}`, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-sonnet-4'] } });
+    await stack.request('POST', `/queue/process/${id}`, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-sonnet-4-6'] } });
     const item = await waitForStatus(stack, id, ['completed', 'failed']);
     expect(item.status).toBe('failed');
     expect(item.error).toMatch(/stage extract failed with every model of its chain/);
@@ -164,7 +179,7 @@ describe('rate limits', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({
-      QUARRY_SIM_FAULTS: JSON.stringify({ 'gemini-2.5-flash': { status: 429, rate: 1.0, retry_after_s: 1, count: 1 } }),
+      QUARRY_SIM_FAULTS: JSON.stringify({ 'gemini-3.5-flash': { status: 429, rate: 1.0, retry_after_s: 1, count: 1 } }),
     });
   });
   afterAll(async () => stack?.stop());

@@ -9,9 +9,9 @@ const base = { temperature: 0, orchestrator_model: 'gpt-5-mini', orchestrator_pr
 const config = (classify: string, extract: string) => ({ ...base, stage_models: { classify: [classify], extract: [extract], validate: ['gpt-5-mini'] } });
 // P is what the team runs; Q swaps only the classify model for a cheaper one (classification is not
 // scored, so accuracy holds); R swaps only the extract model for a much less accurate one.
-const P = config('o3', 'claude-sonnet-4-5');
-const Q = config('o4-mini', 'claude-sonnet-4-5');
-const R = config('o3', 'claude-3-5-haiku');
+const P = config('o3', 'gpt-5.5');
+const Q = config('o4-mini', 'gpt-5.5');
+const R = config('o3', 'gpt-5.4-nano');
 
 describe('cost recommendations', () => {
   let stack: TestStack;
@@ -57,14 +57,14 @@ describe('cost recommendations', () => {
   });
 
   it('declines where accuracy does not hold, and says by how much', () => {
-    const extract = body.stages.find((stage: { stage: string; current_model: string }) => stage.stage === 'extract' && stage.current_model === 'claude-sonnet-4-5');
+    const extract = body.stages.find((stage: { stage: string; current_model: string }) => stage.stage === 'extract' && stage.current_model === 'gpt-5.5');
     expect(extract).toBeDefined();
-    const candidate = extract.candidates.find((entry: { model: string }) => entry.model === 'claude-3-5-haiku');
+    const candidate = extract.candidates.find((entry: { model: string }) => entry.model === 'gpt-5.4-nano');
     expect(candidate.decision).toBe('keep');
     expect(candidate.evidence.pairs).toBe(20);
     expect(candidate.evidence.accuracy_difference.estimate).toBeLessThan(-0.02);
     expect(candidate.projected_saving).toBeNull();
-    expect(candidate.reason).toMatch(/Keep claude-sonnet-4-5/);
+    expect(candidate.reason).toMatch(/Keep gpt-5\.5/);
     expect(body.recommendations.some((entry: { stage: string }) => entry.stage === 'extract')).toBe(false);
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExperiment } from '../../src/runs/start-experiment.ts';
-import { submitReviewUpdate } from '../../src/workflows/extract-document.ts';
+import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
@@ -87,12 +87,12 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     const arm = (name: string, extract: string) => ({
       ...shared,
       name,
-      stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
+      stage_models: { classify: ['gemini-3.1-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
     });
     const { body: batch } = await stack.request('POST', '/queue/batch', { items: [invoice(110), invoice(111), invoice(112)] });
     const started = await stack.request('POST', '/experiments', {
       name: 'recorded',
-      configurations: [arm('accurate', 'claude-opus-4-1'), arm('cheap', 'gpt-4.1-nano')],
+      configurations: [arm('accurate', 'claude-opus-4-7'), arm('cheap', 'gpt-4.1-nano')],
       item_ids: batch.ids,
       concurrency: 2,
     });

@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitReviewUpdate } from '../../src/workflows/extract-document.ts';
+import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
@@ -68,13 +68,13 @@ describe('resume from the failed stage', () => {
     expect(tooLate.status).toBe(409);
     expect(tooLate.body.error).toMatchObject({ code: 'nothing_to_reuse', details: { resumable_from: 'validate' } });
 
-    const newConfig = { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, validate: ['gemini-2.5-flash'] } };
+    const newConfig = { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, validate: ['gemini-3.5-flash'] } };
     const retried = await stack.request('POST', `/queue/${id}/retry`, { configuration: newConfig });
     expect(retried.status).toBe(202);
     const done = await waitForStatus(stack, id, ['completed', 'failed']);
     expect(done.status).toBe('completed');
     const validate = (await callsByRun(stack, id)).filter((call) => call.run_id === done.run_id && call.stage === 'validate');
-    expect(validate[0]?.model).toBe('gemini-2.5-flash');
+    expect(validate[0]?.model).toBe('gemini-3.5-flash');
   });
 });
 
@@ -88,7 +88,7 @@ describe('budgets', () => {
   const config = (maxCostUsd: number) => ({
     ...mixedProviderConfig,
     orchestrator_model: 'gpt-4.1-nano',
-    stage_models: { classify: ['gemini-2.0-flash'], extract: ['claude-4-opus', 'gpt-4.1-nano'], validate: ['gpt-4.1-nano'] },
+    stage_models: { classify: ['gemini-3.1-flash-lite'], extract: ['claude-opus-4-7', 'gpt-4.1-nano'], validate: ['gpt-4.1-nano'] },
     max_cost_usd: maxCostUsd,
   });
 
@@ -99,11 +99,11 @@ describe('budgets', () => {
     expect(item.error).toBeUndefined();
     expect(item.status).toBe('completed');
     const calls = await callsByRun(stack, id);
-    expect(calls.some((call) => call.model === 'claude-4-opus')).toBe(false);
+    expect(calls.some((call) => call.model === 'claude-opus-4-7')).toBe(false);
     expect(calls.find((call) => call.stage === 'extract')?.model).toBe('gpt-4.1-nano');
     expect(item.usage.cost_usd).toBeLessThanOrEqual(0.002);
     const progress = await stack.temporal.workflow.getHandle(`extraction-${id}`).query<{ stages: Array<{ stage: string; hops: Array<{ model: string; error: string }> }> }>('progress');
-    expect(progress.stages.find((stage) => stage.stage === 'extract')?.hops[0]).toMatchObject({ model: 'claude-4-opus', error: expect.stringMatching(/^budget:/) });
+    expect(progress.stages.find((stage) => stage.stage === 'extract')?.hops[0]).toMatchObject({ model: 'claude-opus-4-7', error: expect.stringMatching(/^budget:/) });
   });
 
   it('stops with a clear error when no model fits the budget', async () => {

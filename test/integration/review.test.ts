@@ -7,7 +7,7 @@ const config = {
   temperature: 0,
   orchestrator_model: 'gpt-4.1-mini',
   orchestrator_prompt: '',
-  stage_models: { classify: ['gemini-2.5-flash-lite'], extract: ['claude-haiku-4-5'], validate: ['gpt-4.1-mini'] },
+  stage_models: { classify: ['gemini-3.1-flash-lite'], extract: ['claude-haiku-4-5'], validate: ['gpt-4.1-mini'] },
 };
 
 async function processed(stack: TestStack, item: object, body: object = config) {

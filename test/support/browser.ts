@@ -4,7 +4,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { beforeEach, onTestFailed } from 'vitest';
-import { ensureDashboardBuilt } from '../../src/dashboard/build.ts';
+import { ensureDashboardBuilt } from '../../src/api/dashboard-build.ts';
 import { startTestStack, type TestStack } from './stack.ts';
 
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');

@@ -36,8 +36,8 @@ export const mixedProviderConfig = {
   orchestrator_model: 'gpt-4.1',
   orchestrator_prompt: 'Prefer values the validator accepted.',
   stage_models: {
-    classify: ['gemini-2.5-flash'],
-    extract: ['claude-sonnet-4', 'gpt-4.1-mini'],
+    classify: ['gemini-3.5-flash'],
+    extract: ['claude-sonnet-4-6', 'gpt-4.1-mini'],
     validate: ['gpt-4o'],
   },
 };

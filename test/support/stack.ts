@@ -4,7 +4,8 @@ import { inject } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { loadSettings, type Settings } from '../../src/config/environment.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';
-import { loadCatalog, type Catalog } from '../../src/providers/catalog.ts';
+import type { Catalog } from '../../src/providers/catalog.ts';
+import { loadProviderSetup } from '../../src/providers/provider-setup.ts';
 import { startProviderRuntime } from '../../src/worker/provider-runtime.ts';
 import { startWorker, type RunningWorker, type WorkerOptions } from '../../src/worker/start-worker.ts';
 
@@ -20,7 +21,7 @@ export interface TestStack {
   /** Replaces the in-process simulator's faults (`QUARRY_SIM_FAULTS` shape; `{}` clears them). */
   setFaults(faults: Record<string, unknown>): Promise<void>;
   /** Starts another worker on the same task queue (e.g. after killing the first). */
-  startWorker(): Promise<RunningWorker>;
+  startWorker(options?: Partial<Pick<WorkerOptions, 'identity'>>): Promise<RunningWorker>;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
@@ -52,20 +53,22 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     ...env,
   });
   const pool = createPool(settings.DATABASE_URL!);
-  const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
-  const runtime = await startProviderRuntime(settings, catalog);
+  const { catalog, endpoints, rateLimits } = loadProviderSetup(settings, { ...process.env, ...env });
+  const runtime = await startProviderRuntime(settings, catalog, endpoints);
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS! });
   const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: options.clientInterceptors });
   const workers: RunningWorker[] = [];
-  const newWorker = async () => {
+  const newWorker = async (overrides: Partial<Pick<WorkerOptions, 'identity'>> = {}) => {
     const worker = await startWorker({
       temporalAddress: settings.TEMPORAL_ADDRESS!,
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      rateLimits,
       shutdownGraceTime: '2 seconds',
       ...options.workerOptions,
+      ...overrides,
     });
     workers.push(worker);
     return worker;

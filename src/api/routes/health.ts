@@ -1,4 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { pingDatabase } from '../../db/pool.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 
 const HealthSchema = z.object({
@@ -41,7 +42,7 @@ export function healthRoutes(deps: ApiDependencies) {
   return new OpenAPIHono().openapi(route, async (c) => {
     const [temporal, database] = await Promise.all([
       check(() => deps.temporal.workflowService.getSystemInfo({})),
-      check(() => deps.pool.query('SELECT 1')),
+      check(() => pingDatabase(deps.pool)),
     ]);
     const healthy = temporal === 'ok' && database === 'ok';
     return c.json({ status: healthy ? ('ok' as const) : ('degraded' as const), temporal, database }, healthy ? 200 : 503);

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { renderMetrics } from '../../observability/metrics.ts';
-import { createRouter } from '../router.ts';
+import { createRouter } from '../openapi.ts';
 
 export function metricsRoutes() {
   return createRouter().openapi(

@@ -5,7 +5,8 @@ import { Notice } from './components/notice.tsx';
 import { ApiError, api, describeError, onUnauthorized, setToken } from './lib/api.ts';
 import { SessionContext, type Session } from './lib/context.ts';
 import { useRoute } from './lib/route.ts';
-import type { CatalogModel, DashboardStatus } from './lib/types.ts';
+import { CatalogSchema } from '../../contract/catalog.ts';
+import { DashboardStatusSchema } from '../../contract/dashboard-status.ts';
 import { AnalyticsPage } from './pages/analytics-page.tsx';
 import { ConfigurationsPage } from './pages/configurations-page.tsx';
 import { ExperimentPage } from './pages/experiment-page.tsx';
@@ -22,7 +23,7 @@ type State = { phase: 'loading' } | { phase: 'sign-in'; error?: string } | { pha
 const TOKEN_REQUIRED = document.querySelector('meta[name="quarry-token-required"]')?.getAttribute('content') === 'true';
 
 async function loadSession(): Promise<Session> {
-  const [status, models] = await Promise.all([api<DashboardStatus>('GET', '/dashboard/status'), api<CatalogModel[]>('GET', '/models')]);
+  const [status, models] = await Promise.all([api('GET', '/dashboard/status', DashboardStatusSchema), api('GET', '/models', CatalogSchema)]);
   return { status, models, modelById: new Map(models.map((model) => [model.id, model])) };
 }
 

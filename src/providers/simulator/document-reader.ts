@@ -1,5 +1,5 @@
 import type { ExtractionField, FieldValue } from '../../domain/extraction-schema.ts';
-import { isIsoDate } from '../field-value-schema.ts';
+import { isIsoDate } from '../../pipeline/field-value-schema.ts';
 
 /**
  * What a perfect simulated model reads in a document: `Label: value` lines, matched to fields by

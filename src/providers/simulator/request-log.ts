@@ -9,6 +9,8 @@ export interface SimulatedRequest {
   /** The `<task>` of the prompt: the pipeline stage the call served. */
   task: string | null;
   structured: boolean;
+  /** How hard the request asked the model to think (`none` for no reasoning). */
+  effort: string;
   status: number;
   /** The injected fault, if any: `status:429`, `hang`, `malformed`, `truncated`. */
   fault: string | null;

@@ -4,6 +4,8 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Catalog } from '../catalog.ts';
 import { checkFaultModels, FaultInjector, FaultsConfigError, parseFaults, type SimulatorFaults } from './faults.ts';
+import { PromptCache } from './prompt-cache.ts';
+import { parseSimulatorRateLimits, SimulatedRateLimits, type SimulatorRateLimits } from './rate-limits.ts';
 import { RequestLog, type SimulatedRequest } from './request-log.ts';
 import type { SimulatorState } from './simulated-call.ts';
 import { anthropicWire } from './wire-anthropic.ts';
@@ -19,6 +21,8 @@ export interface SimulatorOptions {
   latencyMs?: number | undefined;
   /** Parsed faults, or their JSON text (`QUARRY_SIM_FAULTS`). */
   faults?: SimulatorFaults | string | undefined;
+  /** Parsed rate limits per model id, or their JSON text (`QUARRY_SIM_RATE_LIMITS`). */
+  rateLimits?: SimulatorRateLimits | string | undefined;
   host?: string | undefined;
   /** 0 (the default) picks a free port. */
   port?: number | undefined;
@@ -95,7 +99,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const closing = new AbortController();
   const state: SimulatorState = {
     catalog: options.catalog,
+    promptCache: new PromptCache(),
     faults: new FaultInjector(parseAndCheckFaults(options.faults, options.catalog), options.seed),
+    rateLimits: new SimulatedRateLimits(parseSimulatorRateLimits(options.rateLimits ?? {}, options.catalog)),
     latencyMs: options.latencyMs ?? 20,
     log: new RequestLog(options.requestLogSize),
     closing: closing.signal,

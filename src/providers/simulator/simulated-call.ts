@@ -1,7 +1,9 @@
 import type { Catalog } from '../catalog.ts';
-import { parseSections, readTextSection } from '../prompt-sections.ts';
-import type { ProviderName } from '../types.ts';
+import { parseSections, readTextSection } from '../../pipeline/prompt-sections.ts';
+import type { CatalogModel, Wire } from '../types.ts';
 import { describeFault, type FaultInjector } from './faults.ts';
+import type { PromptCache } from './prompt-cache.ts';
+import type { SimulatedRateLimits } from './rate-limits.ts';
 import type { RequestLog } from './request-log.ts';
 import { fingerprint, hashUnit } from './seeded-random.ts';
 import { simulateAnswer, UnreadablePromptError } from './simulated-model.ts';
@@ -12,9 +14,14 @@ import { simulateAnswer, UnreadablePromptError } from './simulated-model.ts';
  * translates its request in and this outcome out.
  */
 
-export type Wire = 'openai' | 'anthropic' | 'gemini';
+export type { Wire };
 
-const PROVIDER_OF_WIRE: Record<Wire, ProviderName> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google' };
+/** How much the simulated model thinks at each effort, in output tokens. */
+export const SIMULATED_REASONING_TOKENS = { none: 0, minimal: 0, low: 200, medium: 800, high: 2400 } as const;
+export type SimulatedEffort = keyof typeof SIMULATED_REASONING_TOKENS;
+
+/** How the request asked the provider's prompt cache to work. */
+export type CacheUse = { type: 'implicit'; minTokens: number; step: number } | { type: 'explicit'; prefix: string; minTokens: number } | { type: 'none' };
 
 export interface WireCall {
   wire: Wire;
@@ -27,6 +34,9 @@ export interface WireCall {
   /** Whether the request asked for structured output (response_format, a forced tool, responseJsonSchema). */
   structured: boolean;
   authenticated: boolean;
+  /** How hard the request asked the model to think. */
+  effort: SimulatedEffort;
+  cache: CacheUse;
 }
 
 export type CallOutcome =
@@ -35,18 +45,32 @@ export type CallOutcome =
       /** The answer as an object (Anthropic's tool input) and as the text a model would emit. */
       answer: Record<string, unknown>;
       text: string;
+      /** Every input token, cached ones included. */
       inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteTokens: number;
+      /** Every output token, reasoning included. */
       outputTokens: number;
+      reasoningTokens: number;
       truncated: boolean;
       malformed: boolean;
     }
-  | { type: 'error'; status: number; message: string; retryAfterS?: number | undefined }
+  | {
+      type: 'error';
+      status: number;
+      message: string;
+      retryAfterS?: number | undefined;
+      /** The per-minute request limit a 429 names, as the providers name theirs. */
+      limitRpm?: number | undefined;
+    }
   /** The client gave up (or the simulator is closing) before the answer: nothing is sent. */
   | { type: 'aborted' };
 
 export interface SimulatorState {
   catalog: Catalog;
+  promptCache: PromptCache;
   faults: FaultInjector;
+  rateLimits: SimulatedRateLimits;
   latencyMs: number;
   log: RequestLog;
   /** Aborted when the simulator closes, releasing hung and sleeping calls. */
@@ -93,9 +117,15 @@ function chattyJson(json: string): string {
   return `Here is the result:\n\n\`\`\`json\n${json}\n\`\`\`\n`;
 }
 
+/** The offered catalog model a wire's request names: a built-in provider's first, then a declared endpoint's. */
+export function findSimulatedModel(catalog: Catalog, wire: Wire, providerModel: string): CatalogModel | undefined {
+  const candidates = catalog.list().filter((model) => model.wire === wire && model.provider_model === providerModel);
+  return candidates.find((model) => ['openai', 'anthropic', 'google'].includes(model.provider)) ?? candidates[0];
+}
+
 export async function runSimulatedCall(state: SimulatorState, call: WireCall, clientSignal: AbortSignal): Promise<CallOutcome> {
   const signal = AbortSignal.any([clientSignal, state.closing]);
-  const model = state.catalog.findByProviderModel(PROVIDER_OF_WIRE[call.wire], call.providerModel);
+  const model = findSimulatedModel(state.catalog, call.wire, call.providerModel);
   let fault: string | null = null;
   const finish = (outcome: CallOutcome): CallOutcome => {
     state.log.add({
@@ -106,6 +136,7 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
       temperature: call.temperature ?? null,
       task: readTextSection(parseSections(call.prompt), 'task')?.trim() ?? null,
       structured: call.structured,
+      effort: call.effort,
       status: outcome.type === 'answer' ? 200 : outcome.type === 'error' ? outcome.status : 499,
       fault,
     });
@@ -115,6 +146,18 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
   if (!call.authenticated) return finish({ type: 'error', status: 401, message: 'missing API key' });
   if (!model) {
     return finish({ type: 'error', status: 404, message: `model ${call.providerModel} is not served by this simulator` });
+  }
+
+  const admission = state.rateLimits.admit(model.id);
+  if (!admission.admitted) {
+    fault = 'rate_limit';
+    return finish({
+      type: 'error',
+      status: 429,
+      message: `rate limit of ${admission.rpm} requests per minute exceeded (simulated)`,
+      retryAfterS: admission.retryAfterMs / 1000,
+      limitRpm: admission.rpm,
+    });
   }
 
   const injected = state.faults.next(model.id);
@@ -139,7 +182,9 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
       model,
       system: call.system,
       prompt: call.prompt,
-      temperature: call.temperature ?? 1,
+      // Unsent, a model that takes a temperature samples at the API's default of 1; one whose API takes
+      // none samples as its provider tuned it, which the profile's accuracy already describes.
+      temperature: call.temperature ?? (model.temperature ? 1 : 0),
     });
   } catch (error) {
     if (error instanceof UnreadablePromptError) return finish({ type: 'error', status: 400, message: error.message });
@@ -148,7 +193,17 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
 
   const json = JSON.stringify(simulation.answer);
   const inputTokens = Math.ceil((call.system.length + call.prompt.length) / 4);
-  let outputTokens = Math.ceil(json.length / 4) + model.simulated_profile.output_tokens_per_field * simulation.items;
+  const reasoningTokens = SIMULATED_REASONING_TOKENS[call.effort];
+  let outputTokens = reasoningTokens + Math.ceil(json.length / 4) + model.simulated_profile.output_tokens_per_field * simulation.items;
+  let cachedInputTokens = 0;
+  let cacheWriteTokens = 0;
+  if (call.cache.type === 'implicit') {
+    cachedInputTokens = Math.min(inputTokens, state.promptCache.implicit(model.id, `${call.system}\n\n${call.prompt}`, call.cache));
+  } else if (call.cache.type === 'explicit') {
+    const { read, write } = state.promptCache.explicit(model.id, `${call.system}${call.cache.prefix}`, call.cache.minTokens);
+    cachedInputTokens = Math.min(inputTokens, read);
+    cacheWriteTokens = Math.min(inputTokens - cachedInputTokens, write);
+  }
 
   const jitter = 0.9 + 0.2 * hashUnit(model.id, fingerprint(call.prompt), 'latency');
   if (!(await sleep(state.latencyMs * model.simulated_profile.latency_factor * jitter, signal))) {
@@ -165,5 +220,16 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
   const malformed = injected?.malformed === true;
   if (malformed) text = `${json.slice(0, Math.floor(json.length / 3))} ... sorry, let me restate that: {"fields": [}`;
 
-  return finish({ type: 'answer', answer: simulation.answer, text, inputTokens, outputTokens, truncated, malformed });
+  return finish({
+    type: 'answer',
+    answer: simulation.answer,
+    text,
+    inputTokens,
+    cachedInputTokens,
+    cacheWriteTokens,
+    outputTokens,
+    reasoningTokens: Math.min(reasoningTokens, outputTokens),
+    truncated,
+    malformed,
+  });
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { isModelStage } from '../../contract/stages.ts';
 import { ExtractionSchemaSchema, type ExtractionField, type ExtractionSchema, type FieldValue } from '../../domain/extraction-schema.ts';
-import { fieldValueZod } from '../field-value-schema.ts';
-import { parseSections, readJsonSection, readTextSection } from '../prompt-sections.ts';
+import { fieldValueZod } from '../../pipeline/field-value-schema.ts';
+import { parseSections, readJsonSection, readTextSection } from '../../pipeline/prompt-sections.ts';
 import type { CatalogModel, ModelStage } from '../types.ts';
 import { findFieldText, normaliseLabel, readFieldValue, readLabelledLines, sameFieldValue, type LabelledLine } from './document-reader.ts';
 import { fingerprint, hashUnit } from './seeded-random.ts';
@@ -33,8 +34,6 @@ export class UnreadablePromptError extends Error {
   override name = 'UnreadablePromptError';
 }
 
-const TASKS = ['classify', 'extract', 'validate', 'review'] as const;
-
 const CandidateFieldsSchema = z.record(z.string(), z.object({ value: z.unknown(), confidence: z.number().catch(0) }).catch({ value: null, confidence: 0 }));
 const ReviewCandidatesSchema = z.array(z.object({ candidate: z.number().int().optional(), model: z.string().catch('?'), fields: CandidateFieldsSchema }));
 const ReviewVerdictsSchema = z.array(
@@ -62,10 +61,10 @@ interface Context {
 export function simulateAnswer(input: SimulationInput): Simulation {
   const sections = parseSections(input.prompt);
   const named = readTextSection(sections, 'task')?.trim();
-  if (!named || !(TASKS as readonly string[]).includes(named)) {
+  if (!named || !isModelStage(named)) {
     throw new UnreadablePromptError(`the prompt has no <task> the simulator knows (got ${JSON.stringify(named ?? null)})`);
   }
-  const task = named as ModelStage;
+  const task = named;
   const document = readTextSection(sections, 'document') ?? '';
   const context: Context = {
     model: input.model,

@@ -1,11 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { runSimulatedCall, type SimulatorState } from './simulated-call.ts';
+import type { CatalogModel } from '../types.ts';
+import { findSimulatedModel, runSimulatedCall, type SimulatedEffort, type SimulatorState } from './simulated-call.ts';
 
 /**
- * The Gemini API wire (`POST /v1beta/models/{model}:generateContent`): the answer is the text of
- * `candidates[0].content.parts`, with `finishReason` and `usageMetadata`; errors are
- * `{"error": {"code", "message", "status", "details"}}`, and a 429's wait is a `RetryInfo` detail.
+ * The Gemini API wire (`POST /v1beta/models/{model}:generateContent`, `GET /v1beta/models`): the
+ * answer is the text of `candidates[0].content.parts`, with `finishReason` and `usageMetadata`
+ * (implicitly cached tokens in `cachedContentTokenCount`, thinking in `thoughtsTokenCount`); errors
+ * are `{"error": {"code", "message", "status", "details"}}`, and a 429's wait is a `RetryInfo`
+ * detail. Unknown fields are refused as the API refuses them ("Unknown name"), and thinking follows
+ * each model's rules.
  */
 
 const PartsSchema = z.looseObject({
@@ -13,18 +17,38 @@ const PartsSchema = z.looseObject({
   role: z.string().optional(),
 });
 
-const GenerateRequestSchema = z.looseObject({
-  contents: z.array(PartsSchema).min(1),
-  systemInstruction: PartsSchema.optional(),
-  generationConfig: z
-    .looseObject({
-      temperature: z.number().optional(),
-      maxOutputTokens: z.number().int().optional(),
-      responseMimeType: z.string().optional(),
-      responseJsonSchema: z.unknown().optional(),
-      responseSchema: z.unknown().optional(),
+const GenerationConfigSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().optional(),
+  topK: z.number().optional(),
+  candidateCount: z.number().int().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  stopSequences: z.array(z.string()).optional(),
+  responseMimeType: z.string().optional(),
+  responseSchema: z.unknown().optional(),
+  responseJsonSchema: z.unknown().optional(),
+  seed: z.number().int().optional(),
+  presencePenalty: z.number().optional(),
+  frequencyPenalty: z.number().optional(),
+  responseLogprobs: z.boolean().optional(),
+  logprobs: z.number().int().optional(),
+  thinkingConfig: z
+    .strictObject({
+      includeThoughts: z.boolean().optional(),
+      thinkingBudget: z.number().int().optional(),
+      thinkingLevel: z.enum(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'minimal', 'low', 'medium', 'high']).optional(),
     })
     .optional(),
+});
+
+const GenerateRequestSchema = z.strictObject({
+  contents: z.array(PartsSchema).min(1),
+  systemInstruction: PartsSchema.optional(),
+  generationConfig: GenerationConfigSchema.optional(),
+  safetySettings: z.array(z.unknown()).optional(),
+  tools: z.array(z.unknown()).optional(),
+  toolConfig: z.unknown().optional(),
+  cachedContent: z.string().optional(),
 });
 
 const STATUS_NAMES: Record<number, string> = {
@@ -38,13 +62,25 @@ const STATUS_NAMES: Record<number, string> = {
   504: 'DEADLINE_EXCEEDED',
 };
 
-function geminiError(status: number, message: string, retryAfterS?: number): Response {
+function geminiError(status: number, message: string, retryAfterS?: number, limitRpm?: number): Response {
   const details =
-    retryAfterS === undefined ? [] : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterS}s` }];
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
-  if (retryAfterS !== undefined) headers['retry-after'] = String(retryAfterS);
+    retryAfterS === undefined
+      ? []
+      : [
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [
+              {
+                quotaMetric: 'generativelanguage.googleapis.com/generate_content_requests',
+                quotaId: 'GenerateRequestsPerMinutePerProjectPerModel',
+                ...(limitRpm === undefined ? {} : { quotaValue: String(limitRpm) }),
+              },
+            ],
+          },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${Number(retryAfterS.toFixed(3))}s` },
+        ];
   const body = { error: { code: status, message, status: STATUS_NAMES[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'FAILED_PRECONDITION'), details } };
-  return new Response(JSON.stringify(body), { status, headers });
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=UTF-8' } });
 }
 
 const textOf = (content: z.infer<typeof PartsSchema>) => content.parts.map((part) => part.text ?? '').join('');
@@ -54,7 +90,16 @@ let sequence = 0;
 export function geminiWire(state: SimulatorState): Hono {
   const app = new Hono();
 
-  // The model and the method share one path segment, `gemini-2.5-flash:generateContent`.
+  app.get('/v1beta/models', (c) =>
+    c.json({
+      models: state.catalog
+        .list()
+        .filter((model) => model.wire === 'gemini')
+        .map((model) => ({ name: `models/${model.provider_model}`, displayName: model.display_name, supportedGenerationMethods: ['generateContent'] })),
+    }),
+  );
+
+  // The model and the method share one path segment, `gemini-3.5-flash:generateContent`.
   app.post('/v1beta/models/:target', async (c) => {
     const target = c.req.param('target');
     const colon = target.lastIndexOf(':');
@@ -63,9 +108,16 @@ export function geminiWire(state: SimulatorState): Hono {
       return geminiError(404, `method ${target} is not served by the simulator`);
     }
     const parsed = GenerateRequestSchema.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return geminiError(400, `invalid request body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const unknown = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
+      return geminiError(400, unknown ? `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.` : `invalid request body: ${issue?.message ?? 'not JSON'}`);
+    }
     const body = parsed.data;
     const config = body.generationConfig;
+    const model = findSimulatedModel(state.catalog, 'gemini', providerModel);
+    const refusal = model ? checkAgainstModel(config, model) : undefined;
+    if (refusal) return geminiError(400, refusal);
 
     const outcome = await runSimulatedCall(
       state,
@@ -81,13 +133,17 @@ export function geminiWire(state: SimulatorState): Hono {
         maxOutputTokens: config?.maxOutputTokens,
         structured: config?.responseJsonSchema !== undefined || config?.responseSchema !== undefined,
         authenticated: (c.req.header('x-goog-api-key') ?? c.req.query('key') ?? '') !== '',
+        effort: effortOf(config, model),
+        // Gemini caches repeated prefixes implicitly from 1024 tokens on.
+        cache: { type: 'implicit', minTokens: 1024, step: 1 },
       },
       c.req.raw.signal,
     );
     if (outcome.type === 'aborted') return new Response(null, { status: 499 });
-    if (outcome.type === 'error') return geminiError(outcome.status, outcome.message, outcome.retryAfterS);
+    if (outcome.type === 'error') return geminiError(outcome.status, outcome.message, outcome.retryAfterS, outcome.limitRpm);
 
     sequence += 1;
+    const thoughts = outcome.reasoningTokens;
     return c.json({
       candidates: [
         {
@@ -98,7 +154,10 @@ export function geminiWire(state: SimulatorState): Hono {
       ],
       usageMetadata: {
         promptTokenCount: outcome.inputTokens,
-        candidatesTokenCount: outcome.outputTokens,
+        // Gemini counts thinking apart from the answer; both are billed as output.
+        candidatesTokenCount: outcome.outputTokens - thoughts,
+        ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
+        ...(outcome.cachedInputTokens > 0 ? { cachedContentTokenCount: outcome.cachedInputTokens } : {}),
         totalTokenCount: outcome.inputTokens + outcome.outputTokens,
       },
       modelVersion: providerModel,
@@ -107,4 +166,26 @@ export function geminiWire(state: SimulatorState): Hono {
   });
 
   return app;
+}
+
+/** Gemini's per-model rules on thinking and output limits. */
+function checkAgainstModel(config: z.infer<typeof GenerationConfigSchema> | undefined, model: CatalogModel): string | undefined {
+  const thinking = config?.thinkingConfig;
+  const reasoning = model.reasoning;
+  if (thinking?.thinkingLevel !== undefined) {
+    if (reasoning.control !== 'gemini_level') return 'Thinking level is not supported for this model.';
+    if (thinking.thinkingBudget !== undefined) return 'thinking_budget and thinking_level cannot both be set.';
+    if (reasoning.off === 'low' && thinking.thinkingLevel.toLowerCase() === 'minimal') return 'Thinking level MINIMAL is not supported for this model.';
+  }
+  if (config?.maxOutputTokens !== undefined && config.maxOutputTokens > model.max_output_tokens) {
+    return `The requested maxOutputTokens (${config.maxOutputTokens}) exceeds the limit of ${model.max_output_tokens} for ${model.provider_model}.`;
+  }
+  return undefined;
+}
+
+function effortOf(config: z.infer<typeof GenerationConfigSchema> | undefined, model: CatalogModel | undefined): SimulatedEffort {
+  if (model?.reasoning.control !== 'gemini_level') return 'none';
+  // Gemini 3 thinks at its high level when not told otherwise.
+  const level = config?.thinkingConfig?.thinkingLevel?.toLowerCase() ?? 'high';
+  return level as SimulatedEffort;
 }

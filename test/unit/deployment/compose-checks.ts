@@ -242,13 +242,23 @@ function words(argument: string): string[] {
   return argument.split(/\s+/);
 }
 
-export function dockerfileProblems(dockerfile: string, contract: OutsideContract): string[] {
+/** The Node release CI runs the suite on besides the machine's: `NODE_LTS_VERSION=` in .ci/run. */
+export function ciNodeLtsMajor(ciScript: string): number | undefined {
+  const version = /^NODE_LTS_VERSION=(\d+)\.\d+\.\d+$/m.exec(ciScript)?.[1];
+  return version === undefined ? undefined : Number(version);
+}
+
+/** Every stage builds on the Node release that CI tests as the LTS, so the image runs a tested Node. */
+export function dockerfileProblems(dockerfile: string, contract: OutsideContract, nodeMajor: number): string[] {
   const instructions = dockerInstructions(dockerfile);
   const last = (keyword: string) => instructions.filter((instruction) => instruction.keyword === keyword).at(-1);
   const problems: string[] = [];
 
-  const from = last('FROM')?.argument.split(/\s+/)[0];
-  if (from !== 'node:20-bookworm-slim') problems.push(`the final stage builds on ${from}, not node:20-bookworm-slim`);
+  const expectedBase = `node:${nodeMajor}-bookworm-slim`;
+  for (const stage of instructions.filter((instruction) => instruction.keyword === 'FROM')) {
+    const from = stage.argument.split(/\s+/)[0];
+    if (from !== expectedBase) problems.push(`a stage builds on ${from}, not ${expectedBase}`);
+  }
 
   const entrypoint = last('ENTRYPOINT');
   if (!entrypoint || JSON.stringify(words(entrypoint.argument)) !== JSON.stringify(['node', 'bin/quarry.js'])) {

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { SEARCH_ATTRIBUTES } from '../../../src/temporal/names.ts';
 import {
   ComposeFile,
+  ciNodeLtsMajor,
   commandsOutsideContract,
   contractPortsPublished,
   danglingReferences,
@@ -201,19 +202,33 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile and .dockerignore', () => {
   const dockerfile = () => read('Dockerfile');
+  const ltsMajor = () => {
+    const major = ciNodeLtsMajor(read('.ci/run'));
+    if (major === undefined) throw new Error('.ci/run names no NODE_LTS_VERSION');
+    return major;
+  };
+
+  it('builds every stage on the LTS Node that CI tests', () => {
+    expect(ltsMajor()).toBeGreaterThanOrEqual(22);
+    expect(dockerfileProblems(dockerfile(), contract, ltsMajor())).toEqual([]);
+    expect(dockerfileProblems(dockerfile().replace(/node:\d+-bookworm-slim AS dashboard/, 'node:20-bookworm-slim AS dashboard'), contract, ltsMajor())).toEqual([
+      `a stage builds on node:20-bookworm-slim, not node:${ltsMajor()}-bookworm-slim`,
+    ]);
+    expect(ciNodeLtsMajor('NODE_LTS_VERSION=latest')).toBeUndefined();
+  });
 
   it('runs bin/quarry.js as an unprivileged user, the API by default, with a /health check', () => {
-    expect(dockerfileProblems(dockerfile(), contract)).toEqual([]);
+    expect(dockerfileProblems(dockerfile(), contract, ltsMajor())).toEqual([]);
     const rootAndElsewhere = dockerfile()
       .replace('ENTRYPOINT ["node", "bin/quarry.js"]', 'ENTRYPOINT ["node", "dist/main.js"]')
       .replace('USER node', 'USER root')
       .replace('CMD ["api"]', 'CMD ["serve"]');
-    expect(dockerfileProblems(rootAndElsewhere, contract)).toEqual([
+    expect(dockerfileProblems(rootAndElsewhere, contract, ltsMajor())).toEqual([
       'ENTRYPOINT is ["node", "dist/main.js"], not ["node", "bin/quarry.js"]',
       'the default CMD is ["serve"], not the contract\'s "api"',
       'the image runs as root',
     ]);
-    expect(dockerfileProblems(`${dockerfile()}\nCOPY node_modules ./node_modules\n`, contract)).toEqual([
+    expect(dockerfileProblems(`${dockerfile()}\nCOPY node_modules ./node_modules\n`, contract, ltsMajor())).toEqual([
       'COPY node_modules ./node_modules takes host state into the image',
     ]);
   });

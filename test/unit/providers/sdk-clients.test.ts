@@ -1,40 +1,44 @@
-import { APIUserAbortError } from 'openai';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCatalog, loadCatalog } from '../../../src/providers/catalog.ts';
+import { createCatalog } from '../../../src/providers/catalog.ts';
+import type { CatalogEntry } from '../../../src/providers/catalog-model.ts';
 import { createProviderClients } from '../../../src/providers/provider-clients.ts';
 import { simulatorBaseUrls, startSimulator, type RunningSimulator } from '../../../src/providers/simulator/server.ts';
-import { buildExtractPrompt, validateStageAnswer } from '../../../src/providers/stage-prompts.ts';
-import {
-  ProviderCallError,
-  type CatalogModel,
-  type CompletionRequest,
-  type ProviderClient,
-  type ProviderName,
-} from '../../../src/providers/types.ts';
+import { buildExtractPrompt, validateStageAnswer } from '../../../src/pipeline/stage-prompts.ts';
+import { SIMULATED_REASONING_TOKENS } from '../../../src/providers/simulator/simulated-call.ts';
+import { ProviderCallError, type CompletionRequest, type ProviderClient, type ProviderName } from '../../../src/providers/types.ts';
 import { invoiceSchema, syntheticInvoice } from '../../fixtures/providers/synthetic-documents.ts';
 
 // The real SDKs against the simulator on an ephemeral port: what passes here is what the worker sees.
 
 const API_KEY = 'sk-test-secret-key-0123456789';
-const builtIn = loadCatalog();
-const plain = (provider: ProviderName): CatalogModel => ({
-  ...builtIn.require('gpt-4o-mini'),
+const models: CatalogEntry[] = (JSON.parse(readFileSync(new URL('../../../src/providers/models.json', import.meta.url), 'utf8')) as { models: CatalogEntry[] }).models;
+/** A model of each wire without structured output, priced by its own entry. */
+const plain = (provider: ProviderName): CatalogEntry => ({
   id: `plain-${provider}`,
   provider,
   provider_model: `plain-${provider}-model`,
   display_name: `A ${provider}-wire model without structured output`,
-  structured_output: false,
+  context_window: 100_000,
+  max_output_tokens: 8192,
+  temperature: provider !== 'anthropic',
+  reasoning: { control: 'none' },
+  structured_output: 'prompt',
+  typical_output_tokens_per_field: 12,
+  call_timeout_s: 60,
+  prices: { input_usd_per_mtok: 1, output_usd_per_mtok: 2 },
+  simulated_profile: { accuracy: 0.9, latency_factor: 1, output_tokens_per_field: 12 },
 });
-const catalog = createCatalog([...builtIn.list(), plain('openai'), plain('anthropic'), plain('google')]);
+const catalog = createCatalog({ models: [...models, plain('openai'), plain('anthropic'), plain('google')] });
 
 const WIRES = [
-  { provider: 'openai', model: 'gpt-4o', wire: 'openai' },
-  { provider: 'anthropic', model: 'claude-sonnet-4', wire: 'anthropic' },
-  { provider: 'google', model: 'gemini-2.5-flash', wire: 'gemini' },
+  { provider: 'openai', model: 'gpt-4.1-mini', wire: 'openai' },
+  { provider: 'anthropic', model: 'claude-sonnet-4-6', wire: 'anthropic' },
+  { provider: 'google', model: 'gemini-3.5-flash', wire: 'gemini' },
 ] as const;
 
 let simulator: RunningSimulator;
-let clients: Record<ProviderName, ProviderClient>;
+let clients: Record<string, ProviderClient>;
 
 beforeAll(async () => {
   simulator = await startSimulator({ catalog, latencyMs: 5 });
@@ -61,7 +65,9 @@ function extractRequest(modelId: string, overrides: Partial<CompletionRequest> =
     model: catalog.require(modelId),
     system: prompt.system,
     prompt: prompt.prompt,
+    stablePrefix: prompt.stablePrefix,
     temperature: 0.2,
+    reasoning: 'low',
     responseSchema: prompt.responseSchema,
     responseName: prompt.responseName,
     maxOutputTokens: 4096,
@@ -81,9 +87,9 @@ async function failure(promise: Promise<unknown>): Promise<ProviderCallError> {
 }
 
 describe.each(WIRES)('$provider SDK against the simulator', ({ provider, model, wire }) => {
-  const call = (request: CompletionRequest) => clients[provider].complete(request);
+  const call = (request: CompletionRequest) => clients[provider]!.complete(request);
 
-  it('round-trips structured output, with the temperature and token usage', async () => {
+  it('round-trips structured output, with the temperature where the API takes one, and token usage', async () => {
     const request = extractRequest(model, { temperature: 0.37 });
     const result = await call(request);
     const answer = validateStageAnswer('extract', result.json, invoiceSchema);
@@ -91,9 +97,11 @@ describe.each(WIRES)('$provider SDK against the simulator', ({ provider, model, 
     expect(result.inputTokens).toBe(Math.ceil((request.system.length + request.prompt.length) / 4));
     expect(result.outputTokens).toBeGreaterThan(8 * catalog.require(model).simulated_profile.output_tokens_per_field);
     expect(result.latencyMs).toBeGreaterThan(0);
-    expect(simulator.requests()).toEqual([
-      expect.objectContaining({ wire, model, temperature: 0.37, task: 'extract', structured: true, status: 200 }),
-    ]);
+    const thinks = catalog.require(model).reasoning.control !== 'none';
+    expect(result.reasoningTokens).toBe(thinks ? SIMULATED_REASONING_TOKENS.low : 0);
+    // Anthropic's API refuses any temperature since anthropic-version 2026-10-21: none is sent.
+    const temperature = catalog.require(model).temperature ? 0.37 : null;
+    expect(simulator.requests()).toEqual([expect.objectContaining({ wire, model, temperature, task: 'extract', structured: true, status: 200 })]);
   });
 
   it('asks a model without structured output for JSON in the prompt and parses it', async () => {
@@ -131,10 +139,10 @@ describe.each(WIRES)('$provider SDK against the simulator', ({ provider, model, 
     expect(await failure(call(extractRequest(model)))).toMatchObject({ kind: 'invalid_request', retryable: false });
   });
 
-  it('treats a model the endpoint does not serve as a non-retryable invalid request', async () => {
+  it('treats a model the endpoint does not serve as non-retryable, so the chain moves on at once', async () => {
     const unknown = { ...catalog.require(model), provider_model: 'no-such-model' };
     expect(await failure(call(extractRequest(model, { model: unknown })))).toMatchObject({
-      kind: 'invalid_request',
+      kind: 'model_not_found',
       retryable: false,
       status: 404,
     });
@@ -149,7 +157,7 @@ describe.each(WIRES)('$provider SDK against the simulator', ({ provider, model, 
   });
 
   it('reports an answer cut off by max tokens as truncated', async () => {
-    const error = await failure(call(extractRequest(model, { maxOutputTokens: 20 })));
+    const error = await failure(call(extractRequest(model, { maxOutputTokens: 20, reasoning: 'off' })));
     expect(error).toMatchObject({ kind: 'truncated', outputTokens: 20 });
   });
 
@@ -190,7 +198,7 @@ describe('connections', () => {
       google: { apiKey: API_KEY, baseURL: urls.google },
     });
     for (const { provider, model } of WIRES) {
-      expect(await failure(unreachable[provider].complete(extractRequest(model))), provider).toMatchObject({
+      expect(await failure(unreachable[provider]!.complete(extractRequest(model))), provider).toMatchObject({
         kind: 'connection',
         retryable: true,
       });
@@ -203,8 +211,8 @@ describe('connections', () => {
       openai: { apiKey: API_KEY, baseURL: simulatorBaseUrls(hanging.url).openai },
       anthropic: { apiKey: API_KEY },
       google: { apiKey: API_KEY },
-    }).openai;
-    const pending = client.complete(extractRequest('gpt-4o', { timeoutMs: 30_000 })).catch((error: unknown) => error);
+    }).openai!;
+    const pending = client.complete(extractRequest('gpt-4.1-mini', { timeoutMs: 30_000 })).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = performance.now();
     await hanging.close();
@@ -212,12 +220,13 @@ describe('connections', () => {
     expect(await pending).toMatchObject({ kind: 'connection' });
   });
 
-  it('passes the caller’s own cancellation through unchanged', async () => {
-    simulator.setFaults({ 'gpt-4o': { hang: true, rate: 1 } });
-    const controller = new AbortController();
-    const pending = clients.openai.complete(extractRequest('gpt-4o', { signal: controller.signal })).catch((error: unknown) => error);
-    setTimeout(() => controller.abort(), 50);
-    const error = await pending;
-    expect(error).toBeInstanceOf(APIUserAbortError);
+  it('reports the caller’s own cancellation as cancelled, not as the provider’s failure', async () => {
+    for (const { provider, model } of WIRES) {
+      simulator.setFaults({ [model]: { hang: true, rate: 1 } });
+      const controller = new AbortController();
+      const pending = clients[provider]!.complete(extractRequest(model, { signal: controller.signal })).catch((error: unknown) => error);
+      setTimeout(() => controller.abort(), 50);
+      expect(await pending, provider).toMatchObject({ kind: 'cancelled', retryable: false });
+    }
   });
 });

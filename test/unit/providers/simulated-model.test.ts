@@ -8,7 +8,7 @@ import {
   buildValidatePrompt,
   validateStageAnswer,
   type ExtractedFields,
-} from '../../../src/providers/stage-prompts.ts';
+} from '../../../src/pipeline/stage-prompts.ts';
 import { expectedInvoice, invoiceSchema, syntheticInvoice } from '../../fixtures/providers/synthetic-documents.ts';
 
 const catalog = loadCatalog();
@@ -49,7 +49,7 @@ describe('simulated models', () => {
   });
 
   it('scores an accurate profile clearly above a cheap one over 200 documents', () => {
-    const accurate = scores('claude-opus-4-1');
+    const accurate = scores('claude-opus-4-7');
     const cheap = scores('gpt-4.1-nano');
     expect(accurate.accuracy).toBeGreaterThan(0.95);
     expect(cheap.accuracy).toBeLessThan(0.85);
@@ -75,7 +75,7 @@ describe('simulated models', () => {
   });
 
   it('classifies by the stated type, else by keywords', () => {
-    const model = catalog.require('claude-opus-4-1');
+    const model = catalog.require('claude-opus-4-7');
     const classify = (document: string) =>
       simulateAnswer({ model, system: '', prompt: buildClassifyPrompt({ document, schema: invoiceSchema }).prompt, temperature: 0 }).answer;
     expect(classify('Document type: Purchase Order\nPO: 1')).toMatchObject({ document_type: 'purchase_order' });
@@ -85,7 +85,7 @@ describe('simulated models', () => {
 
   it('validates candidates against the document, and reviews by verdicts and confidence', () => {
     const document = syntheticInvoice(3);
-    const validator = catalog.require('claude-opus-4-1');
+    const validator = catalog.require('claude-opus-4-7');
     const right = { invoice_number: { value: 'INV-1003', confidence: 0.6 }, total_amount: { value: 1285.5, confidence: 0.6 } };
     const wrong = { invoice_number: { value: 'INV-1008', confidence: 0.95 }, total_amount: { value: '1285.5' as never, confidence: 0.9 } };
     const validate = (candidate: ExtractedFields) =>

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/providers/catalog.ts';
 import { FaultInjector, FaultsConfigError, parseFaults } from '../../../src/providers/simulator/faults.ts';
+import { PromptCache } from '../../../src/providers/simulator/prompt-cache.ts';
+import { SimulatedRateLimits } from '../../../src/providers/simulator/rate-limits.ts';
 import { RequestLog } from '../../../src/providers/simulator/request-log.ts';
 import { createSimulatorApp, startSimulator } from '../../../src/providers/simulator/server.ts';
 
@@ -9,7 +11,9 @@ const catalog = loadCatalog();
 function app() {
   return createSimulatorApp({
     catalog,
+    promptCache: new PromptCache(),
     faults: new FaultInjector(),
+    rateLimits: new SimulatedRateLimits(),
     latencyMs: 0,
     log: new RequestLog(3),
     closing: new AbortController().signal,
@@ -23,7 +27,14 @@ const openAICall = (model: string) =>
     body: JSON.stringify({
       model,
       temperature: 0,
-      response_format: { type: 'json_schema', json_schema: { name: 'classification', schema: {}, strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'classification',
+          schema: { type: 'object', properties: { document_type: { type: 'string' }, confidence: { type: 'number' } }, required: ['document_type', 'confidence'], additionalProperties: false },
+          strict: true,
+        },
+      },
       messages: [{ role: 'user', content: '<task>\nclassify\n</task>\n\n<document>\nDocument type: receipt\n</document>' }],
     }),
   });
@@ -87,7 +98,8 @@ describe('simulator admin routes', () => {
   it('answers 401 in the provider’s own error shape without a key', async () => {
     const response = await app().request('/v1/messages', {
       method: 'POST',
-      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      headers: { 'anthropic-version': '2026-10-21' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, describeError } from '../lib/api.ts';
 import { ACCEPTED_FILES, base64Of, expectedValues, mimeTypeOf } from '../lib/documents.ts';
 import { SCHEMA_TEMPLATES, cloneSchema } from '../lib/schema-templates.ts';
-import type { ExtractionSchema } from '../lib/types.ts';
+import { BatchCreatedSchema, ItemCreatedSchema, type ExtractionSchema } from '../../../contract/queue.ts';
 import { Notice } from './notice.tsx';
 import { SchemaEditor } from './schema-editor.tsx';
 
@@ -37,7 +37,7 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
       let ids: string[];
       if (mode === 'paste') {
         const values = expectedValues(schema, expected);
-        const created = await api<{ id: string }>('POST', '/queue', { document: { text }, schema, ...(values ? { expected: values } : {}) });
+        const created = await api('POST', '/queue', ItemCreatedSchema, { document: { text }, schema, ...(values ? { expected: values } : {}) });
         ids = [created.id];
         setText('');
         setExpected({});
@@ -50,7 +50,7 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
             schema,
           })),
         );
-        ids = (await api<{ ids: string[] }>('POST', '/queue/batch', { items })).ids;
+        ids = (await api('POST', '/queue/batch', BatchCreatedSchema, { items })).ids;
         setFiles([]);
       }
       setMessage({ kind: 'success', text: `Added ${ids.length} document${ids.length === 1 ? '' : 's'} to the queue.` });

@@ -1,5 +1,8 @@
-import { fieldValue, percent } from '../lib/format.ts';
-import type { ExtractedField, ExtractionSchema, FieldValue } from '../lib/types.ts';
+import type { ExtractedField } from '../../../contract/item-detail.ts';
+import type { ExtractionField, ExtractionSchema, FieldValue } from '../../../contract/queue.ts';
+import { fieldValue } from '../lib/format.ts';
+import { Confidence, Validation } from './field-answer.tsx';
+import { DataTable, type Column } from './data-table.tsx';
 
 interface Props {
   schema: ExtractionSchema;
@@ -7,67 +10,52 @@ interface Props {
   expected: Record<string, FieldValue> | null;
 }
 
+const none = <span class="muted">—</span>;
+
 /**
  * The extracted values beside their confidence, the model that gave them, validation and, when
  * labelled, what was expected. A value a reviewer corrected says so, with what the model said.
  */
 export function FieldsTable({ schema, fields, expected }: Props) {
-  return (
-    <div class="table-wrap">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Value</th>
-            {expected && <th scope="col">Expected</th>}
-            <th scope="col">Confidence</th>
-            <th scope="col">Validated</th>
-            <th scope="col">Model</th>
-          </tr>
-        </thead>
-        <tbody>
-          {schema.fields.map((field) => {
-            const found = fields?.[field.name];
-            return (
-              <tr key={field.name} data-field={field.name}>
-                <th scope="row">
-                  {field.name}
-                  <div class="muted small">{field.type}{field.required ? ' · required' : ''}</div>
-                </th>
-                <td class="value-cell">
-                  {found ? fieldValue(found.value) : <span class="muted">—</span>}
-                  {found?.corrected_by && (
-                    <div class="corrected small">
-                      corrected by {found.corrected_by}; model said {fieldValue(found.model_value)}
-                    </div>
-                  )}
-                </td>
-                {expected && <td class="value-cell">{field.name in expected ? fieldValue(expected[field.name]) : <span class="muted">—</span>}</td>}
-                <td>
-                  {typeof found?.confidence === 'number' ? (
-                    <span class="confidence">
-                      <meter min={0} max={1} low={0.5} high={0.8} optimum={1} value={found.confidence} aria-label={`${field.name} confidence`} />
-                      {percent(found.confidence, 0)}
-                    </span>
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                <td>
-                  {found?.validated === true ? (
-                    <span class="ok">✓ valid</span>
-                  ) : found?.validated === false ? (
-                    <span class="bad">✗ disputed</span>
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                <td class="mono small">{found?.model ?? '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
+  const found = (field: ExtractionField) => fields?.[field.name];
+  const columns: Array<Column<ExtractionField> | false> = [
+    {
+      key: 'field',
+      header: 'Field',
+      rowHeader: true,
+      cell: (field) => (
+        <>
+          {field.name}
+          <div class="muted small">
+            {field.type}
+            {field.required ? ' · required' : ''}
+          </div>
+        </>
+      ),
+    },
+    {
+      key: 'value',
+      header: 'Value',
+      cellClass: 'value-cell',
+      cell: (field) => {
+        const answer = found(field);
+        if (!answer) return none;
+        return (
+          <>
+            {fieldValue(answer.value)}
+            {answer.corrected_by && (
+              <div class="corrected small">
+                corrected by {answer.corrected_by}; model said {fieldValue(answer.model_value)}
+              </div>
+            )}
+          </>
+        );
+      },
+    },
+    expected !== null && { key: 'expected', header: 'Expected', cellClass: 'value-cell', cell: (field) => (field.name in expected ? fieldValue(expected[field.name]) : none) },
+    { key: 'confidence', header: 'Confidence', cell: (field) => <Confidence name={field.name} answer={found(field)} fallback={none} /> },
+    { key: 'validated', header: 'Validated', cell: (field) => <Validation answer={found(field)} fallback={none} /> },
+    { key: 'model', header: 'Model', cellClass: 'mono small', cell: (field) => found(field)?.model ?? '—' },
+  ];
+  return <DataTable rows={schema.fields} columns={columns} rowKey={(field) => field.name} rowProps={(field) => ({ 'data-field': field.name })} />;
 }

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
+import type { CatalogEntry as CatalogModel } from '../../../contract/catalog.ts';
 import { contextWindow, pricePerMtok } from '../lib/format.ts';
-import type { CatalogModel } from '../lib/types.ts';
+import { retirementWarning } from '../lib/model-notes.ts';
+import { ReorderableList } from './reorderable-list.tsx';
 
 interface Props {
   stage: string;
@@ -10,16 +12,9 @@ interface Props {
   onChange: (chain: string[]) => void;
 }
 
-function move<T>(list: T[], from: number, to: number): T[] {
-  const copy = [...list];
-  const [moved] = copy.splice(from, 1);
-  copy.splice(to, 0, moved!);
-  return copy;
-}
-
 /**
  * One stage's ordered fallback chain: the primary model first, then the models the stage falls back
- * to when one's attempts are spent. Every control is a real button, so the keyboard can reorder too.
+ * to when one's attempts are spent.
  */
 export function ModelChainEditor({ stage, description, chain, models, onChange }: Props) {
   const available = models.filter((model) => !chain.includes(model.id));
@@ -34,40 +29,37 @@ export function ModelChainEditor({ stage, description, chain, models, onChange }
         <span class="muted"> — {description}</span>
       </legend>
       {chain.length === 0 && <p class="muted small">No model yet: add at least one.</p>}
-      <ol class="chain-list" aria-label={`${stage} models, in fallback order`}>
-        {chain.map((id, index) => {
+      <ReorderableList
+        ids={chain}
+        label={`${stage} models, in fallback order`}
+        rank={(index) => String(index + 1)}
+        nameOf={(id) => id}
+        itemProps={(id) => ({ 'data-model': id })}
+        onChange={onChange}
+        body={(id, index) => {
           const model = byId.get(id);
+          const warning = model && retirementWarning(model);
           return (
-            <li key={id} class="chain-item" data-model={id}>
-              <span class="chain-rank" aria-hidden="true">
-                {index + 1}
-              </span>
-              <div class="chain-model">
-                <div>
-                  <strong>{model?.display_name ?? id}</strong> <span class={`provider provider-${model?.provider ?? 'unknown'}`}>{model?.provider ?? 'unknown'}</span>
-                  {index === 0 ? <span class="tag">primary</span> : <span class="tag tag-muted">fallback {index}</span>}
+            <>
+              <div>
+                <strong>{model?.display_name ?? id}</strong> <span class={`provider provider-${model?.provider ?? 'unknown'}`}>{model?.provider ?? 'unknown'}</span>
+                {index === 0 ? <span class="tag">primary</span> : <span class="tag tag-muted">fallback {index}</span>}
+              </div>
+              {model && (
+                <div class="muted small">
+                  {pricePerMtok(model.input_usd_per_mtok)} in · {pricePerMtok(model.output_usd_per_mtok)} out per 1M tokens · {contextWindow(model.context_window)} context
+                  {!model.accepts_temperature && ' · temperature does not apply'}
                 </div>
-                {model && (
-                  <div class="muted small">
-                    {pricePerMtok(model.input_usd_per_mtok)} in · {pricePerMtok(model.output_usd_per_mtok)} out per 1M tokens · {contextWindow(model.context_window)} context
-                  </div>
-                )}
-              </div>
-              <div class="chain-actions">
-                <button type="button" class="icon-button" disabled={index === 0} onClick={() => onChange(move(chain, index, index - 1))} aria-label={`Move ${id} up`}>
-                  ↑
-                </button>
-                <button type="button" class="icon-button" disabled={index === chain.length - 1} onClick={() => onChange(move(chain, index, index + 1))} aria-label={`Move ${id} down`}>
-                  ↓
-                </button>
-                <button type="button" class="icon-button danger" onClick={() => onChange(chain.filter((other) => other !== id))} aria-label={`Remove ${id}`}>
-                  ×
-                </button>
-              </div>
-            </li>
+              )}
+              {warning && (
+                <div class="model-warning small" role="note">
+                  {warning}
+                </div>
+              )}
+            </>
           );
-        })}
-      </ol>
+        }}
+      />
       <div class="chain-add">
         <label class="sr-only" for={selectId}>
           Add a model to {stage}

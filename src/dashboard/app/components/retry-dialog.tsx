@@ -1,6 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../lib/api.ts';
-import { RESUMABLE_STAGES, type ResumableStage, type RetryStarted, type SavedConfiguration, type StageSummary } from '../lib/types.ts';
+import type { StageSummary } from '../../../contract/item-detail.ts';
+import { RetryStartedSchema, type RetryStarted } from '../../../contract/queue.ts';
+import { RESUMABLE_STAGES, type ResumableStage } from '../../../contract/stages.ts';
+import { useConfigurations } from '../lib/use-configurations.ts';
+import { Notice } from './notice.tsx';
 
 /** What each choice keeps, short enough for a phone-wide select. */
 const WHAT_IS_REUSED: Record<ResumableStage, string> = {
@@ -32,16 +36,13 @@ export function RetryDialog({ itemId, stages, onStarted, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [fromStage, setFromStage] = useState<ResumableStage | ''>('');
   const [configurationId, setConfigurationId] = useState('');
-  const [configurations, setConfigurations] = useState<SavedConfiguration[]>();
+  const { configurations, error: configurationsError } = useConfigurations();
   const [problem, setProblem] = useState<{ text: string; resumableFrom?: ResumableStage }>();
   const [busy, setBusy] = useState(false);
   const stopped = stoppedAt(stages);
 
   useEffect(() => {
     dialog.current?.showModal();
-    api<SavedConfiguration[]>('GET', '/configurations')
-      .then((rows) => setConfigurations(rows.filter((row) => row.name !== null)))
-      .catch((error: unknown) => setProblem({ text: describeError(error) }));
   }, []);
 
   async function start(event: Event) {
@@ -50,7 +51,7 @@ export function RetryDialog({ itemId, stages, onStarted, onClose }: Props) {
     setProblem(undefined);
     try {
       const body = { ...(fromStage ? { from_stage: fromStage } : {}), ...(configurationId ? { configuration_id: configurationId } : {}) };
-      onStarted(await api<RetryStarted>('POST', `/queue/${itemId}/retry`, body));
+      onStarted(await api('POST', `/queue/${itemId}/retry`, RetryStartedSchema, body));
     } catch (error) {
       const details = error instanceof ApiError ? (error.details as { resumable_from?: unknown } | undefined) : undefined;
       const resumable = RESUMABLE_STAGES.find((stage) => stage === details?.resumable_from);
@@ -101,6 +102,7 @@ export function RetryDialog({ itemId, stages, onStarted, onClose }: Props) {
             ))}
           </select>
         </label>
+        {configurationsError && !problem && <Notice kind="error">{configurationsError}</Notice>}
         {problem && (
           <div class="notice notice-error" role="alert">
             <div>

@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, describeError } from '../lib/api.ts';
 import { collectCorrections, rememberReviewer, rememberedReviewer } from '../lib/corrections.ts';
-import { fieldValue, percent } from '../lib/format.ts';
-import type { ExtractedField, ItemDetail, ReviewOutcome, SchemaField } from '../lib/types.ts';
+import { fieldValue } from '../lib/format.ts';
+import type { ExtractedField, ItemDetail } from '../../../contract/item-detail.ts';
+import type { ExtractionField as SchemaField } from '../../../contract/queue.ts';
+import { ReviewOutcomeSchema, type ReviewOutcome } from '../../../contract/review.ts';
+import { Confidence, Validation } from './field-answer.tsx';
 import { Notice } from './notice.tsx';
 
 interface Props {
@@ -59,13 +62,8 @@ function ModelAnswer({ name, found }: { name: string; found: ExtractedField | un
     <>
       <div class="value-cell">{fieldValue(found.value)}</div>
       <div class="review-flags small">
-        {typeof found.confidence === 'number' && (
-          <span class="confidence">
-            <meter min={0} max={1} low={0.5} high={0.8} optimum={1} value={found.confidence} aria-label={`${name} confidence`} />
-            {percent(found.confidence, 0)}
-          </span>
-        )}
-        {found.validated === true ? <span class="ok">✓ valid</span> : found.validated === false ? <span class="bad">✗ disputed</span> : null}
+        <Confidence name={name} answer={found} />
+        <Validation answer={found} />
         {found.corrected_by && (
           <span class="muted">
             corrected by {found.corrected_by}; model said {fieldValue(found.model_value)}
@@ -106,7 +104,7 @@ export function ReviewForm({ item, mode, onDone, onCancel }: Props) {
     const name = reviewer.trim();
     rememberReviewer(name);
     try {
-      const outcome = await api<ReviewOutcome>('POST', `/queue/${item.id}/review`, { reviewer: name, corrections: withCorrections ? corrections : {} });
+      const outcome = await api('POST', `/queue/${item.id}/review`, ReviewOutcomeSchema, { reviewer: name, corrections: withCorrections ? corrections : {} });
       setDrafts({});
       setShowProblems(false);
       onDone(outcome, name);

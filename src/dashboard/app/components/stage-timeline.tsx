@@ -1,5 +1,5 @@
 import { duration } from '../lib/format.ts';
-import type { CallRecord, StageSummary } from '../lib/types.ts';
+import type { CallRecord, StageSummary } from '../../../contract/item-detail.ts';
 import { StatusBadge } from './status-badge.tsx';
 
 /** What a later round of each stage did, in the orchestrator's re-extraction loop. */

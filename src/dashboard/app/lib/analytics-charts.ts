@@ -1,7 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { PALETTE, PROVIDER_COLOURS } from '../components/chart.tsx';
 import { latencyBucket, usd } from './format.ts';
-import type { Analytics } from './types.ts';
+import type { TimeRangeAnalytics as Analytics } from '../../../contract/analytics.ts';
 
 // Chart.js configurations built from one analytics answer. Each is a pure function of the data so
 // pages can memoise them and charts redraw only when the data changes.

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 // Every API call goes through here. The bearer token lives only in this module's memory: never in a
 // URL, localStorage or sessionStorage, so a reload asks for it again and no other script can read it
 // from storage.
@@ -38,17 +40,27 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, 'http_error', `${response.status} ${response.statusText}`);
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/**
+ * Calls the API and parses its answer with the contract's schema for that route (src/contract), the
+ * same schema the server's handler is typed by: an answer of another shape is an error here, at the
+ * edge, not an `undefined` deep in a page. `signal` aborts the request (see use-api.ts).
+ */
+export async function api<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, body?: unknown, signal?: AbortSignal): Promise<z.infer<S>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   if (!response.ok) {
     const error = await errorOf(response);
     if (response.status === 401) unauthorizedListeners.forEach((listener) => listener());
     throw error;
   }
-  return (await response.json()) as T;
+  const parsed = schema.safeParse(await response.json());
+  if (!parsed.success) {
+    const where = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ApiError(response.status, 'unexpected_answer', `${method} ${path.split('?')[0]} answered in a shape the dashboard does not know (${where.join('; ')})`);
+  }
+  return parsed.data;
 }
 
 /** A readable sentence for any error a call can throw, with the API's per-field details when given. */

@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { CatalogModel, DashboardStatus } from './types.ts';
+import type { CatalogEntry as CatalogModel } from '../../../contract/catalog.ts';
+import type { DashboardStatus } from '../../../contract/dashboard-status.ts';
 
 /** What every page may need: the server's status and the model catalog, loaded once after sign-in. */
 export interface Session {

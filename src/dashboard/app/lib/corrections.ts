@@ -1,4 +1,4 @@
-import type { FieldValue, SchemaField } from './types.ts';
+import type { ExtractionField as SchemaField, FieldValue } from '../../../contract/queue.ts';
 
 // A reviewer types a correction as text; this turns it into the value its field's type holds, the
 // same shapes `expected` takes (lists as arrays, booleans as booleans, dates as YYYY-MM-DD).

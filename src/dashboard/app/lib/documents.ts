@@ -1,4 +1,4 @@
-import type { ExtractionSchema, FieldType, FieldValue } from './types.ts';
+import type { ExtractionSchema, FieldType, FieldValue } from '../../../contract/queue.ts';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   pdf: 'application/pdf',

@@ -1,7 +1,7 @@
 import type { Chart, ChartConfiguration, Plugin } from 'chart.js';
 import { PALETTE } from '../components/chart.tsx';
 import { duration, percent, usd } from './format.ts';
-import type { Experiment, ExperimentArm, Interval } from './experiment-types.ts';
+import type { ArmSummary as ExperimentArm, Experiment, Interval } from '../../../contract/experiments.ts';
 
 // Chart.js configurations for one experiment: pure functions of the answer, memoised by the page.
 
@@ -53,6 +53,13 @@ const errorBars: Plugin<'bar'> = {
 // Two lines for the control, so long names need less rotation in a narrow card.
 const armLabels = (arms: ExperimentArm[]) => arms.map((arm) => (arm.arm === 0 ? [arm.name, '(control)'] : arm.name));
 
+/** One bar per arm of a share (in %), with its 95 % interval as a whisker. */
+function shareBars(label: string, colour: string, arms: ExperimentArm[], share: (arm: ExperimentArm) => number | null, interval: (arm: ExperimentArm) => Interval | null) {
+  const dataset = { label, backgroundColor: colour, borderRadius: 4, maxBarThickness: 64 };
+  const data = arms.map((arm) => share(arm)).map((value) => (value === null ? null : value * 100));
+  return { ...dataset, data, whiskers: arms.map(interval) } as ChartConfiguration<'bar'>['data']['datasets'][number] & WithWhiskers;
+}
+
 /** Mean field accuracy and exact-match rate per arm, with their 95 % intervals as whiskers. */
 export function accuracyChart(experiment: Experiment): ChartConfiguration<'bar'> {
   const arms = experiment.arms;
@@ -62,22 +69,8 @@ export function accuracyChart(experiment: Experiment): ChartConfiguration<'bar'>
     data: {
       labels: armLabels(arms),
       datasets: [
-        {
-          label: 'Mean field accuracy',
-          data: arms.map((arm) => (arm.accuracy === null ? null : arm.accuracy * 100)),
-          backgroundColor: '#2e6fdb',
-          borderRadius: 4,
-          maxBarThickness: 64,
-          whiskers: arms.map((arm) => arm.accuracy_ci),
-        } as ChartConfiguration<'bar'>['data']['datasets'][number] & WithWhiskers,
-        {
-          label: 'Every field right',
-          data: arms.map((arm) => (arm.exact_match_rate === null ? null : arm.exact_match_rate * 100)),
-          backgroundColor: '#c7d7f5',
-          borderRadius: 4,
-          maxBarThickness: 64,
-          whiskers: arms.map((arm) => arm.exact_match_ci),
-        } as ChartConfiguration<'bar'>['data']['datasets'][number] & WithWhiskers,
+        shareBars('Mean field accuracy', '#2e6fdb', arms, (arm) => arm.accuracy, (arm) => arm.accuracy_ci),
+        shareBars('Every field right', '#c7d7f5', arms, (arm) => arm.exact_match_rate, (arm) => arm.exact_match_ci),
       ],
     },
     options: {
@@ -102,20 +95,10 @@ export function accuracyChart(experiment: Experiment): ChartConfiguration<'bar'>
 /** Cost per item per arm: what the comparison's cost difference is made of. */
 export function costChart(experiment: Experiment): ChartConfiguration<'bar'> {
   const arms = experiment.arms;
+  const bars = { label: 'Cost per item', data: arms.map((arm) => arm.cost_usd_per_item), backgroundColor: arms.map((arm) => armColour(arm.arm)) };
   return {
     type: 'bar',
-    data: {
-      labels: armLabels(arms),
-      datasets: [
-        {
-          label: 'Cost per item',
-          data: arms.map((arm) => arm.cost_usd_per_item),
-          backgroundColor: arms.map((arm) => armColour(arm.arm)),
-          borderRadius: 4,
-          maxBarThickness: 64,
-        },
-      ],
-    },
+    data: { labels: armLabels(arms), datasets: [{ ...bars, borderRadius: 4, maxBarThickness: 64 }] },
     options: {
       plugins: { legend: { display: false }, tooltip: { callbacks: { label: (context) => `${usd(context.parsed.y)} per item` } } },
       scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per item' }, ticks: { callback: (value) => usd(Number(value)) } } },

@@ -1,5 +1,6 @@
 import { duration, percent, usd } from './format.ts';
-import type { Decision, ExperimentOutcome, ExperimentStatus, Interval } from './experiment-types.ts';
+import type { Decision } from '../../../contract/analytics.ts';
+import type { ExperimentStatus, Interval, Outcome as ExperimentOutcome } from '../../../contract/experiments.ts';
 
 // How experiment and recommendation numbers read: differences carry their sign and intervals their
 // bounds, so "−18.3 pt" over "−28.3 pt to −8.3 pt" always reads as challenger minus control with its

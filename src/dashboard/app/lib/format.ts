@@ -66,3 +66,8 @@ export function fieldValue(value: unknown): string {
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** Whether a queue item matches a search (already lower-cased): its id, file name, text preview or schema. */
+export function matchesSearch(item: { id: string; document_filename: string | null; document_preview: string; schema_name: string }, needle: string): boolean {
+  return !needle || [item.id, item.document_filename ?? '', item.document_preview, item.schema_name].some((text) => text.toLowerCase().includes(needle));
+}

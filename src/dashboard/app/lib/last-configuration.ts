@@ -1,4 +1,4 @@
-import type { ModelConfig } from './types.ts';
+import type { ModelConfig } from '../../../contract/model-config.ts';
 
 // The configuration last saved or chosen, so the queue page opens with it. Only the configuration is
 // stored here — never the API token.

@@ -1,5 +1,5 @@
 import { percent, usd } from './format.ts';
-import type { ModelConfig, ReviewPolicy } from './types.ts';
+import type { ModelConfig, ReviewPolicy } from '../../../contract/model-config.ts';
 
 // A configuration's optional limits — the per-item budget and the human-review policy — as the
 // builder edits them: text, so a half-typed number ("0.") stays in its input until it is one.
@@ -12,7 +12,7 @@ export interface PolicyDraft {
   onDeadline: ReviewPolicy['on_deadline'];
 }
 
-/** The server's defaults (src/domain/model-config.ts), shown when review is first switched on. */
+/** The server's defaults (src/contract/model-config.ts), shown when review is first switched on. */
 const REVIEW_DEFAULTS: ReviewPolicy = { confidence_threshold: 0.5, deadline_hours: 24, on_deadline: 'accept' };
 const MAX_BUDGET_USD = 10_000;
 const MAX_DEADLINE_HOURS = 24 * 90;

@@ -1,4 +1,4 @@
-import type { ExtractionSchema } from './types.ts';
+import type { ExtractionSchema } from '../../../contract/queue.ts';
 
 /** Ready extraction schemas to start from; each can be edited before documents are queued. */
 export const SCHEMA_TEMPLATES: ExtractionSchema[] = [

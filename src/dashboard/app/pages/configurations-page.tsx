@@ -1,13 +1,21 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { RetiredModelsSchema } from '../../../contract/catalog.ts';
+import { ConfigurationCreatedSchema, type SavedConfiguration } from '../../../contract/configurations.ts';
+import type { ModelConfig } from '../../../contract/model-config.ts';
+import { CHAIN_STAGES, type ChainStage } from '../../../contract/stages.ts';
 import { ModelChainEditor } from '../components/model-chain-editor.tsx';
 import { Notice } from '../components/notice.tsx';
+import { OrchestratorFields } from '../components/orchestrator-fields.tsx';
 import { PolicyEditor } from '../components/policy-editor.tsx';
+import { ReasoningEditor } from '../components/reasoning-editor.tsx';
+import { SavedConfigurations } from '../components/saved-configurations.tsx';
 import { api, describeError } from '../lib/api.ts';
 import { useSession } from '../lib/context.ts';
-import { dateTime, pricePerMtok } from '../lib/format.ts';
 import { lastConfiguration, rememberConfiguration } from '../lib/last-configuration.ts';
-import { draftOf, policyProblems, policySummary, withPolicy } from '../lib/run-policy.ts';
-import { CHAIN_STAGES, type ChainStage, type ModelConfig, type SavedConfiguration } from '../lib/types.ts';
+import { configurationModelWarnings } from '../lib/model-notes.ts';
+import { draftOf, policyProblems, withPolicy } from '../lib/run-policy.ts';
+import { useApi } from '../lib/use-api.ts';
+import { useConfigurations } from '../lib/use-configurations.ts';
 
 const STAGE_PURPOSE: Record<ChainStage, string> = {
   classify: 'what kind of document it is',
@@ -17,9 +25,9 @@ const STAGE_PURPOSE: Record<ChainStage, string> = {
 
 const STARTER: ModelConfig = {
   temperature: 0.2,
-  orchestrator_model: 'claude-sonnet-4',
+  orchestrator_model: 'claude-sonnet-4-6',
   orchestrator_prompt: 'Prefer values the validator accepted. When models disagree, choose the value the document states verbatim.',
-  stage_models: { classify: ['gemini-2.5-flash-lite'], extract: ['gpt-4.1', 'claude-haiku-4-5'], validate: ['gemini-2.5-pro'] },
+  stage_models: { classify: ['gemini-3.1-flash-lite'], extract: ['gpt-4.1', 'claude-haiku-4-5'], validate: ['gemini-3.1-pro'] },
 };
 
 // Only the configuration's own keys: a remembered or listed one also carries id, name and created_at,
@@ -31,6 +39,7 @@ const configOf = (saved: ModelConfig): ModelConfig => ({
   stage_models: saved.stage_models,
   ...(saved.max_cost_usd === undefined ? {} : { max_cost_usd: saved.max_cost_usd }),
   ...(saved.review === undefined ? {} : { review: saved.review }),
+  ...(saved.reasoning === undefined ? {} : { reasoning: saved.reasoning }),
 });
 
 /** Builds a configuration (model chains per stage, temperature, orchestrator), saves it, lists saved ones. */
@@ -45,18 +54,13 @@ export function ConfigurationsPage() {
   });
   const [policy, setPolicy] = useState(() => draftOf(remembered?.config ?? STARTER));
   const [name, setName] = useState(remembered ? `${remembered.name} (copy)` : 'Balanced mixed-provider');
-  const [saved, setSaved] = useState<SavedConfiguration[]>();
   const [current, setCurrent] = useState(remembered?.id);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
   const [busy, setBusy] = useState(false);
 
-  const load = () =>
-    api<SavedConfiguration[]>('GET', '/configurations')
-      .then((rows) => setSaved(rows.filter((row) => row.name !== null)))
-      .catch((error: unknown) => setMessage({ kind: 'error', text: describeError(error) }));
-  useEffect(() => void load(), []);
-
-  const orchestrator = models.find((model) => model.id === config.orchestrator_model);
+  const { configurations: saved, error: loadError, reload } = useConfigurations();
+  // Retired models are not in the catalog; a saved configuration that still names one is marked.
+  const { data: retired } = useApi('/models/retired', RetiredModelsSchema);
 
   async function save(event: Event) {
     event.preventDefault();
@@ -64,11 +68,11 @@ export function ConfigurationsPage() {
     setMessage(undefined);
     try {
       const body = withPolicy(config, policy);
-      const { id } = await api<{ id: string }>('POST', '/configurations', { name: name.trim(), ...body });
+      const { id } = await api('POST', '/configurations', ConfigurationCreatedSchema, { name: name.trim(), ...body });
       rememberConfiguration({ id, name: name.trim(), config: body });
       setCurrent(id);
       setMessage({ kind: 'success', text: `Saved “${name.trim()}”. The queue will process with it.` });
-      await load();
+      await reload();
     } catch (error) {
       setMessage({ kind: 'error', text: describeError(error) });
     } finally {
@@ -119,49 +123,15 @@ export function ConfigurationsPage() {
             />
           ))}
 
-          <div class="row wrap">
-            <label class="field grow">
-              <span>Temperature: {config.temperature.toFixed(2)}</span>
-              <input
-                type="range"
-                min={0}
-                max={1}
-                step={0.05}
-                value={config.temperature}
-                aria-valuetext={config.temperature.toFixed(2)}
-                onInput={(event) => setConfig({ ...config, temperature: Number(event.currentTarget.value) })}
-              />
-              <span class="range-scale muted small">
-                <span>0 — repeatable</span>
-                <span>1 — varied</span>
-              </span>
-            </label>
-            <label class="field grow">
-              <span>Orchestrator model</span>
-              <select value={config.orchestrator_model} onChange={(event) => setConfig({ ...config, orchestrator_model: event.currentTarget.value })}>
-                {models.map((model) => (
-                  <option key={model.id} value={model.id}>
-                    {model.display_name ?? model.id} ({model.provider})
-                  </option>
-                ))}
-              </select>
-              {orchestrator && (
-                <span class="muted small">
-                  {pricePerMtok(orchestrator.input_usd_per_mtok)} in · {pricePerMtok(orchestrator.output_usd_per_mtok)} out per 1M tokens
-                </span>
-              )}
-            </label>
-          </div>
-          <label class="field">
-            <span>Orchestrator prompt</span>
-            <textarea rows={4} value={config.orchestrator_prompt} maxLength={20_000} onInput={(event) => setConfig({ ...config, orchestrator_prompt: event.currentTarget.value })} />
-          </label>
+          <OrchestratorFields config={config} models={models} onChange={setConfig} />
+
+          <ReasoningEditor reasoning={config.reasoning} onChange={(reasoning) => setConfig({ ...config, reasoning })} />
 
           <PolicyEditor draft={policy} problems={problems} onChange={setPolicy} />
 
-          {message && (
-            <Notice kind={message.kind} onDismiss={() => setMessage(undefined)}>
-              {message.text}
+          {(message ?? loadError) && (
+            <Notice kind={message?.kind ?? 'error'} onDismiss={() => setMessage(undefined)}>
+              {message?.text ?? loadError}
             </Notice>
           )}
           <div class="actions">
@@ -171,39 +141,7 @@ export function ConfigurationsPage() {
           </div>
         </form>
 
-        <section class="card" aria-labelledby="saved-title">
-          <div class="card-header">
-            <h2 id="saved-title">Saved</h2>
-          </div>
-          {saved === undefined ? (
-            <p class="muted">Loading…</p>
-          ) : saved.length === 0 ? (
-            <p class="muted">Nothing saved yet. Build one and save it: the queue processes with it.</p>
-          ) : (
-            <ul class="saved-list">
-              {saved.map((row) => (
-                <li key={row.id} class={row.id === current ? 'saved current' : 'saved'} data-configuration={row.name ?? ''}>
-                  <div class="saved-main">
-                    <strong>{row.name}</strong>
-                    {row.id === current && <span class="tag">in use</span>}
-                    <div class="muted small">
-                      {CHAIN_STAGES.map((stage) => `${stage}: ${row.stage_models[stage].join(' → ')}`).join(' · ')}
-                    </div>
-                    <div class="muted small">
-                      temperature {row.temperature} · orchestrator {row.orchestrator_model} · saved {dateTime(row.created_at)}
-                    </div>
-                    <div class="muted small" data-policy>
-                      {policySummary(row).join(' · ')}
-                    </div>
-                  </div>
-                  <button type="button" class="button-secondary" onClick={() => use(row)} aria-label={`Use ${row.name}`}>
-                    Use
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <SavedConfigurations saved={saved} current={current} onUse={use} warningsOf={(row) => configurationModelWarnings(row, models, retired ?? [])} />
       </div>
     </div>
   );

@@ -1,30 +1,51 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { ExperimentListSchema, type ExperimentListEntry } from '../../../contract/experiments.ts';
+import { DataTable, type Column } from '../components/data-table.tsx';
 import { ExperimentStatusBadge } from '../components/experiment-status.tsx';
 import { NewExperimentForm } from '../components/new-experiment-form.tsx';
 import { Notice } from '../components/notice.tsx';
-import { api, describeError } from '../lib/api.ts';
-import type { ExperimentListEntry } from '../lib/experiment-types.ts';
 import { count, dateTime, relativeTime } from '../lib/format.ts';
-import { useInterval } from '../lib/use-interval.ts';
+import { useApi } from '../lib/use-api.ts';
 import '../experiments.css';
 
 const POLL_MS = 3000;
 
+const columns: Array<Column<ExperimentListEntry>> = [
+  {
+    key: 'name',
+    header: 'Experiment',
+    rowHeader: true,
+    cell: (row) => (
+      <a class="doc-link" href={`#/experiments/${row.id}`}>
+        {row.name}
+      </a>
+    ),
+  },
+  { key: 'status', header: 'Status', cell: (row) => <ExperimentStatusBadge status={row.status} /> },
+  {
+    key: 'configurations',
+    header: 'Configurations',
+    hideNarrow: true,
+    cell: (row) =>
+      row.configurations.map((name, index) => (
+        <span key={index} class="experiment-arm-name">
+          {name}
+          {index === 0 && <span class="tag tag-muted">control</span>}
+        </span>
+      )),
+  },
+  { key: 'items', header: 'Items', numeric: true, cell: (row) => count(row.items) },
+  { key: 'started', header: 'Started', hideNarrow: true, cellClass: 'nowrap muted small', title: (row) => dateTime(row.created_at), cell: (row) => relativeTime(row.created_at) },
+  { key: 'finished', header: 'Finished', hideNarrow: true, cellClass: 'nowrap muted small', cell: (row) => (row.finished_at ? dateTime(row.finished_at) : '—') },
+];
+
 /** A/B experiments: the list, newest first, and the form that starts one. */
 export function ExperimentsPage() {
-  const [experiments, setExperiments] = useState<ExperimentListEntry[]>();
   const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const load = () =>
-    api<ExperimentListEntry[]>('GET', '/experiments')
-      .then((rows) => {
-        setExperiments(rows);
-        setError(undefined);
-      })
-      .catch((failure: unknown) => setError(describeError(failure)));
-  useEffect(() => void load(), []);
-  useInterval(() => void load(), POLL_MS, Boolean(experiments?.some((row) => row.status === 'running')));
+  const { data: experiments, error } = useApi('/experiments', ExperimentListSchema, {
+    pollMs: POLL_MS,
+    poll: (rows) => Boolean(rows?.some((row) => row.status === 'running')),
+  });
 
   return (
     <div class="page">
@@ -62,55 +83,7 @@ export function ExperimentsPage() {
             <p class="muted">Save two or more configurations, add labelled documents to the queue, then start one with “New experiment”.</p>
           </div>
         ) : (
-          <div class="table-wrap">
-            <table class="table" data-table="experiments">
-              <thead>
-                <tr>
-                  <th scope="col">Experiment</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="hide-narrow">
-                    Configurations
-                  </th>
-                  <th scope="col" class="num">
-                    Items
-                  </th>
-                  <th scope="col" class="hide-narrow">
-                    Started
-                  </th>
-                  <th scope="col" class="hide-narrow">
-                    Finished
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {experiments.map((row) => (
-                  <tr key={row.id} data-experiment={row.id}>
-                    <th scope="row">
-                      <a class="doc-link" href={`#/experiments/${row.id}`}>
-                        {row.name}
-                      </a>
-                    </th>
-                    <td>
-                      <ExperimentStatusBadge status={row.status} />
-                    </td>
-                    <td class="hide-narrow">
-                      {row.configurations.map((name, index) => (
-                        <span key={index} class="experiment-arm-name">
-                          {name}
-                          {index === 0 && <span class="tag tag-muted">control</span>}
-                        </span>
-                      ))}
-                    </td>
-                    <td class="num">{count(row.items)}</td>
-                    <td class="nowrap muted small hide-narrow" title={dateTime(row.created_at)}>
-                      {relativeTime(row.created_at)}
-                    </td>
-                    <td class="nowrap muted small hide-narrow">{row.finished_at ? dateTime(row.finished_at) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable name="experiments" rows={experiments} columns={columns} rowKey={(row) => row.id} rowProps={(row) => ({ 'data-experiment': row.id })} />
         )}
       </section>
     </div>

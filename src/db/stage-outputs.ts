@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { AnyFieldValueSchema } from '../contract/queue.ts';
+import type { ModelStage } from '../contract/stages.ts';
+import type { Pool, PoolClient } from './pool.ts';
+import { parseFirst, parseRows } from './rows.ts';
+
+/*
+ * What each stage of a run produced lives in stage_outputs, keyed by item, run, stage and step: later
+ * stages read it by id instead of receiving it through the workflow's history. The answers were
+ * checked against their stage's schema before they were stored; here the parts that readers use are
+ * parsed again as they leave the database, and anything else in them passes through.
+ */
+
+const FieldAnswer = z.looseObject({ value: AnyFieldValueSchema, confidence: z.number() });
+const FieldAnswers = z.record(z.string(), FieldAnswer);
+
+export const STAGE_OUTPUT_SCHEMAS = {
+  classify: z.looseObject({ document_type: z.string(), confidence: z.number() }),
+  extract: z.looseObject({ fields: FieldAnswers }),
+  validate: z.looseObject({ verdicts: z.record(z.string(), z.looseObject({ valid: z.boolean(), reason: z.string() })) }),
+  review: z.looseObject({ fields: FieldAnswers, disputed: z.array(z.string()) }),
+} satisfies Record<ModelStage, z.ZodType>;
+
+type OutputOf<S extends ModelStage> = z.infer<(typeof STAGE_OUTPUT_SCHEMAS)[S]>;
+export type StageOutput<S extends ModelStage> = OutputOf<S> & { step: number; model: string };
+
+/** Parses a stored output of `stage`, naming where it came from when it does not match. */
+function parseOutput<S extends ModelStage>(stage: S, output: unknown, query: string): OutputOf<S> {
+  return parseRows(STAGE_OUTPUT_SCHEMAS[stage], [output], `${query}(${stage})`)[0] as OutputOf<S>;
+}
+
+const StoredRowSchema = z.object({ step: z.number(), model: z.string(), output: z.unknown() });
+
+/** Keeps a stage's output by (item, run, stage, step); a retried attempt replaces its predecessor's. */
+export async function storeOutput(
+  client: Pool | PoolClient,
+  key: { queueItemId: string; runId: string; stage: string; step: number },
+  model: string | null,
+  output: unknown,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO stage_outputs (queue_item_id, run_id, stage, step, model, output) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (queue_item_id, run_id, stage, step) DO UPDATE SET model = EXCLUDED.model, output = EXCLUDED.output, created_at = now()`,
+    [key.queueItemId, key.runId, key.stage, key.step, model, JSON.stringify(output)],
+  );
+}
+
+/** Every stored output of a model stage in a run, by step. */
+export async function readOutputs<S extends ModelStage>(client: Pool | PoolClient, queueItemId: string, runId: string, stage: S): Promise<Array<StageOutput<S>>> {
+  const result = await client.query(
+    'SELECT step, model, output FROM stage_outputs WHERE queue_item_id = $1 AND run_id = $2 AND stage = $3 ORDER BY step',
+    [queueItemId, runId, stage],
+  );
+  return parseRows(StoredRowSchema, result.rows, 'readOutputs').map((row) => ({
+    ...parseOutput(stage, row.output, 'readOutputs'),
+    step: row.step,
+    model: row.model,
+  }));
+}
+
+/**
+ * Copies the first-pass output of `stage` from an earlier run of the item into `toRunId`, and returns
+ * it; undefined when that run has none.
+ */
+export async function copyFirstPassOutput<S extends ModelStage>(
+  client: PoolClient,
+  queueItemId: string,
+  fromRunId: string,
+  toRunId: string,
+  stage: S,
+): Promise<{ model: string; output: OutputOf<S> } | undefined> {
+  const copied = await client.query(
+    `INSERT INTO stage_outputs (queue_item_id, run_id, stage, step, model, output)
+     SELECT queue_item_id, $3, stage, step, model, output FROM stage_outputs
+      WHERE queue_item_id = $1 AND run_id = $2 AND stage = $4 AND step = 0
+     ON CONFLICT (queue_item_id, run_id, stage, step) DO UPDATE SET model = EXCLUDED.model, output = EXCLUDED.output
+     RETURNING model, output`,
+    [queueItemId, fromRunId, toRunId, stage],
+  );
+  const row = parseFirst(StoredRowSchema.omit({ step: true }), copied.rows, 'copyFirstPassOutput');
+  return row && { model: row.model, output: parseOutput(stage, row.output, 'copyFirstPassOutput') };
+}
+
+/** What a run stored, stage by stage, in the order it was stored (the item's stage timeline). */
+export async function storedOutputsOfRun(pool: Pool, queueItemId: string, runId: string): Promise<Array<{ stage: string; step: number; model: string | null }>> {
+  const result = await pool.query('SELECT stage, step, model FROM stage_outputs WHERE queue_item_id = $1 AND run_id = $2 ORDER BY id', [queueItemId, runId]);
+  return parseRows(z.object({ stage: z.string(), step: z.number(), model: z.string().nullable() }), result.rows, 'storedOutputsOfRun');
+}
+
+/** The stages a run finished a first pass of (step 0). */
+export async function firstPassStages(pool: Pool, queueItemId: string, runId: string): Promise<Set<string>> {
+  const result = await pool.query('SELECT DISTINCT stage FROM stage_outputs WHERE queue_item_id = $1 AND run_id = $2 AND step = 0', [queueItemId, runId]);
+  return new Set(parseRows(z.object({ stage: z.string() }), result.rows, 'firstPassStages').map((row) => row.stage));
+}

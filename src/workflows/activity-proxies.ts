@@ -1,0 +1,34 @@
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.ts';
+import type { RunPolicy } from './extraction-types.ts';
+
+/** Every activity the worker registers, by name and signature. Workflows import only this type. */
+export type Activities = ReturnType<typeof createActivities>;
+
+/** Activities that only touch PostgreSQL: retried patiently, since a database hiccup passes. */
+export const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+/**
+ * A stage's activities with one model of its chain: Temporal retries a failed call up to the policy's
+ * attempts (a 429 after its Retry-After), then the fallback chain moves on. The summary names the
+ * stage and the model in the Temporal UI.
+ */
+export function modelActivities(stage: string, model: string, policy: RunPolicy) {
+  return proxyActivities<Activities>({
+    summary: `${stage} with ${model}`,
+    // Above the provider call's own timeout, with room for the stage's database reads and writes.
+    startToCloseTimeout: policy.callTimeoutMs + 5_000,
+    // The call heartbeats while in flight: a lost worker is noticed within this, and a Cancel
+    // reaches the call with the next heartbeat's answer and aborts its HTTP request.
+    heartbeatTimeout: '20 seconds',
+    retry: {
+      initialInterval: policy.initialRetryIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: '60 seconds',
+      maximumAttempts: policy.maxAttemptsPerModel,
+    },
+  } satisfies ActivityOptions);
+}
