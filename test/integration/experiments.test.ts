@@ -134,7 +134,7 @@ describe('A/B experiments', () => {
   it('cancels the runs an earlier run of the parent started when cancelled after continuing as new', async () => {
     // Half the extraction calls hang until their timeout: runs take seconds, so some are still in
     // flight when the parent continues as new, and when it is cancelled.
-    await stack.setFaults({ 'claude-opus-4-1': { hang: true, rate: 0.5 }, 'gpt-4.1-nano': { hang: true, rate: 0.5 } });
+    await stack.setFaults({ 'claude-opus-4-7': { hang: true, rate: 0.5 }, 'gpt-4.1-nano': { hang: true, rate: 0.5 } });
     try {
       const items = await labelledItems(stack, 20, 550);
       const started = await stack.request('POST', '/experiments', { name: 'cancelled later', configurations: [accurate, cheap], item_ids: items, concurrency: 4 });
