@@ -20,7 +20,7 @@ import { createPool } from '../src/db/pool.ts';
 import { insertQueueItems, type NewQueueItem } from '../src/db/queue-items.ts';
 import { logger } from '../src/logger.ts';
 import { freePort } from '../src/net/free-port.ts';
-import { loadCatalog } from '../src/providers/catalog.ts';
+import { loadProviderSetup } from '../src/providers/provider-setup.ts';
 import { ensureTemporalCli } from '../src/temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../src/temporal/dev-server.ts';
 import { startProviderRuntime } from '../src/worker/provider-runtime.ts';
@@ -42,7 +42,7 @@ const latencyMs = Number(values['latency-ms']);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 if (!process.env.QUARRY_LOG_LEVEL) logger.level = 'warn';
 
-const EXTRACT_MODELS = ['gpt-4.1-nano', 'gpt-4.1-mini', 'claude-haiku-4-5', 'gemini-2.5-flash', 'claude-opus-4-1'];
+const EXTRACT_MODELS = ['gpt-4.1-nano', 'gpt-4.1-mini', 'claude-haiku-4-5', 'gemini-3.5-flash', 'claude-opus-4-7'];
 
 function document(n: number): NewQueueItem {
   const expected = { invoice_number: `S-${100_000 + n}`, total_amount: Number((n * 3.17 + 20).toFixed(2)), issue_date: `2026-0${(n % 9) + 1}-15` };
@@ -96,7 +96,7 @@ try {
   });
   const pool = createPool(database.url, concurrency + 10);
   stops.push(() => pool.end());
-  const catalog = loadCatalog({ extraFile: settings.QUARRY_MODELS_FILE });
+  const { catalog, rateLimits } = loadProviderSetup(settings);
   const runtime = await startProviderRuntime(settings, catalog);
   stops.push(runtime.close);
   const worker = await startWorker({
@@ -105,6 +105,7 @@ try {
     taskQueue: settings.QUARRY_TASK_QUEUE,
     maxConcurrentActivityTaskExecutions: concurrency * 2,
     dependencies: { pool, catalog, providers: runtime.providers, simulated: true },
+    rateLimits,
     shutdownGraceTime: '5 seconds',
   });
   stops.push(worker.shutdown);
@@ -122,7 +123,7 @@ try {
     temperature: 0,
     orchestrator_model: 'gpt-4.1-mini',
     orchestrator_prompt: '',
-    stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [EXTRACT_MODELS[arm % EXTRACT_MODELS.length]!], validate: ['gpt-4.1-mini'] },
+    stage_models: { classify: ['gemini-3.1-flash-lite'], extract: [EXTRACT_MODELS[arm % EXTRACT_MODELS.length]!], validate: ['gpt-4.1-mini'] },
   }));
 
   const started = performance.now();
