@@ -9,7 +9,7 @@ import { applyCorrections, InvalidPointerError } from '../contract/schema/correc
 import { schemaPaths } from '../contract/schema/leaves.ts';
 import { scoreItem } from '../contract/schema/score-data.ts';
 import { correctedFields } from './corrected-fields.ts';
-import type { FinaliseResult, ParseResult, PreparedResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
+import type { FinaliseResult, FitResult, ParseResult, PreparedResult, ReadDocumentResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
 import { fitsContext } from '../providers/reasoning.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import { composeResult } from './compose-result.ts';
@@ -36,24 +36,41 @@ function correctedData(data: Record<string, unknown>, corrections: Record<string
 
 const itemMissing = (queueItemId: string) => ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
 
-/** The stages that need no model: parse opens the run, finalise closes it, the others record an ending. */
+/** The stages that need no model: the run's start and end, and the records of how it ended. */
 export function createItemLifecycle(deps: ActivityDependencies) {
+  /** The configured models whose context window a document of `characters` does not fit. */
+  const tooLargeFor = (models: readonly string[], characters: number) => {
+    const estimatedTokens = Math.ceil(characters / CHARS_PER_TOKEN);
+    // A model no longer offered stays in its chain: its stage fails it with the reason (retired, and the successor).
+    const unfit = models.filter((id) => {
+      const model = deps.catalog.get(id);
+      return model !== undefined && !fitsContext(model, estimatedTokens + PROMPT_OVERHEAD_TOKENS);
+    });
+    return { estimatedTokens, tooLargeFor: unfit };
+  };
+
   return {
     /**
-     * Marks the item running under this run and checks which configured models the document fits:
-     * those it does not fit are dropped from their chains by the workflow, without a wasted call.
+     * Checks which configured models the read document fits: those it does not fit are dropped from
+     * their chains by the workflow, without a wasted call. Its output closes the parse stage.
+     */
+    async fitModels(input: { queueItemId: string; models: string[]; read: ReadDocumentResult }): Promise<FitResult> {
+      const fit = tooLargeFor(input.models, input.read.characters);
+      await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, { ...input.read, ...fit });
+      return fit;
+    },
+
+    /**
+     * Runs begun before documents were read in the workflow (their text was read at intake) call
+     * this as their first activity: it marks the item running under the run and checks which models
+     * the text fits. Kept so that those runs can finish after an upgrade; new runs read their
+     * document (`readDocument`) and then call `fitModels`.
      */
     async parse(input: { queueItemId: string; models: string[] }): Promise<ParseResult> {
       const { workflowId, runId } = executionOf();
       const row = await startRun(deps.pool, input.queueItemId, { runId, workflowId, simulated: deps.simulated });
       if (!row) throw itemMissing(input.queueItemId);
-      const estimatedTokens = Math.ceil(row.characters / CHARS_PER_TOKEN);
-      // A model no longer offered stays in its chain: its stage fails it with the reason (retired, and the successor).
-      const tooLargeFor = input.models.filter((id) => {
-        const model = deps.catalog.get(id);
-        return model !== undefined && !fitsContext(model, estimatedTokens + PROMPT_OVERHEAD_TOKENS);
-      });
-      const parsed = { characters: row.characters, estimatedTokens, tooLargeFor };
+      const parsed = { characters: row.characters, ...tooLargeFor(input.models, row.characters) };
       await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, parsed);
       return parsed;
     },

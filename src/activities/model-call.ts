@@ -6,6 +6,7 @@ import { logger as log } from '../logger.ts';
 import { recordProviderCall } from '../observability/metrics.ts';
 import { readStageAnswer, type StageAnswers, type StagePrompt } from '../pipeline/stage-prompts.ts';
 import { RetiredModelError } from '../providers/catalog.ts';
+import { imageTokens } from '../providers/image-tokens.ts';
 import { answerRoom, outputBudget } from '../providers/reasoning.ts';
 import {
   BUILT_IN_PROVIDERS,
@@ -14,6 +15,7 @@ import {
   type CallUsage,
   type CatalogModel,
   type ModelStage,
+  type PromptImage,
   type ReasoningLevel,
 } from '../providers/types.ts';
 import { FailureType, providerFailureType } from '../workflows/failure-types.ts';
@@ -37,6 +39,8 @@ export interface ModelCall<S extends ModelStage> {
   maxCostUsd?: number | undefined;
   /** What to ask, how to read the answer, and about how many values it holds. */
   prompt: StagePrompt<S>;
+  /** Page images of the document, for a model that takes them (see document-input.ts). */
+  images?: readonly PromptImage[] | undefined;
 }
 
 /** Characters per token for estimates before a call; the provider counts exactly afterwards. */
@@ -108,7 +112,8 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
     }
   };
 
-  const inputTokens = Math.ceil((call.prompt.system.length + call.prompt.prompt.length) / CHARS_PER_TOKEN);
+  const imageInputTokens = (call.images ?? []).reduce((sum, image) => sum + imageTokens(model, image), 0);
+  const inputTokens = Math.ceil((call.prompt.system.length + call.prompt.prompt.length) / CHARS_PER_TOKEN) + imageInputTokens;
   const budget = outputBudget(model, call.reasoning, values, info.attempt);
   const maxOutputTokens = fitOutput(model, inputTokens, budget.maxOutputTokens, values, info.attempt);
   if (call.maxCostUsd !== undefined) await checkBudget(deps, call, model, inputTokens, maxOutputTokens, execution.runId);
@@ -140,6 +145,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       reasoning: call.reasoning,
       responseSchema: call.prompt.responseSchema,
       responseName: call.prompt.responseName,
+      images: call.images,
       maxOutputTokens,
       timeoutMs,
       cacheKey: cacheKeyOf(stage, call.prompt),

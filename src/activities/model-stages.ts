@@ -9,6 +9,7 @@ import { disputedSubSchema } from '../pipeline/structured-output/disputed-paths.
 import type { ClassifyResult, ExtractCall, ExtractResult, ReviewResult, StageCall, ValidateResult } from '../workflows/extraction-types.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { documentForModel } from './document-input.ts';
 import { callModel } from './model-call.ts';
 import { readRunOutputs, storeRunOutput } from './stage-outputs.ts';
 
@@ -55,7 +56,8 @@ export function createModelStages(deps: ActivityDependencies) {
   return {
     async classify(call: StageCall): Promise<ClassifyResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'classify');
-      const answer = await callModel(deps, { ...common(call, item), prompt: buildClassifyPrompt({ document: item.text, schema: item.schema }) });
+      const { document, images } = await documentForModel(deps, item, call.model);
+      const answer = await callModel(deps, { ...common(call, item), images, prompt: buildClassifyPrompt({ document, schema: item.schema }) });
       await storeRunOutput(deps.pool, call.queueItemId, 'classify', call.step, call.model, answer);
       return { attempt: attempt(), documentType: answer.document_type, confidence: answer.confidence };
     },
@@ -64,9 +66,11 @@ export function createModelStages(deps: ActivityDependencies) {
     async extract(call: ExtractCall): Promise<ExtractResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'extract');
       const onlyPaths = onlyPathsOf(call);
+      const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
-        prompt: buildExtractPrompt({ document: item.text, schema: item.schema, only_paths: onlyPaths, round: call.step }),
+        images,
+        prompt: buildExtractPrompt({ document, schema: item.schema, only_paths: onlyPaths, round: call.step }),
       });
       const paths = onlyPaths && disputedSubSchema(item.schema.root, onlyPaths).paths;
       const output: StoredExtraction = { ...answer, ...(paths ? { paths } : {}) };
@@ -80,9 +84,11 @@ export function createModelStages(deps: ActivityDependencies) {
       const extractions = await readRunOutputs(deps.pool, call.queueItemId, 'extract');
       const candidate = extractions.find((extraction) => extraction.step === call.step);
       if (!candidate) throw ApplicationFailure.nonRetryable(`no extraction of step ${call.step} to validate`, FailureType.MissingStageOutput);
+      const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
-        prompt: buildValidatePrompt({ document: item.text, schema: item.schema, candidate: candidate.data, paths: candidate.paths }),
+        images,
+        prompt: buildValidatePrompt({ document, schema: item.schema, candidate: candidate.data, paths: candidate.paths }),
       });
       const ruleFailures = evaluateRules(item.schema.rules, candidate.data).failures;
       const output: StoredValidation = { ...answer, verdicts: withRuleVerdicts(answer.verdicts, ruleFailures), rule_failures: ruleFailures };
@@ -113,10 +119,12 @@ export function createModelStages(deps: ActivityDependencies) {
         return index < 0 ? [] : [{ candidate: index, validator: validation.model, verdicts: validation.verdicts }];
       });
       const reextracted = [...new Set(extractions.filter((extraction) => extraction.step > 0).flatMap((extraction) => extraction.paths ?? []))];
+      const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
+        images,
         prompt: buildReviewPrompt({
-          document: item.text,
+          document,
           schema: item.schema,
           orchestrator_prompt: item.orchestratorPrompt,
           candidates,

@@ -14,6 +14,7 @@ import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
+import { readingSettingsFrom } from '../worker/reading-settings.ts';
 import { startWorker } from '../worker/start-worker.ts';
 
 export interface CommandStack {
@@ -98,7 +99,7 @@ export async function startCommandStack(options: CommandStackOptions): Promise<C
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
       ...(options.concurrency ? { maxConcurrentActivityTaskExecutions: options.concurrency } : {}),
-      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       rateLimits,
       shutdownGraceTime: '5 seconds',
     });

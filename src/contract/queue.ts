@@ -14,18 +14,21 @@ import { RESUMABLE_STAGES } from './stages.ts';
 
 export { ExtractionSchemaBodySchema };
 
-/** The document forms intake accepts, by MIME type. */
-export const SUPPORTED_MIME_TYPES = ['text/plain', 'text/html', 'application/pdf'] as const;
-export type SupportedMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
 
 /** Plain JSON of a schema's shape (expected values, extracted data), checked against the schema where it matters. */
 export const DataSchema = z.record(z.string(), z.unknown());
 
+/**
+ * A document: its text, or a file's bytes in base64. The format is told by the bytes first and the
+ * declared `mime_type` and `filename` second, so a PDF sent as application/octet-stream is read as a
+ * PDF; intake refuses anything else with a 400 that names the accepted formats
+ * (`ACCEPTED_MIME_TYPES`). The upload is stored as it came and read by the item's run.
+ */
 const DocumentSchema = z.union([
   z.strictObject({ text: z.string().min(1).max(2_000_000) }),
   z.strictObject({
     content_base64: z.string().min(1),
-    mime_type: z.enum(SUPPORTED_MIME_TYPES),
+    mime_type: z.string().min(1).max(255).optional(),
     filename: z.string().min(1).max(255).optional(),
   }),
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_REASONING, ReasoningLevelSchema, type RunConfig } from '../contract/model-config.ts';
+import { DEFAULT_DOCUMENT_INPUT, DEFAULT_REASONING, DocumentInputSchema, ReasoningLevelSchema, type RunConfig } from '../contract/model-config.ts';
 import type { ModelStage } from '../contract/stages.ts';
 import { DataSchema } from '../contract/queue.ts';
 import { CanonicalSchemaFromStored } from '../contract/schema/schema-input.ts';
@@ -73,6 +73,8 @@ const ItemForStageSchema = z
     orchestrator_prompt: z.string().nullable(),
     // A level this code does not know (a configuration saved by a newer version) reasons at the default.
     reasoning: ReasoningLevelSchema.nullable().catch(null),
+    document_id: z.string().nullable(),
+    document_input: DocumentInputSchema.nullable().catch(null),
   })
   .transform((row) => ({
     text: row.document_text,
@@ -81,6 +83,10 @@ const ItemForStageSchema = z
     orchestratorPrompt: row.orchestrator_prompt ?? '',
     /** The stage's reasoning level from the run's configuration. */
     reasoning: row.reasoning ?? DEFAULT_REASONING,
+    /** The stored upload; null for an item queued before uploads were kept. */
+    documentId: row.document_id,
+    /** How the run's configuration sends the document to models. */
+    documentInput: row.document_input ?? DEFAULT_DOCUMENT_INPUT,
   }));
 export type ItemForStage = z.infer<typeof ItemForStageSchema>;
 
@@ -90,7 +96,7 @@ export async function beginStage(pool: Pool, itemId: string, stage: ModelStage):
     `UPDATE ai_extraction_queue SET current_stage = $2, status = 'running', updated_at = now()
       WHERE id = $1
       RETURNING document_text, extraction_schema, configuration_id, model_config->>'orchestrator_prompt' AS orchestrator_prompt,
-                model_config->'reasoning'->>$2 AS reasoning`,
+                model_config->'reasoning'->>$2 AS reasoning, document_id, model_config->>'document_input' AS document_input`,
     [itemId, stage],
   );
   return parseFirst(ItemForStageSchema, result.rows, 'beginStage');

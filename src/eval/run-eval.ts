@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Settings } from '../config/environment.ts';
 import type { ModelConfig } from '../contract/model-config.ts';
-import type { SupportedMimeType } from '../contract/queue.ts';
 import type { Pool } from '../db/pool.ts';
 import { getQueueItem } from '../db/queue-items.ts';
 import { callsOfRun } from '../db/run-calls.ts';
@@ -41,7 +40,6 @@ export interface EvalOptions {
   limit?: number | undefined;
 }
 
-const MIME_TYPES: Record<string, SupportedMimeType> = { '.pdf': 'application/pdf', '.html': 'text/html', '.htm': 'text/html', '.txt': 'text/plain', '.md': 'text/plain' };
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'needs_review']);
 
 interface Queued {
@@ -56,16 +54,15 @@ interface Queued {
  * Queues one document as `POST /queue` does (`queueDocuments`: the same intake, schema checks and
  * budget), so the eval reads documents exactly as the product does, whatever intake becomes.
  */
-async function queueDocument(pool: Pool, domain: DatasetDomain, document: DatasetDocument, dataset: string): Promise<Queued> {
-  const mimeType = MIME_TYPES[path.extname(document.documentPath).toLowerCase()];
-  if (!mimeType) return { domain, document, error: `${path.basename(document.documentPath)}: not a document type intake reads` };
+async function queueDocument(deps: EvalDeps, domain: DatasetDomain, document: DatasetDocument, dataset: string): Promise<Queued> {
   try {
     const content = await readFile(document.documentPath);
     const [itemId] = await queueDocuments(
-      pool,
+      deps,
       [
         {
-          document: { content_base64: content.toString('base64'), mime_type: mimeType, filename: path.basename(document.documentPath) },
+          // Intake tells the format from the bytes (and the name): PDF, images, DOCX, HTML, text.
+          document: { content_base64: content.toString('base64'), filename: path.basename(document.documentPath) },
           schema: domain.schemaInput as Record<string, unknown>,
           metadata: { eval: { dataset, domain: domain.id, document: document.id } },
         },
@@ -127,7 +124,7 @@ export async function runEval(deps: EvalDeps, dataset: Dataset, choice: EvalChoi
     }
     const documents = domain.documents.slice(0, options.limit ?? domain.documents.length);
     say(`${domain.id}: reading ${documents.length} document${documents.length === 1 ? '' : 's'}...`);
-    for (const document of documents) queued.push(await queueDocument(deps.pool, domain, document, dataset.root));
+    for (const document of documents) queued.push(await queueDocument(deps, domain, document, dataset.root));
   }
 
   for (const entry of queued) {

@@ -119,12 +119,19 @@ export function buildParams(request: CompletionRequest): Params {
   const stable = via === 'prompt' ? undefined : request.stablePrefix;
   const head = system.length + (stable?.length ?? 0) + (via === 'tool' ? JSON.stringify(strictSchema).length : 0);
   const cacheHead = stable !== undefined && prompt.startsWith(stable) && head / CHARS_PER_TOKEN >= cacheMinimumTokens(model.provider_model);
-  const content: Anthropic.Messages.ContentBlockParam[] | string = cacheHead
+  const text: Anthropic.Messages.ContentBlockParam[] | string = cacheHead
     ? [
         { type: 'text', text: stable, cache_control: { type: 'ephemeral' } },
         { type: 'text', text: prompt.slice(stable.length) },
       ]
     : prompt;
+  // Page images follow the text as base64 image blocks; the cached head stays first.
+  const content = request.images?.length
+    ? [
+        ...(typeof text === 'string' ? [{ type: 'text' as const, text }] : text),
+        ...request.images.map((image) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: image.mimeType, data: image.data.toString('base64') } })),
+      ]
+    : text;
 
   return {
     model: model.provider_model,

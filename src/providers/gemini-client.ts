@@ -70,7 +70,8 @@ export function createGeminiClient(options: GeminiClientOptions): ProviderClient
       try {
         response = await sdk.models.generateContent({
           model: request.model.provider_model,
-          contents: [{ role: 'user', parts: [{ text: prompt }] }],
+          // Page images follow the text as inline data parts.
+          contents: [{ role: 'user', parts: [{ text: prompt }, ...(request.images ?? []).map((image) => ({ inlineData: { mimeType: image.mimeType, data: image.data.toString('base64') } }))] }],
           config,
         });
       } catch (error) {

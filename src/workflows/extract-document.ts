@@ -1,11 +1,12 @@
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { modelStagesBefore, type ChainStage } from '../contract/stages.ts';
-import { bookkeeping } from './activity-proxies.ts';
-import type { ExtractionInput, FinaliseResult, ReusedStages, StageCall } from './extraction-types.ts';
+import { bookkeeping, documentReading } from './activity-proxies.ts';
+import type { ExtractionInput, FinaliseResult, FitResult, ReusedStages, StageCall } from './extraction-types.ts';
 import { describeFailure, nextModels, runChain } from './fallback-chain.ts';
 import { FailureType } from './failure-types.ts';
 import { HumanReview } from './human-review.ts';
 import { RunProgress } from './progress.ts';
+import { reportingToParent } from './report-to-parent.ts';
 
 /** What every stage call of the run carries; each call adds its model. */
 type CallBase = Omit<StageCall, 'model'>;
@@ -19,6 +20,10 @@ type CallBase = Omit<StageCall, 'model'>;
  * summaries cross into the history; documents and model outputs stay in PostgreSQL.
  */
 export async function extractDocument(input: ExtractionInput): Promise<FinaliseResult> {
+  return reportingToParent(input.queueItemId, () => runExtraction(input));
+}
+
+async function runExtraction(input: ExtractionInput): Promise<FinaliseResult> {
   const { queueItemId, policy } = input;
   const progress = new RunProgress(queueItemId);
   const humanReview = new HumanReview();
@@ -62,16 +67,29 @@ export async function extractDocument(input: ExtractionInput): Promise<FinaliseR
 }
 
 /**
- * The parse stage: marks the item running and drops from each chain the models whose context window
- * the document does not fit (calling them would only fail, and cost a request). A chain left empty
- * fails the run at once with `DocumentTooLarge`.
+ * Runs begun before this change took their document's text from intake and called the `parse`
+ * activity; runs begun after it read the uploaded document first. The marker keeps both replaying.
+ */
+const READS_DOCUMENT = 'read-document-in-workflow';
+
+/**
+ * The parse stage: reads the uploaded document (marking the item running) and drops from each chain
+ * the models whose context window the document does not fit (calling them would only fail, and
+ * cost a request). A chain left empty fails the run at once with `DocumentTooLarge`; a document that
+ * cannot be read fails it with the reason.
  */
 async function parse(progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
   const entry = progress.startStage('parse');
-  const parsed = await bookkeeping.parse({
-    queueItemId: input.queueItemId,
-    models: [...new Set([...Object.values(input.chains).flat(), input.orchestratorModel])],
-  });
+  const queueItemId = input.queueItemId;
+  const models = [...new Set([...Object.values(input.chains).flat(), input.orchestratorModel])];
+  let parsed: FitResult;
+  if (patched(READS_DOCUMENT)) {
+    const read = await documentReading().readDocument({ queueItemId });
+    progress.documentRead(read);
+    parsed = await bookkeeping.fitModels({ queueItemId, models, read });
+  } else {
+    parsed = await bookkeeping.parse({ queueItemId, models });
+  }
   progress.finishStage(entry, 'completed');
   const fits = (chain: string[]) => chain.filter((model) => !parsed.tooLargeFor.includes(model));
   const chains = { classify: fits(input.chains.classify), extract: fits(input.chains.extract), validate: fits(input.chains.validate) };

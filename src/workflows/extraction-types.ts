@@ -99,6 +99,28 @@ export interface ReviewResult extends ModelStageResult {
   disputed: string[];
 }
 
+/** What the run learns from reading its document: sizes and times, never the text. */
+export interface ReadDocumentResult {
+  pages: number;
+  characters: number;
+  /** Pages read by OCR. */
+  ocrPages: number;
+  /** Mean time an OCR page took to read, in ms; null when no page needed OCR. */
+  ocrMsPerPage: number | null;
+  /** Time spent reading every page, in ms. */
+  readMs: number;
+  /** Read by an earlier run (or for the item this one was copied from): nothing was read now. */
+  reused: boolean;
+}
+
+/** Which models the read document fits (`fitModels`). */
+export interface FitResult {
+  estimatedTokens: number;
+  /** Models of the configuration whose context window the document does not fit. */
+  tooLargeFor: string[];
+}
+
+/** What the `parse` activity of runs begun before documents were read in the workflow returned. */
 export interface ParseResult {
   characters: number;
   estimatedTokens: number;
@@ -129,6 +151,8 @@ export interface ExtractionProgress {
   status: 'running' | 'needs_review' | 'completed' | 'failed' | 'cancelled';
   currentStage?: PipelineStage;
   stages: StageProgress[];
+  /** The document as the run read it (runs that read it themselves). */
+  document?: ReadDocumentResult;
   error?: string;
 }
 

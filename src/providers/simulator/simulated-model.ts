@@ -31,6 +31,8 @@ export interface SimulationInput {
   system: string;
   prompt: string;
   temperature: number;
+  /** What a vision model read in the request's images: part of the document it sees. */
+  imageText?: string | undefined;
 }
 
 export interface Simulation {
@@ -47,7 +49,7 @@ export function simulateAnswer(input: SimulationInput): Simulation {
     throw new UnreadablePromptError(`the prompt has no <task> the simulator knows (got ${JSON.stringify(named ?? null)})`);
   }
   const task = named;
-  const document = readTextSection(sections, 'document') ?? '';
+  const document = [readTextSection(sections, 'document') ?? '', input.imageText ?? ''].filter((part) => part.trim() !== '').join('\n\n');
   const context: Context = { model: input.model, accuracy: effectiveAccuracy(input.model, input.temperature), document, documentKey: fingerprint(document) };
   if (task === 'classify') return { task, answer: classify(context), items: 1 };
 

@@ -360,3 +360,42 @@ describe('Gemini requests', () => {
     expect(await failure('gpt-5.4-mini', { status: 429, body: limited, headers })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 120, limits: { rpm: 500 } });
   });
 });
+
+describe("page images, in each provider's own form", () => {
+  const image = { mimeType: 'image/png' as const, data: Buffer.from('89504e470d0a1a0a', 'hex'), width: 1224, height: 1584 };
+  const withImages = async (modelId: string) => {
+    const request = { ...requestFor(modelId), images: [image, image] };
+    await clients[catalog.require(modelId).provider]!.complete(request);
+    return { request, body: captured[0]!.body };
+  };
+  const base64 = image.data.toString('base64');
+
+  it('OpenAI: image_url parts holding data URLs at high detail, after the text of the user message', async () => {
+    const { request, body } = await withImages('gpt-5.4');
+    const user = body.messages.find((message: { role: string }) => message.role === 'user');
+    expect(user.content).toEqual([
+      { type: 'text', text: request.prompt },
+      ...[1, 2].map(() => ({ type: 'image_url', image_url: { url: `data:image/png;base64,${base64}`, detail: 'high' } })),
+    ]);
+    expect(body.messages.find((message: { role: string }) => message.role === 'system').content).toBe(request.system);
+  });
+
+  it('Anthropic: base64 image blocks after the text blocks, the cached head still first', async () => {
+    const { body } = await withImages('claude-opus-4-7');
+    const blocks = body.messages[0].content;
+    expect(blocks.at(-1)).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: base64 } });
+    expect(blocks.filter((block: { type: string }) => block.type === 'image')).toHaveLength(2);
+    expect(blocks[0].type).toBe('text');
+    expect(blocks.slice(0, -2).every((block: { type: string }) => block.type === 'text')).toBe(true);
+  });
+
+  it('Gemini: inlineData parts after the text part', async () => {
+    const { request, body } = await withImages('gemini-3.5-flash');
+    expect(body.contents).toEqual([{ role: 'user', parts: [{ text: request.prompt }, { inlineData: { mimeType: 'image/png', data: base64 } }, { inlineData: { mimeType: 'image/png', data: base64 } }] }]);
+  });
+
+  it('sends no image part without images', async () => {
+    const { body } = (await send('gpt-5.4')).sent;
+    expect(body.messages.find((message: { role: string }) => message.role === 'user').content).toEqual(expect.any(String));
+  });
+});

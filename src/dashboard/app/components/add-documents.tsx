@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { applyCorrections } from '../../../contract/schema/corrections.ts';
 import { api, describeError } from '../lib/api.ts';
 import { collectValues, NO_DRAFTS, type Drafts } from '../lib/corrections.ts';
-import { ACCEPTED_FILES, base64Of, mimeTypeOf } from '../lib/documents.ts';
+import { ACCEPTED_FILES, ACCEPTED_LABELS, base64Of, mimeTypeOf } from '../lib/documents.ts';
 import { readDraft, templateDraft, type SchemaDraft } from '../lib/schema-draft.ts';
 import { entriesOf } from '../lib/schema-entries.ts';
 import { SCHEMA_TEMPLATES } from '../lib/schema-templates.ts';
@@ -15,7 +15,8 @@ type Mode = 'paste' | 'upload';
 
 /**
  * Queues documents: pasted text (optionally with the values a person expects, so accuracy is scored)
- * or several PDF, HTML or text files at once, all under one extraction schema.
+ * or several files at once (PDF, scans and photos as PNG, JPEG or TIFF, HTML, DOCX, text), all under one
+ * extraction schema. Files are stored as they are; each is read when its item's run starts.
  */
 export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) {
   const [mode, setMode] = useState<Mode>('paste');
@@ -50,7 +51,7 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
         setExpected(NO_DRAFTS);
       } else {
         const unsupported = files.filter((file) => !mimeTypeOf(file));
-        if (unsupported.length) throw new Error(`not a PDF, HTML or text file: ${unsupported.map((file) => file.name).join(', ')}`);
+        if (unsupported.length) throw new Error(`not a format Quarry reads (${ACCEPTED_LABELS}): ${unsupported.map((file) => file.name).join(', ')}`);
         const items = await Promise.all(
           files.map(async (file) => ({
             document: { content_base64: await base64Of(file), mime_type: mimeTypeOf(file), filename: file.name },
@@ -98,7 +99,7 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
         </label>
       ) : (
         <label class="field dropzone">
-          <span>PDF, HTML or text files (several at once)</span>
+          <span>Files to extract from, several at once: {ACCEPTED_LABELS}. Scans and photos are read by OCR.</span>
           <input type="file" multiple accept={ACCEPTED_FILES} onChange={(event) => setFiles([...(event.currentTarget.files ?? [])])} />
           {files.length > 0 && (
             <ul class="file-list">

@@ -1,18 +1,21 @@
-const MIME_BY_EXTENSION: Record<string, string> = {
-  pdf: 'application/pdf',
-  html: 'text/html',
-  htm: 'text/html',
-  txt: 'text/plain',
-  text: 'text/plain',
-  md: 'text/plain',
-  csv: 'text/plain',
-};
-export const ACCEPTED_FILES = '.pdf,.html,.htm,.txt,.md,.csv,application/pdf,text/html,text/plain';
+import { ACCEPTED_EXTENSIONS, ACCEPTED_MIME_TYPES, DOCUMENT_FORMATS } from '../../../contract/documents.ts';
 
-/** The API's mime type for a picked file: from its extension, since browsers often leave `type` empty. */
+/** What the file picker offers: every format intake reads, by file name ending and MIME type. */
+export const ACCEPTED_FILES = [...ACCEPTED_EXTENSIONS, ...ACCEPTED_MIME_TYPES].join(',');
+
+/** The formats intake reads, named as a person knows them ("PDF, PNG, JPEG, …"). */
+export const ACCEPTED_LABELS = Object.values(DOCUMENT_FORMATS)
+  .map((format) => format.label)
+  .join(', ');
+
+/**
+ * The MIME type to declare for a picked file: from its extension, since browsers often leave `type`
+ * empty; undefined for a file intake does not read. The server decides from the bytes in the end.
+ */
 export function mimeTypeOf(file: File): string | undefined {
   const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
-  return MIME_BY_EXTENSION[extension] ?? (['application/pdf', 'text/html', 'text/plain'].includes(file.type) ? file.type : undefined);
+  const format = Object.values(DOCUMENT_FORMATS).find((candidate) => (candidate.extensions as readonly string[]).includes(extension));
+  return format?.mimeType ?? (ACCEPTED_MIME_TYPES.includes(file.type) ? file.type : undefined);
 }
 
 export async function base64Of(file: File): Promise<string> {
