@@ -18,6 +18,7 @@ import type { LocalModelOptions } from './local-model.ts';
 import { registerClusterCommands } from './cluster-command.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
+import { SCENARIOS, type Scenario } from './bench-analytics-scenarios.ts';
 import { RESUMABLE_STAGES, type ResumableStage } from '../contract/stages.ts';
 import { domainErrorOf, UnavailableError } from '../runs/errors.ts';
 import { retryItem } from '../runs/retry-item.ts';
@@ -92,6 +93,7 @@ program
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
+      usageRollups: { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S },
       dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       rateLimits: database.rateLimits,
       plugins: tracing?.plugins,
@@ -220,17 +222,29 @@ program
 
 program
   .command('bench-analytics')
-  .description('analytics benchmark: N synthetic ledger rows, roll-ups, p50/p95 of /analytics/* (embedded throwaway PostgreSQL unless --database-url)')
+  .description('analytics benchmark: N synthetic ledger rows loaded in bulk (spread over D days, or a burst in the current hour), p50/p95 of every analytics route right after the load and once rolled up (embedded throwaway PostgreSQL unless --database-url)')
   .option('--rows <n>', 'ledger rows to generate', integer('--rows'), 1_000_000)
-  .option('--days <d>', 'days the rows are spread over', integer('--days'), 30)
-  .option('--iterations <i>', 'timed requests per case', integer('--iterations'), 50)
+  .option('--days <d>', 'days the bulk scenario spreads its rows over', integer('--days'), 30)
+  .option('--iterations <i>', 'timed requests per case and phase', integer('--iterations'), 20)
   .option('--configurations <c>', 'configurations the rows are spread over', integer('--configurations'), 50)
-  .option('--database-url <url>', 'write the rows into this database instead (they stay there)')
+  .option('--scenarios <list>', `comma-separated, of ${SCENARIOS.join(', ')}`, 'bulk,burst')
+  .option('--live-calls <n>', 'calls a second written one by one while the rolled-up state is timed', integer('--live-calls'), 20)
+  .option('--database-url <url>', 'a PostgreSQL server to create the scenario databases on (each dropped afterwards)')
   .option('--json')
-  .action(async (options: { rows: number; days: number; iterations: number; configurations: number; databaseUrl?: string; json?: boolean }) => {
-    const { benchAnalytics } = await import('./bench-analytics.ts');
-    await benchAnalytics(loadSettings(), { ...options, json: options.json ?? false }, say);
-  });
+  .action(
+    async (options: { rows: number; days: number; iterations: number; configurations: number; scenarios: string; liveCalls: number; databaseUrl?: string; json?: boolean }) => {
+      const scenarios = options.scenarios.split(',').map((name) => name.trim());
+      const unknown = scenarios.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+      if (unknown.length > 0 || scenarios.length === 0) throw new CliError(`--scenarios takes ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`);
+      if (options.iterations < 1 || options.configurations < 2 || options.liveCalls < 1) throw new CliError('--iterations and --live-calls must be at least 1, --configurations at least 2');
+      const { benchAnalytics } = await import('./bench-analytics.ts');
+      await benchAnalytics(
+        loadSettings(),
+        { ...options, scenarios: scenarios as Scenario[], liveCallsPerSecond: options.liveCalls, json: options.json ?? false },
+        say,
+      );
+    },
+  );
 
 try {
   await program.parseAsync(process.argv);

@@ -124,6 +124,7 @@ export async function up(settings: Settings): Promise<void> {
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
+      usageRollups: { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S },
       dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       rateLimits,
       plugins: tracing?.plugins,

@@ -51,6 +51,10 @@ const EnvironmentSchema = z.object({
   /** Where `quarry worker` serves its Prometheus metrics (the API serves them at /metrics). */
   QUARRY_METRICS_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   QUARRY_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
+  /** Seconds between the scheduled roll-ups of the usage ledger (the worker keeps the Temporal Schedule at this interval). */
+  QUARRY_ROLLUP_INTERVAL_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
+  /** An experiment's parent workflow continues as new once its history has this many events (unset: when Temporal suggests it). */
+  QUARRY_EXPERIMENT_HISTORY_EVENTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(20).max(50_000).optional()),
   /** pino's level (the logger reads it at start, `info` when unset); `quarry up` shows warnings unless it is set. */
   QUARRY_LOG_LEVEL: optionalString,
   /**

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../contract/model-config.ts';
+import type { ExperimentRunRef } from '../workflows/experiment-types.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { toNumber } from './pool.ts';
 
@@ -91,12 +92,6 @@ export async function getExperiment(client: Pool | PoolClient, id: string): Prom
 export async function listExperiments(pool: Pool, limit = 100): Promise<ExperimentRow[]> {
   const result = await pool.query(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
   return result.rows.map(experimentOf);
-}
-
-export interface ExperimentRunRef {
-  position: number;
-  arm: number;
-  itemId: string;
 }
 
 /** A page of an experiment's runs in start order, from `fromPosition` on. */

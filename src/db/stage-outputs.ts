@@ -9,7 +9,7 @@ import { parseFirst, parseRows } from './rows.ts';
  * checked against their stage's schema before they were stored; here the parts that readers use are
  * parsed again as they leave the database, and anything else in them passes through. Values are
  * named by JSON Pointers into the stage's `data` (plain JSON of the schema's shape); outputs stored
- * before schemas nested were rewritten into this form by migration 1764100000000.
+ * before schemas nested were rewritten into this form by migration 1764103000000.
  */
 
 const Confidences = z.record(z.string(), z.number());

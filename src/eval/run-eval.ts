@@ -61,6 +61,7 @@ async function queueDocument(deps: EvalDeps, domain: DatasetDomain, document: Da
       deps,
       [
         {
+          // Intake tells the format from the bytes (and the name): PDF, images, DOCX, HTML, text.
           document: { content_base64: content.toString('base64'), filename: path.basename(document.documentPath) },
           schema: domain.schemaInput as Record<string, unknown>,
           metadata: { eval: { dataset, domain: domain.id, document: document.id } },

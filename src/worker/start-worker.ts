@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerPlugin, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, createDocumentReading, type ActivityDependencies } from '../activities/index.ts';
 import { RateLimiter } from '../activities/rate-limiter.ts';
@@ -6,6 +7,8 @@ import type { RateLimitSetting } from '../config/rate-limits.ts';
 import { ConfigurationError } from '../config/environment.ts';
 import { closeSharedOcrEngines } from '../documents/ocr/ocr-engine.ts';
 import { documentsTaskQueue } from '../temporal/names.ts';
+import { logger } from '../logger.ts';
+import { ensureUsageRollupSchedule } from '../temporal/usage-rollup-schedule.ts';
 import { installWorkerRuntime } from './runtime.ts';
 
 const require = createRequire(import.meta.url);
@@ -30,6 +33,11 @@ export interface WorkerOptions {
   identity?: string;
   /** Worker plugins, e.g. OpenTelemetry tracing's; their workflow interceptors are bundled only from `workflowsPath`. */
   plugins?: WorkerPlugin[];
+  /**
+   * Keep the Temporal Schedule that rolls up the usage ledger (on this task queue, every
+   * `everySeconds`): `quarry worker` and `quarry up` do, tests only where they test it.
+   */
+  usageRollups?: { everySeconds: number };
 }
 
 export interface RunningWorker {
@@ -70,6 +78,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
+  if (options.usageRollups) {
+    // The worker keeps the schedule because only a worker can run its roll-ups, on the task queue it
+    // polls; `quarry migrate` may run where Temporal is not reachable. A failure here leaves the
+    // extractions running: analytics read more of the ledger until a worker keeps the schedule.
+    const client = new Client({ connection, namespace: options.namespace });
+    await ensureUsageRollupSchedule(client, { taskQueue: options.taskQueue, everySeconds: options.usageRollups.everySeconds }).then(
+      (outcome) => logger.info({ taskQueue: options.taskQueue, everySeconds: options.usageRollups!.everySeconds }, `usage roll-up schedule ${outcome}`),
+      (error: unknown) => logger.error({ err: error }, 'could not create or update the usage roll-up schedule; analytics fall behind until it exists'),
+    );
+  }
   const reader = await Worker.create({
     connection,
     namespace: options.namespace,

@@ -7,6 +7,7 @@ import { describeFailure, nextModels, runChain } from './fallback-chain.ts';
 import { FailureType } from './failure-types.ts';
 import { HumanReview } from './human-review.ts';
 import { RunProgress } from './progress.ts';
+import { reportingToParent } from './report-to-parent.ts';
 
 /** What every stage call of the run carries; each call adds its model. */
 type CallBase = Omit<StageCall, 'model'>;
@@ -20,6 +21,10 @@ type CallBase = Omit<StageCall, 'model'>;
  * summaries cross into the history; documents and model outputs stay in PostgreSQL.
  */
 export async function extractDocument(input: ExtractionInput): Promise<FinaliseResult> {
+  return reportingToParent(input.queueItemId, () => runExtraction(input));
+}
+
+async function runExtraction(input: ExtractionInput): Promise<FinaliseResult> {
   const { queueItemId, policy } = input;
   const progress = new RunProgress(queueItemId);
   const humanReview = new HumanReview();

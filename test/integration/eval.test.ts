@@ -57,8 +57,8 @@ describe('quarry eval on a dataset folder', () => {
       await writeFile(path.join(documents, `inv-${n}.gold.json`), JSON.stringify(gold));
     }
     await writeFile(path.join(documents, 'no-gold.txt'), 'Invoice Number: INV-9');
-    await writeFile(path.join(documents, 'picture.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-    await writeFile(path.join(documents, 'picture.gold.json'), '{}');
+    await writeFile(path.join(documents, 'garbage.bin'), Buffer.from([0x00, 0x01, 0x02, 0x03, 0xff, 0xfe]));
+    await writeFile(path.join(documents, 'garbage.gold.json'), '{}');
   });
   afterAll(async () => {
     await stack?.stop();
@@ -77,8 +77,10 @@ describe('quarry eval on a dataset folder', () => {
     expect(domain!.notes).toEqual(['no-gold.txt has no no-gold.gold.json']);
     expect(domain!.documents).toBe(4);
     expect(domain!.completed).toBe(3);
-    // PNG is a format intake reads; these four bytes are not a PNG, and intake says so.
-    expect(domain!.failures).toEqual([{ document: 'picture', error: 'intake: picture.png: document: the document was sent as PNG but its content is not one' }]);
+    // Intake refuses what it cannot read, as it refuses it in POST /queue.
+    expect(domain!.failures).toHaveLength(1);
+    expect(domain!.failures[0]!.document).toBe('garbage');
+    expect(domain!.failures[0]!.error).toMatch(/^intake: document: /);
     // Every gold value counted once: 2 scalars + 2 values per row.
     expect(domain!.values).toBe(3 * 2 + (3 + 2 + 3) * 2);
     expect(domain!.accuracy).toBeCloseTo(domain!.correct / domain!.values, 4);

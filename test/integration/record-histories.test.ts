@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExperiment } from '../../src/runs/start-experiment.ts';
 import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
 import { minimalPdf } from '../support/minimal-pdf.ts';
@@ -28,8 +29,8 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
   });
   afterAll(async () => stack?.stop());
 
-  async function save(name: string, id: string, workflowId = `extraction-${id}`) {
-    const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
+  async function save(name: string, id: string, workflowId = `extraction-${id}`, runId?: string) {
+    const history = await stack.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
     await writeFile(path.join(fixtures, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
   }
   async function run(n: number, config: object) {
@@ -126,5 +127,56 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     expect(started.status).toBe(202);
     await stack.temporal.workflow.getHandle(started.body.workflow_id).result();
     await save('experiment', started.body.id, started.body.workflow_id);
+  });
+
+  it('records an experiment that continues as new: a later run, with runs handed over by the one before', async () => {
+    const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
+    const arm = (name: string, extract: string) => ({
+      ...shared,
+      name,
+      stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
+    });
+    const { body: batch } = await stack.request('POST', '/queue/batch', { items: Array.from({ length: 6 }, (_, i) => invoice(120 + i)) });
+    const started = await startExperiment(
+      { ...stack, settings: { ...stack.settings, QUARRY_EXPERIMENT_HISTORY_EVENTS: 40 } },
+      { name: 'recorded, continued', configurations: [arm('accurate', 'claude-opus-4-1'), arm('cheap', 'gpt-4.1-nano')], item_ids: batch.ids, concurrency: 3 },
+    );
+    await stack.temporal.workflow.getHandle(started.workflow_id).result();
+    // The second run: started with runs in flight from the first, it learns of their end by signal.
+    const chain: string[] = [];
+    let runId: string | undefined = (await stack.temporal.workflow.getHandle(started.workflow_id).describe()).runId;
+    while (runId) {
+      chain.unshift(runId);
+      const history = await stack.temporal.workflow.getHandle(started.workflow_id, runId).fetchHistory();
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    expect(chain.length).toBeGreaterThan(2);
+    runId = chain[1];
+    await save('experiment-continued', started.id, started.workflow_id, runId);
+  });
+  it('records an experiment that starts runs in batches and continues as new: a later run, with runs handed over by the one before', async () => {
+    const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
+    const arm = (name: string, extract: string) => ({
+      ...shared,
+      name,
+      stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
+    });
+    const { body: batch } = await stack.request('POST', '/queue/batch', { items: Array.from({ length: 6 }, (_, i) => invoice(130 + i)) });
+    const started = await startExperiment(
+      { ...stack, settings: { ...stack.settings, QUARRY_EXPERIMENT_HISTORY_EVENTS: 40 } },
+      { name: 'recorded, batched', configurations: [arm('accurate', 'claude-opus-4-1'), arm('cheap', 'gpt-4.1-nano')], item_ids: batch.ids, concurrency: 3 },
+    );
+    await stack.temporal.workflow.getHandle(started.workflow_id).result();
+    // The second run: started with runs in flight from the first, it learns of their end by signal.
+    const chain: string[] = [];
+    let runId: string | undefined = (await stack.temporal.workflow.getHandle(started.workflow_id).describe()).runId;
+    while (runId) {
+      chain.unshift(runId);
+      const history = await stack.temporal.workflow.getHandle(started.workflow_id, runId).fetchHistory();
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    expect(chain.length).toBeGreaterThan(2);
+    runId = chain[1];
+    await save('experiment-batched', started.id, started.workflow_id, runId);
   });
 });

@@ -31,7 +31,7 @@ export interface TestStackOptions {
   /** `false`: no worker until the test starts one. */
   worker?: boolean;
   /** Overrides the workers' options, e.g. `{ workflowBundle: undefined, plugins }` to bundle with a plugin's interceptors. */
-  workerOptions?: Partial<Pick<WorkerOptions, 'workflowBundle' | 'plugins'>>;
+  workerOptions?: Partial<Pick<WorkerOptions, 'workflowBundle' | 'plugins' | 'usageRollups'>>;
   /** Interceptors of the API's Temporal client. */
   clientInterceptors?: ClientInterceptors;
 }

@@ -191,9 +191,9 @@ describe.each(WIRES)('$provider SDK against the simulator', ({ provider, model, 
     const prompt = buildExtractPrompt({ document: 'The document is not given as text here: its page follows this message as an image.', schema: invoiceSchema });
     const request = { ...extractRequest(model, { temperature: 0, timeoutMs: 50_000 }), prompt: prompt.prompt, images };
     const result = await call(request);
-    const data = readExtraction(result.json).data as Record<string, unknown>;
+    const data = prompt.format.read(result.json).data as Record<string, unknown>;
     // Without the image the document holds no value at all; a simulated model may still misread one.
-    const right = [data['invoice_number'] === 'INV-1042', data['total_amount'] === 99.5, data['issue_date'] === '2026-03-04', data['currency'] === 'EUR'];
+    const right = [data.invoice_number === 'INV-1042', data.total_amount === 99.5, data.issue_date === '2026-03-04', data.currency === 'EUR'];
     expect(right.filter(Boolean).length).toBeGreaterThanOrEqual(3);
     expect(result.inputTokens).toBe(Math.ceil((request.system.length + request.prompt.length) / 4) + imageTokens(catalog.require(model), page));
     expect(simulator.requests()).toContainEqual(expect.objectContaining({ model, images: 1, status: 200 }));
