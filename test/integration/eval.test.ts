@@ -80,7 +80,7 @@ describe('quarry eval on a dataset folder', () => {
     // Intake refuses what it cannot read, as it refuses it in POST /queue.
     expect(domain!.failures).toHaveLength(1);
     expect(domain!.failures[0]!.document).toBe('garbage');
-    expect(domain!.failures[0]!.error).toMatch(/^intake: document: /);
+    expect(domain!.failures[0]!.error).toMatch(/^intake: garbage\.bin: document: the document is not in a format Quarry reads; accepted: PDF/);
     // Every gold value counted once: 2 scalars + 2 values per row.
     expect(domain!.values).toBe(3 * 2 + (3 + 2 + 3) * 2);
     expect(domain!.accuracy).toBeCloseTo(domain!.correct / domain!.values, 4);
