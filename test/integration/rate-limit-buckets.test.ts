@@ -27,7 +27,7 @@ const FOREVER = 3_600_000;
 describe('rate-limit buckets', () => {
   it('lets half a second’s burst start at once, then paces starts evenly at the rate', async () => {
     const limit = bucket({ rpm: 600 }); // one start per 100 ms, a burst of 5
-    const reservations = [];
+    const reservations: Array<Awaited<ReturnType<typeof reserveCapacity>>> = [];
     for (let n = 0; n < 25; n += 1) reservations.push(await reserveCapacity(pool, [limit], 0, FOREVER));
     expect(reservations.every((reservation) => reservation.granted)).toBe(true);
     const starts = reservations.map((reservation) => reservation.startMs);
