@@ -67,6 +67,8 @@ export interface HistoryStats {
   eventsPerItem: number;
   workflowTasksPerItem: number;
   activitiesPerItem: number;
+  /** Local activities: run inside a workflow task, recorded as markers. */
+  localActivitiesPerItem: number;
   /** Per item, by activity type: milliseconds waiting for a worker slot (scheduled → started) and running (started → closed). */
   activityMs: Record<string, { queued: number; running: number }>;
   /** Per item: milliseconds workflow tasks waited for the worker, and the worker took to complete them. */
@@ -85,6 +87,7 @@ export async function historyStats(temporal: Client, runs: ReadonlyArray<{ workf
   let events = 0;
   let workflowTasks = 0;
   let activities = 0;
+  let localActivities = 0;
   const activityMs: Record<string, { queued: number; running: number }> = {};
   const workflowTaskMs = { queued: 0, running: 0 };
   for (let start = 0; start < runs.length; start += 20) {
@@ -95,6 +98,8 @@ export async function historyStats(temporal: Client, runs: ReadonlyArray<{ workf
         events += 1;
         byId.set(Number(event.eventId), event);
         if (event.activityTaskScheduledEventAttributes) activities += 1;
+        // The marker the SDK's core records for each local activity's result.
+        if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities += 1;
         const started = event.activityTaskStartedEventAttributes;
         const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
         if (started) {
@@ -121,6 +126,7 @@ export async function historyStats(temporal: Client, runs: ReadonlyArray<{ workf
     eventsPerItem: per(events),
     workflowTasksPerItem: per(workflowTasks),
     activitiesPerItem: per(activities),
+    localActivitiesPerItem: per(localActivities),
     activityMs: Object.fromEntries(Object.entries(activityMs).map(([type, ms]) => [type, { queued: per(ms.queued), running: per(ms.running) }])),
     workflowTaskMs: { queued: per(workflowTaskMs.queued), running: per(workflowTaskMs.running) },
   };

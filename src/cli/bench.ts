@@ -197,6 +197,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       history_events_per_item: history.eventsPerItem,
       workflow_tasks_per_item: history.workflowTasksPerItem,
       activities_per_item: history.activitiesPerItem,
+      local_activities_per_item: history.localActivitiesPerItem,
       activity_ms_per_item: history.activityMs,
       workflow_task_ms_per_item: history.workflowTaskMs,
       db_round_trips_per_item: Object.fromEntries(Object.entries(queries).map(([activity, count]) => [activity, perItem(count)])),

@@ -1,11 +1,11 @@
 import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import { modelStagesBefore, type ChainStage } from '../contract/stages.ts';
-import { bookkeeping } from './activity-proxies.ts';
 import type { ExtractionInput, FinaliseResult, ReusedStages, StageCall } from './extraction-types.ts';
 import { describeFailure, nextModels, runChain } from './fallback-chain.ts';
 import { FailureType } from './failure-types.ts';
 import { HumanReview } from './human-review.ts';
 import { RunProgress } from './progress.ts';
+import { runBookkeeping, type RunBookkeeping } from './run-bookkeeping.ts';
 
 /** What every stage call of the run carries; each call adds its model. */
 type CallBase = Omit<StageCall, 'model'>;
@@ -20,12 +20,13 @@ type CallBase = Omit<StageCall, 'model'>;
  */
 export async function extractDocument(input: ExtractionInput): Promise<FinaliseResult> {
   const { queueItemId, policy } = input;
+  const bookkeeping = runBookkeeping();
   const progress = new RunProgress(queueItemId);
-  const humanReview = new HumanReview();
+  const humanReview = new HumanReview(bookkeeping);
   const runStartedAt = Date.now();
   try {
     progress.setStatus('running');
-    const chains = await parse(progress, input);
+    const chains = await parse(bookkeeping, progress, input);
     const reused: ReusedStages = input.resume
       ? await bookkeeping.reuseStageOutputs({ queueItemId, fromRunId: input.resume.fromRunId, stages: modelStagesBefore(input.resume.fromStage) })
       : {};
@@ -66,7 +67,7 @@ export async function extractDocument(input: ExtractionInput): Promise<FinaliseR
  * the document does not fit (calling them would only fail, and cost a request). A chain left empty
  * fails the run at once with `DocumentTooLarge`.
  */
-async function parse(progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
+async function parse(bookkeeping: RunBookkeeping, progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
   const entry = progress.startStage('parse');
   const parsed = await bookkeeping.parse({
     queueItemId: input.queueItemId,
