@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { itemTruth } from '../db/item-runs.ts';
+import { runForResult } from '../db/item-runs.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
-import { readOutputs } from '../db/stage-outputs.ts';
 import { valuesMatch } from '../domain/accuracy.ts';
 import type { FieldValue } from '../domain/extraction-schema.ts';
 import { FailureType } from '../workflows/failure-types.ts';
@@ -18,17 +17,13 @@ export interface ComposedField {
 /**
  * The item's result from a run's stage outputs: per field the orchestrator's final value, credited
  * to the latest extraction that proposed it (or to the orchestrator, when none did), and whether
- * that extraction's validator accepted it.
+ * that extraction's validator accepted it. `finalising` marks the item's stage as it reads (see runForResult).
  */
-export async function composeResult(client: Pool | PoolClient, queueItemId: string, runId: string, simulated: boolean) {
-  const item = await itemTruth(client, queueItemId);
+export async function composeResult(client: Pool | PoolClient, queueItemId: string, runId: string, simulated: boolean, options = { finalising: false }) {
+  const item = await runForResult(client, queueItemId, runId, options);
   if (!item) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
-  const schema = item.extraction_schema;
-  // One after another: `client` may be a transaction's single connection.
-  const classified = await readOutputs(client, queueItemId, runId, 'classify');
-  const extractions = await readOutputs(client, queueItemId, runId, 'extract');
-  const validations = await readOutputs(client, queueItemId, runId, 'validate');
-  const reviews = await readOutputs(client, queueItemId, runId, 'review');
+  const schema = item.schema;
+  const { classify: classified, extract: extractions, validate: validations, review: reviews } = item.outputs;
   const review = reviews.at(-1);
   if (!review) throw ApplicationFailure.nonRetryable('the run has no orchestrator review to finalise', FailureType.MissingStageOutput);
 
@@ -45,6 +40,7 @@ export async function composeResult(client: Pool | PoolClient, queueItemId: stri
   return {
     schema,
     expected: item.expected,
+    costUsd: item.costUsd,
     result: {
       document_type: classified.at(-1)?.document_type ?? null,
       document_type_confidence: classified.at(-1)?.confidence ?? null,

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { isModelStage, type ModelStage } from '../contract/stages.ts';
 import { recordFinishedRun } from '../db/configuration-usage.ts';
-import { completeItem, markFinalising, runCost, startRun, storeResult } from '../db/item-runs.ts';
+import { completeItem, runCost, startRun, storeResult } from '../db/item-runs.ts';
 import { inTransaction } from '../db/pool.ts';
 import { setItemStatus } from '../db/queue-items.ts';
 import { copyFirstPassOutput } from '../db/stage-outputs.ts';
@@ -86,35 +86,34 @@ export function createItemLifecycle(deps: ActivityDependencies) {
     /**
      * Writes the final result from the orchestrator's last review (with a reviewer's corrections,
      * which become the item's ground truth), scores it when the item is labelled, and records the
-     * run for its configuration — all in one transaction, and keyed by run id, so a retried
-     * finalise changes nothing.
+     * run for its configuration — the writes in one transaction, and keyed by run id, so a retried
+     * finalise changes nothing. What it reads (the run's outputs and cost, in one statement that also
+     * marks the stage) comes before the transaction: under READ COMMITTED a read inside it would see
+     * nothing more settled, and the transaction holds its configuration's lock for less.
      */
     async finalise(input: { queueItemId: string; configurationId: string; durationMs: number; review?: ReviewDecision }): Promise<FinaliseResult> {
       const runId = runIdOf();
-      return inTransaction(deps.pool, async (client) => {
-        await markFinalising(client, input.queueItemId);
-        const { result, schema, expected } = await composeResult(client, input.queueItemId, runId, deps.simulated);
-        const modelValues = Object.fromEntries(Object.entries(result.fields).map(([name, field]) => [name, field.value]));
+      const { result, schema, expected, costUsd } = await composeResult(deps.pool, input.queueItemId, runId, deps.simulated, { finalising: true });
+      const modelValues = Object.fromEntries(Object.entries(result.fields).map(([name, field]) => [name, field.value]));
 
-        // A reviewer's decision is ground truth: the values they corrected, and the values they
-        // accepted as they were. The model's own values are what is scored against it.
-        let groundTruth = expected;
-        if (input.review) {
-          groundTruth = { ...modelValues, ...input.review.corrections };
-          for (const [name, value] of Object.entries(input.review.corrections)) {
-            const field = result.fields[name];
-            if (field) result.fields[name] = { ...field, value, model_value: field.value, corrected_by: input.review.reviewer };
-          }
+      // A reviewer's decision is ground truth: the values they corrected, and the values they
+      // accepted as they were. The model's own values are what is scored against it.
+      let groundTruth = expected;
+      if (input.review) {
+        groundTruth = { ...modelValues, ...input.review.corrections };
+        for (const [name, value] of Object.entries(input.review.corrections)) {
+          const field = result.fields[name];
+          if (field) result.fields[name] = { ...field, value, model_value: field.value, corrected_by: input.review.reviewer };
         }
-        const score = scoreAccuracy(schema, groundTruth, modelValues);
-        const costUsd = await runCost(client, input.queueItemId, runId);
-        const resultJson = {
-          ...result,
-          ...(score.accuracy === null ? {} : { scoring: score.fields }),
-          ...(input.review ? { reviewed_by: input.review.reviewer } : {}),
-        };
-        await completeItem(client, input.queueItemId, { result: resultJson, accuracy: score.accuracy, expected: groundTruth });
-        await storeRunOutput(client, input.queueItemId, 'finalise', 0, null, { accuracy: score.accuracy, cost_usd: costUsd });
+      }
+      const score = scoreAccuracy(schema, groundTruth, modelValues);
+      const resultJson = {
+        ...result,
+        ...(score.accuracy === null ? {} : { scoring: score.fields }),
+        ...(input.review ? { reviewed_by: input.review.reviewer } : {}),
+      };
+      await inTransaction(deps.pool, async (client) => {
+        await completeItem(client, input.queueItemId, { result: resultJson, accuracy: score.accuracy, expected: groundTruth }, { runId, output: { accuracy: score.accuracy, cost_usd: costUsd } });
         await recordFinishedRun(client, {
           runId,
           configurationId: input.configurationId,
@@ -124,8 +123,8 @@ export function createItemLifecycle(deps: ActivityDependencies) {
           costUsd,
           durationMs: input.durationMs,
         });
-        return { status: 'completed', accuracy: score.accuracy, costUsd, reviewedBy: input.review?.reviewer ?? null };
       });
+      return { status: 'completed', accuracy: score.accuracy, costUsd, reviewedBy: input.review?.reviewer ?? null };
     },
 
     /** The item's run failed for good: say why on the item, and count the failure for its configuration. */

@@ -7,16 +7,23 @@ import type { ClassifyResult, ExtractCall, ExtractResult, ReviewResult, StageCal
 import { FailureType } from '../workflows/failure-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { callModel } from './model-call.ts';
-import { readRunOutputs, storeRunOutput } from './stage-outputs.ts';
+import { runIdOf } from './workflow-execution.ts';
 
-/** Reads what a stage needs and marks the stage as the item's current one. */
-async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage): Promise<ItemForStage> {
-  const item = await beginItemStage(pool, queueItemId, stage);
+/**
+ * Reads what a stage needs (with this run's outputs of the stages in `reads`) and marks the stage as
+ * the item's current one, in one round trip; the call's ledger row and the stage's output are
+ * another (`output` of callModel).
+ */
+async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage, reads: readonly ModelStage[] = []): Promise<ItemForStage> {
+  const item = await beginItemStage(pool, queueItemId, stage, { runId: runIdOf(), reads });
   if (!item) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
   return item;
 }
 
 const attempt = () => Context.current().info.attempt;
+
+/** A stage's output is its answer as it came. */
+const keep = <A>(answer: A): A => answer;
 
 /** The four stages that call a model, each an activity named after its stage. */
 export function createModelStages(deps: ActivityDependencies) {
@@ -35,8 +42,7 @@ export function createModelStages(deps: ActivityDependencies) {
   return {
     async classify(call: StageCall): Promise<ClassifyResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'classify');
-      const answer = await callModel(deps, { ...common(call, item), prompt: buildClassifyPrompt({ document: item.text, schema: item.schema }) });
-      await storeRunOutput(deps.pool, call.queueItemId, 'classify', call.step, call.model, answer);
+      const answer = await callModel(deps, { ...common(call, item), prompt: buildClassifyPrompt({ document: item.text, schema: item.schema }), output: keep });
       return { attempt: attempt(), documentType: answer.document_type, confidence: answer.confidence };
     },
 
@@ -46,23 +52,22 @@ export function createModelStages(deps: ActivityDependencies) {
         ...common(call, item),
         fields: call.onlyFields,
         prompt: buildExtractPrompt({ document: item.text, schema: item.schema, only_fields: call.onlyFields, round: call.step }),
+        output: keep,
       });
-      await storeRunOutput(deps.pool, call.queueItemId, 'extract', call.step, call.model, answer);
       return { attempt: attempt(), fields: Object.keys(answer.fields) };
     },
 
     /** Judges the candidates that the extraction of the same step produced. */
     async validate(call: StageCall): Promise<ValidateResult> {
-      const item = await beginStage(deps.pool, call.queueItemId, 'validate');
-      const extractions = await readRunOutputs(deps.pool, call.queueItemId, 'extract');
-      const candidate = extractions.find((extraction) => extraction.step === call.step);
+      const item = await beginStage(deps.pool, call.queueItemId, 'validate', ['extract']);
+      const candidate = item.outputs.extract.find((extraction) => extraction.step === call.step);
       if (!candidate) throw ApplicationFailure.nonRetryable(`no extraction of step ${call.step} to validate`, FailureType.MissingStageOutput);
       const answer = await callModel(deps, {
         ...common(call, item),
         fields: Object.keys(candidate.fields),
         prompt: buildValidatePrompt({ document: item.text, schema: item.schema, candidate: candidate.fields }),
+        output: keep,
       });
-      await storeRunOutput(deps.pool, call.queueItemId, 'validate', call.step, call.model, answer);
       const invalid = Object.entries(answer.verdicts)
         .filter(([, verdict]) => !verdict.valid)
         .map(([name]) => name);
@@ -71,11 +76,8 @@ export function createModelStages(deps: ActivityDependencies) {
 
     /** The orchestrator sees every candidate of this run and every verdict on them. */
     async review(call: StageCall): Promise<ReviewResult> {
-      const item = await beginStage(deps.pool, call.queueItemId, 'review');
-      const [extractions, validations] = await Promise.all([
-        readRunOutputs(deps.pool, call.queueItemId, 'extract'),
-        readRunOutputs(deps.pool, call.queueItemId, 'validate'),
-      ]);
+      const item = await beginStage(deps.pool, call.queueItemId, 'review', ['extract', 'validate']);
+      const { extract: extractions, validate: validations } = item.outputs;
       const candidates: ReviewCandidate[] = extractions.map((extraction) => ({ model: extraction.model, fields: extraction.fields }));
       const verdicts: ReviewVerdicts[] = validations.flatMap((validation) => {
         const index = extractions.findIndex((extraction) => extraction.step === validation.step);
@@ -92,8 +94,8 @@ export function createModelStages(deps: ActivityDependencies) {
           verdicts,
           reextracted,
         }),
+        output: keep,
       });
-      await storeRunOutput(deps.pool, call.queueItemId, 'review', call.step, call.model, answer);
       return { attempt: attempt(), disputed: answer.disputed.filter((name) => !reextracted.includes(name)) };
     },
   };
