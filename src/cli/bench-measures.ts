@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
 import type { Pool } from '../db/pool.ts';
 
 /*
@@ -156,6 +156,22 @@ export function countRoundTrips(pool: Pool): { counts(): Record<string, number>;
     }) as typeof client.query;
   });
   return { counts: () => ({ ...counts }), reset: () => (counts = {}) };
+}
+
+/** Counts the runs the server started eagerly (their first workflow task handed back with the start). */
+export function countEagerStarts(): { interceptor: WorkflowClientInterceptor; count(): number; reset(): void } {
+  let eager = 0;
+  return {
+    interceptor: {
+      async startWithDetails(input, next) {
+        const output = await next(input);
+        if (output.eagerlyStarted) eager += 1;
+        return output;
+      },
+    },
+    count: () => eager,
+    reset: () => (eager = 0),
+  };
 }
 
 /** Starts V8's sampling profiler in this process; `stop` writes a `.cpuprofile` (Chrome DevTools, speedscope). */

@@ -5,6 +5,7 @@ import type { Started } from '../contract/queue.ts';
 import type { ResumableStage } from '../contract/stages.ts';
 import { claimForRun, recordRunId, restoreClaimedItem } from '../db/item-runs.ts';
 import type { Pool } from '../db/pool.ts';
+import { startsEagerly } from '../temporal/eager-start.ts';
 import { workflowIdFor } from '../temporal/names.ts';
 import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';
 import { extractDocument } from '../workflows/extract-document.ts';
@@ -46,6 +47,7 @@ export async function startExtraction(
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      requestEagerStart: startsEagerly(deps.temporal),
       typedSearchAttributes: [
         { key: QueueItemIdKey, value: itemId },
         { key: ExtractionStatusKey, value: 'queued' },

@@ -32,6 +32,11 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   worker: Worker;
+  /**
+   * The worker's connection to Temporal, open until the worker stops. A client over it in the same
+   * process can start workflows eagerly on this worker (temporal/eager-start.ts).
+   */
+  connection: NativeConnection;
   /** Settles when the worker has stopped (after `shutdown`, or on a fatal error). */
   done: Promise<void>;
   shutdown(): Promise<void>;
@@ -65,6 +70,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const done = worker.run().finally(() => connection.close());
   return {
     worker,
+    connection,
     done,
     shutdown: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
