@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPool, type Pool } from '../../src/db/pool.ts';
 import { insertQueueItems } from '../../src/db/queue-items.ts';
 import { recordUsage, type UsageRecord } from '../../src/db/usage-ledger.ts';
-import { invoiceSchema } from '../support/documents.ts';
 
 /**
  * A model stage keeps its call's ledger row and its answer in one statement: the row stays
@@ -15,7 +14,7 @@ describe('the ledger row and the stage output in one statement', () => {
   beforeAll(async () => {
     pool = createPool(inject('databaseUrl'));
     [itemId] = (await insertQueueItems(pool, [
-      { text: 'Invoice Number: A-1', mimeType: 'text/plain', filename: null, bytes: 0, schema: invoiceSchema, expected: null, metadata: {} },
+      { text: 'Invoice Number: A-1', mimeType: 'text/plain', filename: null, bytes: 0, schema: { name: 'invoice', fields: [{ name: 'invoice_number', type: 'string', description: '', required: true }] }, expected: null, metadata: {} },
     ])) as [string];
   });
   afterAll(async () => pool?.end());
