@@ -115,6 +115,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
       maxConcurrentActivityTaskExecutions: options.concurrency,
+      runsInFlight: options.items,
       dependencies: { pool, catalog, providers: runtime.providers, simulated: true },
       rateLimits,
       shutdownGraceTime: '5 seconds',

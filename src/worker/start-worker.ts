@@ -5,6 +5,7 @@ import { RateLimiter } from '../activities/rate-limiter.ts';
 import type { RateLimitSetting } from '../config/rate-limits.ts';
 import { ConfigurationError } from '../config/environment.ts';
 import { installWorkerRuntime } from './runtime.ts';
+import { workflowTaskSettings } from './workflow-task-settings.ts';
 
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Activities this worker runs at once (the SDK's default otherwise). */
   maxConcurrentActivityTaskExecutions?: number;
+  /** Runs the worker is expected to hold at once, when known: its workflow cache keeps at least that many. */
+  runsInFlight?: number;
   /** Serve the worker runtime's own Prometheus metrics (appended to Quarry's `/metrics`). */
   exportMetrics?: boolean;
   /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
@@ -64,6 +67,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // throttle heartbeats to 80 % of the heartbeat timeout, leaving a cancelled call running that long.
     maxHeartbeatThrottleInterval: '1 second',
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
+    ...workflowTaskSettings({ activitySlots: options.maxConcurrentActivityTaskExecutions, runsInFlight: options.runsInFlight }),
     ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
