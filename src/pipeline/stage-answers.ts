@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ModelStage } from '../contract/stages.ts';
 import type { ExtractionField, ExtractionSchema, FieldValue } from '../domain/extraction-schema.ts';
 import { ProviderCallError, type CallUsage } from '../providers/types.ts';
+import { cachedAnswerSchema } from './answer-schema-cache.ts';
 import { fieldValueZod } from './field-value-schema.ts';
 
 /**
@@ -115,7 +116,7 @@ export function validateStageAnswer<S extends ModelStage>(
     latencyMs?: number | undefined;
   } = {},
 ): StageAnswers[S] {
-  const parsed = answerSchemaFor(stage, schema, options.fields).safeParse(answer);
+  const parsed = cachedAnswerSchema(stage, schema, options.fields, () => answerSchemaFor(stage, schema, options.fields)).safeParse(answer);
   if (parsed.success) return parsed.data as StageAnswers[S];
   const problems = parsed.error.issues
     .slice(0, 5)
