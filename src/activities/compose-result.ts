@@ -1,23 +1,39 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { compareLeafValues } from '../contract/schema/field-value.ts';
+import { getAt, isPointerWithin } from '../contract/schema/json-pointer.ts';
+import { valueLeaves } from '../contract/schema/leaves.ts';
+import { evaluateRules, type RuleFailure } from '../contract/schema/validation-rules.ts';
 import { runForResult } from '../db/item-runs.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
-import { valuesMatch } from '../domain/accuracy.ts';
-import type { FieldValue } from '../domain/extraction-schema.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 
 export interface ComposedField {
-  value: FieldValue;
+  value: unknown;
   confidence: number;
-  model: string;
+  /** Absent for a value a reviewer added. */
+  model?: string;
   validated: boolean;
-  model_value?: FieldValue;
+  model_value?: unknown;
   corrected_by?: string;
 }
 
+/** The entry of the most specific pointer that covers `pointer` (itself, or a row or list it is in). */
+function covering<T>(entries: Record<string, T>, pointer: string): T | undefined {
+  if (pointer in entries) return entries[pointer];
+  let best: string | undefined;
+  for (const candidate of Object.keys(entries)) {
+    if (isPointerWithin(pointer, candidate) && (best === undefined || candidate.length > best.length)) best = candidate;
+  }
+  return best === undefined ? undefined : entries[best];
+}
+
 /**
- * The item's result from a run's stage outputs: per field the orchestrator's final value, credited
- * to the latest extraction that proposed it (or to the orchestrator, when none did), and whether
- * that extraction's validator accepted it. `finalising` marks the item's stage as it reads (see runForResult).
+ * The item's result from a run's stage outputs: `data`, the orchestrator's final document, and per
+ * value (by JSON Pointer) its confidence, the model of the latest extraction that gave the same value
+ * at the same place (the orchestrator's, when none did), and whether it is validated — that
+ * extraction's validator accepted it and no validation rule of the schema fails on it. The run's
+ * outputs, the item's truth and the run's cost come in one statement; `finalising` marks the item's
+ * stage in it (see runForResult).
  */
 export async function composeResult(client: Pool | PoolClient, queueItemId: string, runId: string, simulated: boolean, options = { finalising: false }) {
   const item = await runForResult(client, queueItemId, runId, options);
@@ -27,16 +43,23 @@ export async function composeResult(client: Pool | PoolClient, queueItemId: stri
   const review = reviews.at(-1);
   if (!review) throw ApplicationFailure.nonRetryable('the run has no orchestrator review to finalise', FailureType.MissingStageOutput);
 
-  const fields: Record<string, ComposedField> = Object.fromEntries(
-    schema.fields.map((field) => {
-      const chosen = review.fields[field.name] ?? { value: null, confidence: 0 };
-      const source = [...extractions]
-        .reverse()
-        .find((extraction) => extraction.fields[field.name] && valuesMatch(field, extraction.fields[field.name]!.value, chosen.value));
-      const verdict = source && validations.find((validation) => validation.step === source.step)?.verdicts[field.name];
-      return [field.name, { value: chosen.value, confidence: chosen.confidence, model: source?.model ?? review.model, validated: verdict?.valid ?? false }];
-    }),
-  );
+  const data = (review.data ?? {}) as Record<string, unknown>;
+  const ruleFailures: RuleFailure[] = evaluateRules(schema.rules, data).failures;
+  const brokenByRule = new Set(ruleFailures.flatMap((failure) => failure.pointers));
+  const fields: Record<string, ComposedField> = {};
+  for (const leaf of valueLeaves(schema.root, data)) {
+    const source = [...extractions].reverse().find((extraction) => {
+      const proposed = getAt(extraction.data, leaf.pointer);
+      return proposed !== undefined && compareLeafValues(leaf.node, proposed, leaf.value).correct;
+    });
+    const verdict = source && covering(validations.find((validation) => validation.step === source.step)?.verdicts ?? {}, leaf.pointer);
+    fields[leaf.pointer] = {
+      value: leaf.value ?? null,
+      confidence: covering(review.confidence, leaf.pointer) ?? 0,
+      model: source?.model ?? review.model,
+      validated: (verdict?.valid ?? false) && !brokenByRule.has(leaf.pointer),
+    };
+  }
   return {
     schema,
     expected: item.expected,
@@ -44,8 +67,10 @@ export async function composeResult(client: Pool | PoolClient, queueItemId: stri
     result: {
       document_type: classified.at(-1)?.document_type ?? null,
       document_type_confidence: classified.at(-1)?.confidence ?? null,
+      data,
       fields,
       disputed: review.disputed,
+      rule_failures: ruleFailures,
       simulated,
     },
   };

@@ -1,4 +1,5 @@
-import { experimentRunsPage, experimentSpend, finishExperiment, type ExperimentRunRef, type ExperimentStatus } from '../db/experiments.ts';
+import { experimentRunsPage, experimentSpend, finishExperiment, type ExperimentStatus } from '../db/experiments.ts';
+import type { ExperimentRunRef } from '../workflows/experiment-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 
 /** The bookkeeping of an A/B experiment's parent workflow: its plan, its spend, its ending. */

@@ -5,8 +5,11 @@ import { completeItem, runCost, startRun, storeResult } from '../db/item-runs.ts
 import { inTransaction } from '../db/pool.ts';
 import { setItemStatus } from '../db/queue-items.ts';
 import { copyFirstPassOutput } from '../db/stage-outputs.ts';
-import { scoreAccuracy } from '../domain/accuracy.ts';
-import type { FinaliseResult, ParseResult, PreparedResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
+import { applyCorrections, InvalidPointerError } from '../contract/schema/corrections.ts';
+import { schemaPaths } from '../contract/schema/leaves.ts';
+import { scoreItem } from '../contract/schema/score-data.ts';
+import { correctedFields } from './corrected-fields.ts';
+import type { FinaliseResult, FitResult, ParseResult, PreparedResult, ReadDocumentResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
 import { fitsContext } from '../providers/reasoning.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import { composeResult } from './compose-result.ts';
@@ -18,27 +21,56 @@ import { executionOf, runIdOf } from './workflow-execution.ts';
 const CHARS_PER_TOKEN = 4;
 /** Room for the instructions, the schema and the answer beside the document. */
 const PROMPT_OVERHEAD_TOKENS = 4000;
+/** Review reasons the workflow is told (all of them are stored with the result). */
+const MAX_REASONS = 40;
+
+/** The model's data with a reviewer's corrections; the API checked them, so a misfit is final. */
+function correctedData(data: Record<string, unknown>, corrections: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return applyCorrections(data, corrections) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof InvalidPointerError) throw ApplicationFailure.nonRetryable(`the review's corrections do not fit the result: ${error.message}`, FailureType.InvalidReview);
+    throw error;
+  }
+}
 
 const itemMissing = (queueItemId: string) => ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
 
-/** The stages that need no model: parse opens the run, finalise closes it, the others record an ending. */
+/** The stages that need no model: the run's start and end, and the records of how it ended. */
 export function createItemLifecycle(deps: ActivityDependencies) {
+  /** The configured models whose context window a document of `characters` does not fit. */
+  const tooLargeFor = (models: readonly string[], characters: number) => {
+    const estimatedTokens = Math.ceil(characters / CHARS_PER_TOKEN);
+    // A model no longer offered stays in its chain: its stage fails it with the reason (retired, and the successor).
+    const unfit = models.filter((id) => {
+      const model = deps.catalog.get(id);
+      return model !== undefined && !fitsContext(model, estimatedTokens + PROMPT_OVERHEAD_TOKENS);
+    });
+    return { estimatedTokens, tooLargeFor: unfit };
+  };
+
   return {
     /**
-     * Marks the item running under this run and checks which configured models the document fits:
-     * those it does not fit are dropped from their chains by the workflow, without a wasted call.
+     * Checks which configured models the read document fits: those it does not fit are dropped from
+     * their chains by the workflow, without a wasted call. Its output closes the parse stage.
+     */
+    async fitModels(input: { queueItemId: string; models: string[]; read: ReadDocumentResult }): Promise<FitResult> {
+      const fit = tooLargeFor(input.models, input.read.characters);
+      await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, { ...input.read, ...fit });
+      return fit;
+    },
+
+    /**
+     * Runs begun before documents were read in the workflow (their text was read at intake) call
+     * this as their first activity: it marks the item running under the run and checks which models
+     * the text fits. Kept so that those runs can finish after an upgrade; new runs read their
+     * document (`readDocument`) and then call `fitModels`.
      */
     async parse(input: { queueItemId: string; models: string[] }): Promise<ParseResult> {
       const { workflowId, runId } = executionOf();
       const row = await startRun(deps.pool, input.queueItemId, { runId, workflowId, simulated: deps.simulated });
       if (!row) throw itemMissing(input.queueItemId);
-      const estimatedTokens = Math.ceil(row.characters / CHARS_PER_TOKEN);
-      // A model no longer offered stays in its chain: its stage fails it with the reason (retired, and the successor).
-      const tooLargeFor = input.models.filter((id) => {
-        const model = deps.catalog.get(id);
-        return model !== undefined && !fitsContext(model, estimatedTokens + PROMPT_OVERHEAD_TOKENS);
-      });
-      const parsed = { characters: row.characters, estimatedTokens, tooLargeFor };
+      const parsed = { characters: row.characters, ...tooLargeFor(input.models, row.characters) };
       await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, parsed);
       return parsed;
     },
@@ -65,18 +97,24 @@ export function createItemLifecycle(deps: ActivityDependencies) {
     },
 
     /**
-     * Composes the result and says whether a person should look at it: a final field the validator
-     * rejected, or one below the confidence threshold. The composed result is stored on the item so
-     * that the review screen shows what the reviewer decides on.
+     * Composes the result and says whether a person should look at it: a final value the validator
+     * rejected or a validation rule of the schema breaks, or one below the confidence threshold. The
+     * composed result is stored on the item so that the review screen shows what the reviewer
+     * decides on; the workflow gets the reasons (at most a few dozen, so its history stays small)
+     * and the schema's paths its update validator checks corrections against.
      */
     async prepareResult(input: { queueItemId: string; confidenceThreshold: number }): Promise<PreparedResult> {
       const composed = await composeResult(deps.pool, input.queueItemId, runIdOf(), deps.simulated);
-      const reasons = Object.entries(composed.result.fields).flatMap(([name, field]) => [
-        ...(field.validated ? [] : [`${name}: not validated`]),
-        ...(field.confidence < input.confidenceThreshold ? [`${name}: confidence ${field.confidence.toFixed(2)} < ${input.confidenceThreshold}`] : []),
-      ]);
+      const reasons = [
+        ...composed.result.rule_failures.map((failure) => `rule ${failure.rule + 1}: ${failure.message}`),
+        ...Object.entries(composed.result.fields).flatMap(([pointer, field]) => [
+          ...(field.validated ? [] : [`${pointer}: not validated`]),
+          ...(field.confidence < input.confidenceThreshold ? [`${pointer}: confidence ${field.confidence.toFixed(2)} < ${input.confidenceThreshold}`] : []),
+        ]),
+      ];
+      const shown = reasons.length > MAX_REASONS ? [...reasons.slice(0, MAX_REASONS - 1), `and ${reasons.length - MAX_REASONS + 1} more`] : reasons;
       await storeResult(deps.pool, input.queueItemId, { ...composed.result, review_reasons: reasons });
-      return { fields: Object.keys(composed.result.fields), needsReview: reasons.length > 0, reasons };
+      return { fields: schemaPaths(composed.schema.root), needsReview: reasons.length > 0, reasons: shown };
     },
 
     async markNeedsReview(input: { queueItemId: string; reasons: string[] }): Promise<void> {
@@ -94,24 +132,19 @@ export function createItemLifecycle(deps: ActivityDependencies) {
     async finalise(input: { queueItemId: string; configurationId: string; durationMs: number; review?: ReviewDecision }): Promise<FinaliseResult> {
       const runId = runIdOf();
       const { result, schema, expected, costUsd } = await composeResult(deps.pool, input.queueItemId, runId, deps.simulated, { finalising: true });
-      const modelValues = Object.fromEntries(Object.entries(result.fields).map(([name, field]) => [name, field.value]));
+      const modelData = result.data;
 
       // A reviewer's decision is ground truth: the values they corrected, and the values they
-      // accepted as they were. The model's own values are what is scored against it.
+      // accepted as they were. The model's own data is what is scored against it.
       let groundTruth = expected;
+      let resultJson: Record<string, unknown> = result;
       if (input.review) {
-        groundTruth = { ...modelValues, ...input.review.corrections };
-        for (const [name, value] of Object.entries(input.review.corrections)) {
-          const field = result.fields[name];
-          if (field) result.fields[name] = { ...field, value, model_value: field.value, corrected_by: input.review.reviewer };
-        }
+        const corrected = correctedData(modelData, input.review.corrections);
+        groundTruth = corrected;
+        resultJson = { ...result, data: corrected, fields: correctedFields(schema.root, result.fields, corrected, input.review.corrections, input.review.reviewer), reviewed_by: input.review.reviewer };
       }
-      const score = scoreAccuracy(schema, groundTruth, modelValues);
-      const resultJson = {
-        ...result,
-        ...(score.accuracy === null ? {} : { scoring: score.fields }),
-        ...(input.review ? { reviewed_by: input.review.reviewer } : {}),
-      };
+      const score = scoreItem(schema, groundTruth, modelData);
+      if (score.accuracy !== null) resultJson = { ...resultJson, scoring: score.fields };
       await inTransaction(deps.pool, async (client) => {
         await completeItem(client, input.queueItemId, { result: resultJson, accuracy: score.accuracy, expected: groundTruth }, { runId, output: { accuracy: score.accuracy, cost_usd: costUsd } });
         await recordFinishedRun(client, {

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { runSpendUsd } from '../db/run-spend.ts';
 import { recordUsage } from '../db/usage-ledger.ts';
-import type { ExtractionSchema } from '../domain/extraction-schema.ts';
 import { logger as log } from '../logger.ts';
 import { recordProviderCall } from '../observability/metrics.ts';
-import { validateStageAnswer, type StageAnswers, type StagePrompt } from '../pipeline/stage-prompts.ts';
+import { readStageAnswer, type StageAnswers, type StagePrompt } from '../pipeline/stage-prompts.ts';
 import { RetiredModelError } from '../providers/catalog.ts';
+import { imageTokens } from '../providers/image-tokens.ts';
 import { answerRoom, outputBudget } from '../providers/reasoning.ts';
 import {
   BUILT_IN_PROVIDERS,
@@ -15,6 +15,7 @@ import {
   type CallUsage,
   type CatalogModel,
   type ModelStage,
+  type PromptImage,
   type ReasoningLevel,
 } from '../providers/types.ts';
 import { FailureType, providerFailureType } from '../workflows/failure-types.ts';
@@ -36,10 +37,10 @@ export interface ModelCall<S extends ModelStage> {
   step: number;
   /** The run's cost cap in USD, if any. */
   maxCostUsd?: number | undefined;
-  schema: ExtractionSchema;
+  /** What to ask, how to read the answer, and about how many values it holds. */
   prompt: StagePrompt<S>;
-  /** The fields the answer must cover, when only some were asked for. */
-  fields?: readonly string[] | undefined;
+  /** Page images of the document, for a model that takes them (see document-input.ts). */
+  images?: readonly PromptImage[] | undefined;
   /**
    * The stage's output to keep from a valid answer (by item, run, stage and step): stored in the
    * same statement as the call's ledger row, so that the answer costs one round trip after the call.
@@ -82,7 +83,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
   const execution = executionOf();
   const model = requireModel(deps, call.modelId, info.attempt);
   const stage = call.prompt.stage;
-  const fields = call.fields?.length ?? call.schema.fields.length;
+  const values = call.prompt.values;
 
   const ledger = async (outcome: Outcome, output?: { value: unknown }) => {
     const costUsd = deps.catalog.costUsd(model, outcome.usage);
@@ -117,9 +118,10 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
     }
   };
 
-  const inputTokens = Math.ceil((call.prompt.system.length + call.prompt.prompt.length) / CHARS_PER_TOKEN);
-  const budget = outputBudget(model, call.reasoning, fields, info.attempt);
-  const maxOutputTokens = fitOutput(model, inputTokens, budget.maxOutputTokens, fields, info.attempt);
+  const imageInputTokens = (call.images ?? []).reduce((sum, image) => sum + imageTokens(model, image), 0);
+  const inputTokens = Math.ceil((call.prompt.system.length + call.prompt.prompt.length) / CHARS_PER_TOKEN) + imageInputTokens;
+  const budget = outputBudget(model, call.reasoning, values, info.attempt);
+  const maxOutputTokens = fitOutput(model, inputTokens, budget.maxOutputTokens, values, info.attempt);
   if (call.maxCostUsd !== undefined) await checkBudget(deps, call, model, inputTokens, maxOutputTokens, execution.runId);
 
   const client = deps.providers[model.provider];
@@ -149,6 +151,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       reasoning: call.reasoning,
       responseSchema: call.prompt.responseSchema,
       responseName: call.prompt.responseName,
+      images: call.images,
       maxOutputTokens,
       timeoutMs,
       cacheKey: cacheKeyOf(stage, call.prompt),
@@ -161,7 +164,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       outputTokens: result.outputTokens,
       reasoningTokens: result.reasoningTokens,
     };
-    const answer = validateStageAnswer(stage, result.json, call.schema, { fields: call.fields, usage, latencyMs: result.latencyMs });
+    const answer = readStageAnswer(stage, call.prompt.format, result.json, { usage, latencyMs: result.latencyMs });
     await settleCapacity(deps, reservation, usage.inputTokens + usage.outputTokens);
     // The call is logged even if making its output fails (a bug): the row must not be lost with it.
     let output: { value: unknown } | undefined;
@@ -219,9 +222,9 @@ function requireModel(deps: ActivityDependencies, modelId: string, attempt: numb
  * the input may not exceed the model's input limit. A document that leaves no room for an answer
  * fails at once, without a request, so the chain moves on to a model with a larger window.
  */
-function fitOutput(model: CatalogModel, inputTokens: number, maxOutputTokens: number, fields: number, attempt: number): number {
+function fitOutput(model: CatalogModel, inputTokens: number, maxOutputTokens: number, values: number, attempt: number): number {
   const room = model.context_window - inputTokens;
-  const needed = Math.min(answerRoom(model, fields), model.max_output_tokens);
+  const needed = Math.min(answerRoom(model, values), model.max_output_tokens);
   if (inputTokens > model.input_limit || room < needed) {
     throw ApplicationFailure.create({
       type: providerFailureType('context_overflow'),
@@ -240,7 +243,7 @@ function cacheKeyOf(stage: ModelStage, prompt: StagePrompt<ModelStage>): string 
 
 /**
  * Refuses a call whose expected cost would take the run over its cap. The estimate is the prompt's
- * tokens at the input price plus a typical answer for the fields asked (the catalog's typical output
+ * tokens at the input price plus a typical answer for the values asked (the catalog's typical output
  * per field, never more than the call's output cap) at the output price. The refusal is
  * non-retryable and no provider is called, so the workflow moves on to the next model of the chain,
  * which may be cheaper.
@@ -254,8 +257,7 @@ async function checkBudget<S extends ModelStage>(
   runId: string,
 ): Promise<void> {
   const spent = await runSpendUsd(deps.pool, call.queueItemId, runId);
-  const fields = call.fields?.length ?? call.schema.fields.length;
-  const outputTokens = Math.min(maxOutputTokens, 64 + model.typical_output_tokens_per_field * fields);
+  const outputTokens = Math.min(maxOutputTokens, 64 + model.typical_output_tokens_per_field * call.prompt.values);
   const expected = deps.catalog.costUsd(model, { ...NO_USAGE, inputTokens, outputTokens });
   if (spent + expected > call.maxCostUsd!) {
     throw ApplicationFailure.create({

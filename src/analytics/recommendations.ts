@@ -1,5 +1,6 @@
 import { MODEL_STAGES } from '../contract/stages.ts';
-import type { StageRun } from '../db/recommendation-evidence.ts';
+import type { LabelledEvidence } from '../db/recommendation-evidence.ts';
+import { pairKey, stagePairs, type Side } from './stage-pairs.ts';
 import { bootstrap, mean, wilsonInterval, type Interval } from './statistics.ts';
 
 /*
@@ -73,58 +74,34 @@ function failureRate(volume: ModelVolume | undefined) {
   return { rate: round(failures / volume.calls, 5), calls: volume.calls, ci: { low: round(ci.low, 5), high: round(ci.high, 5) } };
 }
 
-interface Side {
-  accuracy: number;
-  cost: number;
-  latency: number;
-}
-
-/** Pairs of (current, candidate) on the same document with the same models on every other stage. */
-function pairsFor(runs: readonly StageRun[], stage: string, current: string, candidate: string): Array<[Side, Side]> {
-  const groups = new Map<string, { current: Side[]; candidate: Side[] }>();
-  for (const run of runs) {
-    const served = run.stages[stage];
-    if (!served || (served.model !== current && served.model !== candidate)) continue;
-    const context = STAGES.filter((other) => other !== stage).map((other) => `${other}=${run.stages[other]?.model ?? '-'}`).join(',');
-    const key = `${run.documentKey}|${context}`;
-    const group = groups.get(key) ?? { current: [], candidate: [] };
-    (served.model === current ? group.current : group.candidate).push({ accuracy: run.accuracy, cost: served.costUsd, latency: served.latencyMs });
-    groups.set(key, group);
-  }
-  const average = (sides: Side[]): Side => ({
-    accuracy: mean(sides.map((side) => side.accuracy)),
-    cost: mean(sides.map((side) => side.cost)),
-    latency: mean(sides.map((side) => side.latency)),
-  });
-  return [...groups.values()].filter((group) => group.current.length > 0 && group.candidate.length > 0).map((group) => [average(group.current), average(group.candidate)]);
-}
-
 /**
  * Recommendations for every stage that has calls in the window: one entry per model in use on the
  * stage (most used first), since a team may run several configurations at once. The most used model
  * always has an entry; another only when some cheaper model has paired evidence against it.
  */
-export function recommend(runs: readonly StageRun[], volumes: readonly ModelVolume[], options: RecommendationOptions, stages: readonly string[] = STAGES): StageRecommendation[] {
+export function recommend(evidence: LabelledEvidence, volumes: readonly ModelVolume[], options: RecommendationOptions, stages: readonly string[] = STAGES): StageRecommendation[] {
   return stages.flatMap((stage) => {
     const stageVolumes = volumes.filter((volume) => volume.stage === stage).sort((a, b) => b.successes - a.successes || a.model.localeCompare(b.model));
     if (stageVolumes.length === 0) return [{ stage, current_model: null, current_stage_runs_per_30_days: 0, candidates: [] }];
+    const pairs = stagePairs(evidence.groups, stage, STAGES.filter((other) => other !== stage));
+    const served = new Set(evidence.served[stage] ?? []);
     return stageVolumes.flatMap((volume, rank) => {
-      const entry = recommendFor(runs, stage, volume.model, stageVolumes, options);
+      const entry = recommendFor(served, pairs, stage, volume.model, stageVolumes, options);
       return rank === 0 || entry.candidates.some((candidate) => candidate.evidence.pairs > 0) ? [entry] : [];
     });
   });
 }
 
-function recommendFor(runs: readonly StageRun[], stage: string, current: string, stageVolumes: readonly ModelVolume[], options: RecommendationOptions): StageRecommendation {
+function recommendFor(served: ReadonlySet<string>, stagePairsOf: ReadonlyMap<string, Array<[Side, Side]>>, stage: string, current: string, stageVolumes: readonly ModelVolume[], options: RecommendationOptions): StageRecommendation {
   const perThirtyDays = 30 / options.windowDays;
   const currentRuns = (stageVolumes.find((volume) => volume.model === current)?.successes ?? 0) * perThirtyDays;
-  const served = new Set(runs.flatMap((run) => (run.stages[stage] ? [run.stages[stage].model] : [])));
   const candidates: CandidateEvidence[] = [];
   for (const model of [...served].filter((other) => other !== current).sort()) {
-    const pairs = pairsFor(runs, stage, current, model);
-    const accuracy = bootstrap(pairs, (sample) => mean(sample.map(([a, b]) => b.accuracy - a.accuracy)), { seed: 101 });
-    const cost = bootstrap(pairs, (sample) => mean(sample.map(([a, b]) => b.cost - a.cost)), { seed: 103 });
-    const latency = bootstrap(pairs, (sample) => mean(sample.map(([a, b]) => b.latency - a.latency)), { seed: 107 });
+    const pairs = stagePairsOf.get(pairKey(current, model)) ?? [];
+    // Resampling the per-pair differences draws the same pairs as resampling the pairs themselves.
+    const accuracy = bootstrap(pairs.map(([a, b]) => b.accuracy - a.accuracy), mean, { seed: 101 });
+    const cost = bootstrap(pairs.map(([a, b]) => b.cost - a.cost), mean, { seed: 103 });
+    const latency = bootstrap(pairs.map(([a, b]) => b.latency - a.latency), mean, { seed: 107 });
     // Only cheaper models are cost recommendations; a dearer one is not listed.
     if (cost && cost.estimate >= 0) continue;
     const failureCurrent = failureRate(stageVolumes.find((volume) => volume.model === current));

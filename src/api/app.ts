@@ -12,6 +12,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { configurationRoutes } from './routes/configurations.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { dashboardStatusRoutes } from './routes/dashboard-status.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -19,8 +20,19 @@ import { queueRoutes } from './routes/queue.ts';
 import { rateLimitRoutes } from './routes/rate-limits.ts';
 import { reviewRoutes } from './routes/review.ts';
 
-/** Large enough for a few-megabyte PDF in base64, small enough that one request cannot exhaust memory. */
+/** Every request but an upload: large enough for any configuration or review, small enough that one request cannot exhaust memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `POST /queue` and `/queue/batch` carry documents in base64 (4 characters for 3 bytes): their body
+ * may hold one document of the configured largest size, with room for its schema. A document over
+ * the size limit inside a body that is not is refused by intake with a 400 that names the limit.
+ */
+export function intakeBodyBytes(maxDocumentBytes: number): number {
+  return Math.max(MAX_BODY_BYTES, Math.ceil((maxDocumentBytes * 4) / 3) + 1024 * 1024);
+}
+
+const isIntake = (method: string, path: string) => method === 'POST' && (path === '/queue' || path === '/queue/batch');
 
 /**
  * The HTTP API: every route validates its input with the zod schema that also documents it in
@@ -46,7 +58,8 @@ export function createApp(deps: ApiDependencies) {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: the page viewer shows page images fetched with the session's token.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
@@ -55,14 +68,16 @@ export function createApp(deps: ApiDependencies) {
       },
     }),
   );
-  app.use(
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new HttpError(413, 'payload_too_large', `the request body is over ${MAX_BODY_BYTES} bytes`);
+        throw new HttpError(413, 'payload_too_large', `the request body is over ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  const intakeLimit = limitOf(intakeBodyBytes(deps.settings.QUARRY_MAX_DOCUMENT_BYTES));
+  const otherLimit = limitOf(MAX_BODY_BYTES);
+  app.use((c, next) => (isIntake(c.req.method, c.req.path) ? intakeLimit(c, next) : otherLimit(c, next)));
 
   const token = deps.settings.QUARRY_API_TOKEN;
   if (token) {
@@ -78,6 +93,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', metricsRoutes());
   app.route('/', modelRoutes(deps));
   app.route('/', queueRoutes(deps));
+  app.route('/', documentRoutes(deps));
   app.route('/', configurationRoutes(deps));
   app.route('/', analyticsRoutes(deps));
   app.route('/', experimentRoutes(deps));

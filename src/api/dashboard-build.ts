@@ -16,7 +16,7 @@ export const DIST_DIR = path.join(DASHBOARD_DIR, 'dist');
 
 const BUILT_MARKER = path.join(DIST_DIR, 'index.html');
 /** The browser code, and what it imports from outside its folder: the contract the server shares. */
-const SOURCE_DIRS = [path.join(DASHBOARD_DIR, 'app'), path.join(SRC_DIR, 'contract'), path.join(SRC_DIR, 'domain')];
+const SOURCE_DIRS = [path.join(DASHBOARD_DIR, 'app'), path.join(SRC_DIR, 'contract')];
 /** Changing these changes the bundle too (a new Vite, Preact or Chart.js pin). */
 const BUILD_INPUTS = [VITE_CONFIG, path.join(SRC_DIR, '..', 'package-lock.json')];
 

@@ -1,147 +1,181 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { createApp } from '../api/app.ts';
-import { generateSyntheticLedger } from '../analytics/synthetic-ledger.ts';
-import { quantile } from '../analytics/statistics.ts';
+import { generateSyntheticLedger, syntheticModelIndex } from '../analytics/synthetic-ledger.ts';
 import type { Settings } from '../config/environment.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
-import { refreshUsageRollups } from '../db/usage-rollups.ts';
+import { logger } from '../logger.ts';
 import { loadProviderSetup } from '../providers/provider-setup.ts';
 import { freePort } from '../net/free-port.ts';
+import { benchCases, timeCases, type CaseTiming } from './bench-analytics-requests.ts';
+import { loadRange, type Scenario } from './bench-analytics-scenarios.ts';
+import { liveCalls, rollupDriver } from './bench-analytics-traffic.ts';
+import { ROLLUP_MAX_MS } from '../temporal/usage-rollup-schedule.ts';
 
 export interface BenchAnalyticsOptions {
   rows: number;
   days: number;
   iterations: number;
   configurations: number;
-  /** An existing database to write the synthetic rows into; otherwise a throwaway embedded one. */
+  scenarios: Scenario[];
+  /** Calls a second written one by one (as the ledger activity does) while the rolled-up state is timed. */
+  liveCallsPerSecond: number;
+  /** A PostgreSQL server to create the scenarios' databases on (dropped afterwards); otherwise a throwaway embedded one. */
   databaseUrl?: string | undefined;
   json: boolean;
+}
+
+export interface ScenarioReport {
+  scenario: Scenario;
+  rows: number;
+  runs: number;
+  load_seconds: number;
+  /** From the end of the load until nothing was left to roll up. */
+  catch_up_seconds: number;
+  backlog_after_first_phase: string;
+  unrolled_view_seconds: number;
+  right_after_load: CaseTiming[];
+  rolled_up_with_live_calls: CaseTiming[];
+  live_calls_written: number;
 }
 
 const seconds = (since: number) => Number(((performance.now() - since) / 1000).toFixed(1));
 
 /**
- * `quarry bench-analytics`: fills a ledger with N synthetic calls over the last D days (50 models'
- * worth of configurations, every stage), rolls them up, then times the analytics routes in-process
- * (`app.request`, so validation, SQL and JSON are all counted) for several filters, first on a quiet
- * ledger and then with calls arriving in the current hour (read from the ledger, not the roll-ups).
+ * `quarry bench-analytics`: per scenario, in a database of its own, loads N synthetic calls (and the
+ * runs they belong to) with `INSERT … SELECT`, then times every analytics request — first right after
+ * the load, while the roll-ups catch up, then once they have, with calls arriving one by one.
  */
-export async function benchAnalytics(settings: Settings, options: BenchAnalyticsOptions, say: (line: string) => void) {
+export async function benchAnalytics(settings: Settings, options: BenchAnalyticsOptions, say: (line: string) => void): Promise<ScenarioReport[]> {
   let scratch: string | undefined;
-  let stopDatabase: (() => Promise<void>) | undefined;
-  let databaseUrl = options.databaseUrl;
-  if (!databaseUrl) {
+  let stopServer: (() => Promise<void>) | undefined;
+  let serverUrl = options.databaseUrl;
+  if (!serverUrl) {
     scratch = await mkdtemp(path.join(tmpdir(), 'quarry-bench-'));
-    const { chmod } = await import('node:fs/promises');
     await chmod(scratch, 0o755);
     const database = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: await freePort() });
-    stopDatabase = database.stop;
-    databaseUrl = database.url;
+    stopServer = database.stop;
+    serverUrl = database.url;
   }
-  const pool = createPool(databaseUrl, 4);
+  const reports: ScenarioReport[] = [];
+  // Thousands of timed requests would each log a line; only warnings matter here.
+  const level = logger.level;
+  if (!process.env.QUARRY_LOG_LEVEL) logger.level = 'warn';
   try {
-    await migrate(databaseUrl);
+    for (const scenario of options.scenarios) {
+      reports.push(await withDatabase(serverUrl, scenario, (url) => runScenario(settings, options, scenario, url, say)));
+    }
+  } finally {
+    logger.level = level;
+    await stopServer?.();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  else for (const report of reports) printReport(report, say);
+  return reports;
+}
+
+async function withDatabase<T>(serverUrl: string, scenario: Scenario, work: (url: string) => Promise<T>): Promise<T> {
+  const name = `quarry_bench_${scenario}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    try {
+      return await work(url.toString());
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+async function runScenario(settings: Settings, options: BenchAnalyticsOptions, scenario: Scenario, databaseUrl: string, say: (line: string) => void): Promise<ScenarioReport> {
+  await migrate(databaseUrl);
+  const pool = createPool(databaseUrl, 8);
+  try {
     const { catalog } = loadProviderSetup(settings);
     const models = catalog.list().map((model) => ({ id: model.id, provider: model.provider }));
     const configurations = Array.from({ length: options.configurations }, () => randomUUID());
-    const to = new Date();
-    const from = new Date(to.getTime() - options.days * 86_400_000);
+    const now = new Date();
+    const range = loadRange(scenario, now, options.days);
+    say(`${scenario}: ${options.rows.toLocaleString('en')} calls from ${range.from.toISOString()} to ${range.to.toISOString()}`);
 
     let started = performance.now();
     await generateSyntheticLedger(pool, {
       rows: options.rows,
-      from,
-      to: new Date(to.getTime() - 3_600_000),
+      ...range,
       tag: `bench-${randomUUID()}`,
       models,
       configurations,
+      runs: { documents: 2000, labelledEvery: 10 },
       onProgress: (written) => say(`  ${written.toLocaleString('en')} rows (${seconds(started)} s)`),
     });
-    const generateSeconds = seconds(started);
-    started = performance.now();
-    const refreshed = await refreshUsageRollups(pool);
-    const refreshSeconds = seconds(started);
-    await pool.query('ANALYZE model_usage; ANALYZE usage_rollup_hourly; ANALYZE usage_rollup_daily; ANALYZE usage_rollup_dirty');
-    const counts = await pool.query<{ ledger: string; hourly: string; daily: string }>(
-      `SELECT (SELECT count(*) FROM model_usage) AS ledger, (SELECT count(*) FROM usage_rollup_hourly) AS hourly, (SELECT count(*) FROM usage_rollup_daily) AS daily`,
-    );
-    say(`generated ${options.rows.toLocaleString('en')} rows in ${generateSeconds} s; roll-up of ${refreshed.hours} hours in ${refreshSeconds} s`);
+    const loadSeconds = seconds(started);
+    const loaded = performance.now();
 
+    const driver = rollupDriver(pool, { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S, maxMs: ROLLUP_MAX_MS });
     const app = createApp({ pool, temporal: undefined as never, catalog, settings, simulated: true });
-    const iso = (date: Date) => encodeURIComponent(date.toISOString());
-    const hourAgo = new Date(to.getTime() - 3_600_000);
-    const dayAgo = new Date(to.getTime() - 86_400_000 - 1_234_567);
-    const weekAgo = new Date(to.getTime() - 7 * 86_400_000 - 7_654_321);
-    const cases: Array<[string, string]> = [
-      ['all time, no filter', '/analytics/models'],
-      ['last 24 h (ragged edges)', `/analytics/models?from=${iso(dayAgo)}&to=${iso(hourAgo)}`],
-      ['last 7 days (ragged edges)', `/analytics/models?from=${iso(weekAgo)}`],
-      ['stage=extract', '/analytics/models?stage=extract'],
-      ['model=gpt-4.1-mini', '/analytics/models?model=gpt-4.1-mini'],
-      ['provider=anthropic, last 7 days', `/analytics/models?provider=anthropic&from=${iso(weekAgo)}`],
-      ['configuration_id (one of 50)', `/analytics/models?configuration_id=${configurations[0]}`],
-      ['configuration_id + stage + last 7 days', `/analytics/models?configuration_id=${configurations[1]}&stage=review&from=${iso(weekAgo)}`],
-      ['configurations, no filter', '/analytics/configurations'],
-    ];
+    const cases = benchCases(new Date(), configurations, models[syntheticModelIndex(0, 1, models.length)]!.id);
 
-    const time = async (url: string) => {
-      const samples: number[] = [];
-      for (let i = 0; i < options.iterations + 3; i += 1) {
-        const begun = performance.now();
-        const response = await app.request(url);
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-        if (i >= 3) samples.push(performance.now() - begun);
-      }
-      return { p50_ms: Number(quantile(samples, 0.5)!.toFixed(1)), p95_ms: Number(quantile(samples, 0.95)!.toFixed(1)) };
-    };
+    // Right after the load: the roll-up's catch-up begins as the requests do.
+    let rolling = driver.start();
+    say(`  timing ${cases.length} requests × ${options.iterations} right after the load...`);
+    const rightAfter = await timeCases(app, cases, options.iterations);
+    const backlog = await driver.backlog();
+    await driver.drain();
+    const catchUpSeconds = seconds(loaded);
+    await rolling.stop();
+    say(`  caught up ${catchUpSeconds} s after the load (backlog after the first phase: ${backlog})`);
+    // Autovacuum would have vacuumed and analysed the freshly loaded tables by now (inserts trigger it);
+    // the benchmark does not wait for it.
+    await pool.query('VACUUM ANALYZE');
 
-    const quiet: Array<{ case: string; p50_ms: number; p95_ms: number }> = [];
-    for (const [name, url] of cases) quiet.push({ case: name, ...(await time(url)) });
-
-    // Live traffic: calls in the current hour keep it dirty, so that hour is read from the ledger.
-    await generateSyntheticLedger(pool, {
-      rows: Math.max(1000, Math.round(options.rows / (options.days * 24))),
-      from: new Date(to.getTime() - 3_000_000),
-      to,
-      tag: `bench-live-${randomUUID()}`,
-      models,
-      configurations,
-    });
-    const live: Array<{ case: string; p50_ms: number; p95_ms: number }> = [];
-    for (const [name, url] of cases.slice(0, 3)) live.push({ case: `${name}, current hour dirty`, ...(await time(url)) });
+    const live = liveCalls(pool, { perSecond: options.liveCallsPerSecond, models, configurations });
+    rolling = driver.start();
+    say(`  timing again, rolled up, with ${options.liveCallsPerSecond} calls/s arriving...`);
+    const rolledUp = await timeCases(app, cases, options.iterations, 1);
+    await live.stop();
+    await rolling.stop();
 
     started = performance.now();
     await pool.query('SELECT count(*) FROM model_performance_analytics');
     const viewSeconds = seconds(started);
-
-    const report = {
-      rows: Number(counts.rows[0]!.ledger),
-      rollup_rows: { hourly: Number(counts.rows[0]!.hourly), daily: Number(counts.rows[0]!.daily) },
-      days: options.days,
-      iterations: options.iterations,
-      generate_seconds: generateSeconds,
-      refresh_seconds: refreshSeconds,
+    const counts = await pool.query<{ rows: string; runs: string }>(
+      'SELECT (SELECT count(*) FROM model_usage) AS rows, (SELECT count(*) FROM configuration_runs) AS runs',
+    );
+    return {
+      scenario,
+      rows: Number(counts.rows[0]!.rows),
+      runs: Number(counts.rows[0]!.runs),
+      load_seconds: loadSeconds,
+      catch_up_seconds: catchUpSeconds,
+      backlog_after_first_phase: backlog,
       unrolled_view_seconds: viewSeconds,
-      quiet,
-      live,
+      right_after_load: rightAfter,
+      rolled_up_with_live_calls: rolledUp,
+      live_calls_written: live.written(),
     };
-    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else {
-      say(`\n${report.rows.toLocaleString('en')} ledger rows; roll-ups: ${report.rollup_rows.hourly} hourly, ${report.rollup_rows.daily} daily rows`);
-      say(`the plain view model_performance_analytics (no roll-ups) over the whole ledger: ${viewSeconds} s`);
-      say(`\n| request | p50 ms | p95 ms |\n| --- | ---: | ---: |`);
-      for (const row of [...quiet, ...live]) say(`| ${row.case} | ${row.p50_ms} | ${row.p95_ms} |`);
-    }
-    return report;
   } finally {
     await pool.end();
-    await stopDatabase?.();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
   }
+}
+
+function printReport(report: ScenarioReport, say: (line: string) => void) {
+  say(`\n## ${report.scenario}: ${report.rows.toLocaleString('en')} ledger rows, ${report.runs.toLocaleString('en')} runs`);
+  say(`load ${report.load_seconds} s; caught up ${report.catch_up_seconds} s after it; backlog after the first phase: ${report.backlog_after_first_phase}`);
+  say(`the plain view model_performance_analytics over the whole ledger: ${report.unrolled_view_seconds} s`);
+  say(`\n| request | right after the load p50 / p95 / max ms | rolled up, calls arriving p50 / p95 / max ms |\n| --- | ---: | ---: |`);
+  report.right_after_load.forEach((after, index) => {
+    const rolled = report.rolled_up_with_live_calls[index]!;
+    say(`| ${after.case} | ${after.p50_ms} / ${after.p95_ms} / ${after.max_ms} | ${rolled.p50_ms} / ${rolled.p95_ms} / ${rolled.max_ms} |`);
+  });
 }

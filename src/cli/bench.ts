@@ -9,16 +9,18 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool, toNumber } from '../db/pool.ts';
 import { anonymousConfigurationId } from '../db/configurations.ts';
-import { insertQueueItems, type NewQueueItem } from '../db/queue-items.ts';
 import type { ModelConfig } from '../contract/model-config.ts';
 import { logger } from '../logger.ts';
 import { loadProviderSetup } from '../providers/provider-setup.ts';
+import { acceptUpload } from '../intake/upload.ts';
+import { storeItems } from '../runs/queue-documents.ts';
 import { simulatorBaseUrls } from '../providers/simulator/server.ts';
 import { startExtraction } from '../runs/start-extraction.ts';
 import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
+import { readingSettingsFrom } from '../worker/reading-settings.ts';
 import { freePort } from '../net/free-port.ts';
 import { quantile } from '../analytics/statistics.ts';
 import { bucketOf, type RateLimitSetting } from '../config/rate-limits.ts';
@@ -42,21 +44,18 @@ const BENCH_MODEL = 'gemini-3.5-flash';
 const STAGES = 6;
 const PROBE_ITEMS = 5;
 
-function benchDocument(n: number): NewQueueItem {
+function benchDocument(n: number) {
+  const text = [`Document type: invoice`, `Invoice Number: B-${10_000 + n}`, `Total Amount: ${(n * 3.17 + 20).toFixed(2)}`, `Issue Date: 2026-0${(n % 9) + 1}-15`].join('\n');
   return {
-    text: [`Document type: invoice`, `Invoice Number: B-${10_000 + n}`, `Total Amount: ${(n * 3.17 + 20).toFixed(2)}`, `Issue Date: 2026-0${(n % 9) + 1}-15`].join('\n'),
-    mimeType: 'text/plain',
-    filename: null,
-    bytes: 0,
+    document: acceptUpload({ text }, Number.MAX_SAFE_INTEGER),
     schema: {
       name: 'invoice',
       fields: [
-        { name: 'invoice_number', type: 'string', description: '', required: true },
-        { name: 'total_amount', type: 'number', description: '', required: true },
-        { name: 'issue_date', type: 'date', description: '', required: false },
+        { name: 'invoice_number', type: 'string' as const, description: '', required: true },
+        { name: 'total_amount', type: 'number' as const, description: '', required: true },
+        { name: 'issue_date', type: 'date' as const, description: '', required: false },
       ],
     },
-    expected: null,
     metadata: { bench: true },
   };
 }
@@ -116,7 +115,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       taskQueue,
       maxConcurrentActivityTaskExecutions: options.concurrency,
       runsInFlight: options.items,
-      dependencies: { pool, catalog, providers: runtime.providers, simulated: true },
+      dependencies: { pool, catalog, providers: runtime.providers, simulated: true, reading: readingSettingsFrom(settings) },
       rateLimits,
       shutdownGraceTime: '5 seconds',
     });
@@ -132,7 +131,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       stage_models: { classify: [BENCH_MODEL], extract: [BENCH_MODEL], validate: [BENCH_MODEL] },
     };
     const configurationId = await anonymousConfigurationId(pool, config);
-    const ids = await insertQueueItems(pool, Array.from({ length: options.items }, (_, n) => benchDocument(n)));
+    const ids = await storeItems(pool, undefined, Array.from({ length: options.items }, (_, n) => benchDocument(n)));
 
     say('Running...');
     const pids = { temporal: server.process.pid!, postgres: Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]), simulator: simulator.pid };
@@ -154,7 +153,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
 
     // Overhead is measured apart, one item at a time: under load an item's time also includes waiting
     // for a free activity slot, which is the concurrency limit at work, not orchestration.
-    const probeIds = await insertQueueItems(pool, Array.from({ length: PROBE_ITEMS }, (_, n) => benchDocument(options.items + n)));
+    const probeIds = await storeItems(pool, undefined, Array.from({ length: PROBE_ITEMS }, (_, n) => benchDocument(options.items + n)));
     for (const id of probeIds) {
       const run = await startExtraction({ pool, temporal, settings }, id, config, configurationId);
       await temporal.workflow.getHandle(run.workflow_id, run.run_id).result().catch(() => undefined);

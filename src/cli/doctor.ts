@@ -3,6 +3,7 @@ import { listConfigurations } from '../db/configurations.ts';
 import { createPool } from '../db/pool.ts';
 import { modelIdsOf } from '../contract/model-config.ts';
 import { buildClassifyPrompt } from '../pipeline/stage-prompts.ts';
+import { parseExtractionSchema } from '../contract/schema/parse-schema.ts';
 import type { Catalog } from '../providers/catalog.ts';
 import type { EndpointDeclaration } from '../providers/endpoints.ts';
 import { createProviderClients } from '../providers/provider-clients.ts';
@@ -29,7 +30,7 @@ const RETIREMENT_WARNING_DAYS = 30;
 /** The tiny call: the classify stage's own prompt and answer schema, on a one-line document. */
 const PING = buildClassifyPrompt({
   document: 'INVOICE\nInvoice Number: INV-1\nTotal Amount: 10.00',
-  schema: { name: 'ping', fields: [{ name: 'invoice_number', type: 'string', description: '', required: true }] },
+  schema: parseExtractionSchema({ name: 'ping', fields: [{ name: 'invoice_number', type: 'string', required: true }] }),
 });
 
 class Report {
@@ -182,7 +183,7 @@ async function checkProvider(
         maxOutputTokens: outputBudget(model, 'off', 1, 1).maxOutputTokens,
         timeoutMs: model.call_timeout_s * 1000,
       });
-      PING.answerSchema.parse(result.json);
+      PING.format.read(result.json);
       report.ok(`${model.id} answered in ${result.latencyMs} ms (${result.inputTokens} tokens in, ${result.outputTokens} out)`);
     } catch (error) {
       report.problem(`${model.id}: a test call failed: ${describeFailure(error, variables.key, variables.baseUrl)}`);

@@ -11,12 +11,14 @@ import { simulatorBaseUrls, startSimulator } from '../providers/simulator/server
 import { TemporalCliMissingError, ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
+import { readingSettingsFrom } from '../worker/reading-settings.ts';
 import { connectDatabase, connectTemporal, onShutdownSignal, requireDatabaseUrl, temporalAddressOf } from './services.ts';
 import { CliError } from './cli-error.ts';
 import type { LocalModelOptions } from './local-model.ts';
 import { registerClusterCommands } from './cluster-command.ts';
 import { replay, type ReplayOptions } from './replay.ts';
 import { up } from './up.ts';
+import { SCENARIOS, type Scenario } from './bench-analytics-scenarios.ts';
 import { RESUMABLE_STAGES, type ResumableStage } from '../contract/stages.ts';
 import { domainErrorOf, UnavailableError } from '../runs/errors.ts';
 import { retryItem } from '../runs/retry-item.ts';
@@ -91,7 +93,8 @@ program
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
-      dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated },
+      usageRollups: { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S },
+      dependencies: { pool: database.pool, catalog: database.catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       rateLimits: database.rateLimits,
       plugins: tracing?.plugins,
     });
@@ -204,18 +207,44 @@ program
   });
 
 program
-  .command('bench-analytics')
-  .description('analytics benchmark: N synthetic ledger rows, roll-ups, p50/p95 of /analytics/* (embedded throwaway PostgreSQL unless --database-url)')
-  .option('--rows <n>', 'ledger rows to generate', integer('--rows'), 1_000_000)
-  .option('--days <d>', 'days the rows are spread over', integer('--days'), 30)
-  .option('--iterations <i>', 'timed requests per case', integer('--iterations'), 50)
-  .option('--configurations <c>', 'configurations the rows are spread over', integer('--configurations'), 50)
-  .option('--database-url <url>', 'write the rows into this database instead (they stay there)')
-  .option('--json')
-  .action(async (options: { rows: number; days: number; iterations: number; configurations: number; databaseUrl?: string; json?: boolean }) => {
-    const { benchAnalytics } = await import('./bench-analytics.ts');
-    await benchAnalytics(loadSettings(), { ...options, json: options.json ?? false }, say);
+  .command('eval')
+  .description('run a folder laid out like ExtractBench through a configuration: per-value accuracy per domain and overall, cost and time')
+  .requiredOption('--dataset <dir>', 'the dataset: each <name>-schema.json, with its documents and their <name>.gold.json in pdf+gold/ beside it')
+  .option('--configuration <id|file>', "a saved configuration's id (with DATABASE_URL), or a JSON file with a configuration body; default: simulated models")
+  .option('--domain <id...>', 'only these domains, e.g. hiring/resume')
+  .option('--limit <n>', 'at most n documents per domain', integer('--limit'))
+  .option('--concurrency <c>', 'activities the worker runs at once', integer('--concurrency'))
+  .option('--json', 'the report as one JSON line instead of the table')
+  .action(async (options: { dataset: string; configuration?: string; domain?: string[]; limit?: number; concurrency?: number; json?: boolean }) => {
+    const { evalCommand } = await import('./eval.ts');
+    await evalCommand({ ...options, json: options.json ?? false }, say);
   });
+
+program
+  .command('bench-analytics')
+  .description('analytics benchmark: N synthetic ledger rows loaded in bulk (spread over D days, or a burst in the current hour), p50/p95 of every analytics route right after the load and once rolled up (embedded throwaway PostgreSQL unless --database-url)')
+  .option('--rows <n>', 'ledger rows to generate', integer('--rows'), 1_000_000)
+  .option('--days <d>', 'days the bulk scenario spreads its rows over', integer('--days'), 30)
+  .option('--iterations <i>', 'timed requests per case and phase', integer('--iterations'), 20)
+  .option('--configurations <c>', 'configurations the rows are spread over', integer('--configurations'), 50)
+  .option('--scenarios <list>', `comma-separated, of ${SCENARIOS.join(', ')}`, 'bulk,burst')
+  .option('--live-calls <n>', 'calls a second written one by one while the rolled-up state is timed', integer('--live-calls'), 20)
+  .option('--database-url <url>', 'a PostgreSQL server to create the scenario databases on (each dropped afterwards)')
+  .option('--json')
+  .action(
+    async (options: { rows: number; days: number; iterations: number; configurations: number; scenarios: string; liveCalls: number; databaseUrl?: string; json?: boolean }) => {
+      const scenarios = options.scenarios.split(',').map((name) => name.trim());
+      const unknown = scenarios.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+      if (unknown.length > 0 || scenarios.length === 0) throw new CliError(`--scenarios takes ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`);
+      if (options.iterations < 1 || options.configurations < 2 || options.liveCalls < 1) throw new CliError('--iterations and --live-calls must be at least 1, --configurations at least 2');
+      const { benchAnalytics } = await import('./bench-analytics.ts');
+      await benchAnalytics(
+        loadSettings(),
+        { ...options, scenarios: scenarios as Scenario[], liveCallsPerSecond: options.liveCalls, json: options.json ?? false },
+        say,
+      );
+    },
+  );
 
 try {
   await program.parseAsync(process.argv);

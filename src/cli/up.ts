@@ -16,6 +16,7 @@ import { ensureTemporalCli } from '../temporal/cli-binary.ts';
 import { startTemporalDevServer } from '../temporal/dev-server.ts';
 import { startProviderRuntime } from '../worker/provider-runtime.ts';
 import { startWorker } from '../worker/start-worker.ts';
+import { readingSettingsFrom } from '../worker/reading-settings.ts';
 
 export const EMBEDDED_POSTGRES_PORT = 54329;
 export const DEV_TEMPORAL_PORT = 7233;
@@ -123,7 +124,8 @@ export async function up(settings: Settings): Promise<void> {
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: settings.QUARRY_TASK_QUEUE,
       exportMetrics: true,
-      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      usageRollups: { everySeconds: settings.QUARRY_ROLLUP_INTERVAL_S },
+      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       rateLimits,
       plugins: tracing?.plugins,
     });

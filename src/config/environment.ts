@@ -51,6 +51,10 @@ const EnvironmentSchema = z.object({
   /** Where `quarry worker` serves its Prometheus metrics (the API serves them at /metrics). */
   QUARRY_METRICS_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   QUARRY_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
+  /** Seconds between the scheduled roll-ups of the usage ledger (the worker keeps the Temporal Schedule at this interval). */
+  QUARRY_ROLLUP_INTERVAL_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
+  /** An experiment's parent workflow continues as new once its history has this many events (unset: when Temporal suggests it). */
+  QUARRY_EXPERIMENT_HISTORY_EVENTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(20).max(50_000).optional()),
   /** pino's level (the logger reads it at start, `info` when unset); `quarry up` shows warnings unless it is set. */
   QUARRY_LOG_LEVEL: optionalString,
   /**
@@ -62,6 +66,29 @@ const EnvironmentSchema = z.object({
     .transform((url) => url.replace(/\/+$/, '')),
   /** Downloads kept between runs and checkouts (the local model server); default `~/.cache/quarry`. */
   QUARRY_CACHE_DIR: optionalString,
+  /**
+   * Where uploads are kept: unset, in PostgreSQL with their item (one store to back up, reached by
+   * every worker, written in the same transaction as the item); set, in this directory, which the
+   * API and every worker must share.
+   */
+  QUARRY_DOCUMENTS_DIR: optionalString,
+  /** Uploads over this many bytes are refused at intake. */
+  QUARRY_MAX_DOCUMENT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(50 * 1024 * 1024)),
+  /** Documents one worker reads at once (each PDF is parsed in memory; OCR pages queue for the OCR threads). */
+  QUARRY_READ_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(2)),
+  /** OCR threads per worker process: OCR is CPU-bound, one page per thread at a time. */
+  QUARRY_OCR_THREADS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(1)),
+  /** Tesseract languages, comma-separated (each from `@tesseract.js-data/<code>` or QUARRY_OCR_DATA_DIR). */
+  QUARRY_OCR_LANGUAGES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z_]+(,[a-z_]+)*$/, 'comma-separated Tesseract language codes, e.g. eng,deu')
+      .default('eng')
+      .transform((codes) => codes.split(',')),
+  ),
+  /** A directory of `<code>.traineddata(.gz)` files, instead of the npm data packages. */
+  QUARRY_OCR_DATA_DIR: optionalString,
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -114,3 +114,22 @@ export const TimeRangeAnalyticsSchema = z
   })
   .meta({ id: 'TimeRangeAnalytics' });
 export type TimeRangeAnalytics = z.infer<typeof TimeRangeAnalyticsSchema>;
+
+/** `GET /analytics/paths`: accuracy per field path of the labelled completed items. */
+export const PathAccuracyQuerySchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional().describe('items finished at or after this time'),
+  to: z.iso.datetime({ offset: true }).optional().describe('items finished before this time'),
+  configuration_id: z.uuid().optional(),
+  experiment_id: z.uuid().optional().describe("only the items of this experiment's arms (each arm is a configuration)"),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+export const PathAccuracyRowSchema = z
+  .object({
+    configuration_id: z.uuid().nullable(), configuration_name: z.string().nullable(), schema_name: z.string().nullable(),
+    path: z.string().describe('a schema path: list indices as "*" (`/line_items/*/amount`)'),
+    items: z.number(), values: z.number(), correct: z.number(), accuracy: z.number(),
+  })
+  .meta({ id: 'PathAccuracyRow' });
+export type PathAccuracyRow = z.infer<typeof PathAccuracyRowSchema>;
+export const PathAccuracyListSchema = z.array(PathAccuracyRowSchema);

@@ -18,6 +18,8 @@ export const CatalogEntrySchema = z
     /** How its reasoning is controlled; `none` for a model that does not reason. */
     reasoning: z.string(),
     structured_output: z.string(),
+    /** Takes images in its input: a configuration's `document_input` of `image` or `both` sends it page images. */
+    image_input: z.boolean(),
     call_timeout_s: z.number(),
     /** The provider's announced shutdown day, and the model to move to. */
     retires_on: z.string().nullable(), successor: z.string().nullable(),

@@ -20,7 +20,7 @@ export const ExperimentRequestSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     configurations: z.array(ArmRequestSchema).min(2, 'an experiment compares at least two configurations').max(5),
-    item_ids: z.array(z.uuid()).min(1).max(500),
+    item_ids: z.array(z.uuid()).min(1).max(10_000),
     concurrency: z.number().int().min(1).max(100).default(4),
     max_cost_usd: z.number().positive().max(100_000).optional(),
   })

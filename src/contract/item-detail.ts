@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { ExtractionSchemaSchema } from '../domain/extraction-schema.ts';
 import { ITEM_STATUSES } from './item-status.ts';
 import { RunConfigSchema } from './model-config.ts';
-import { AnyFieldValueSchema } from './queue.ts';
+import { DataSchema } from './queue.ts';
 import { RUN_STAGES } from './stages.ts';
 
 /*
@@ -42,13 +41,16 @@ export const CallRecordSchema = z
   .meta({ id: 'ProviderCall' });
 export type CallRecord = z.infer<typeof CallRecordSchema>;
 
+/** What is known of one value of the result, keyed by its JSON Pointer in `result.fields`. */
 export const ExtractedFieldSchema = z.looseObject({
-  value: AnyFieldValueSchema,
+  value: z.unknown(),
   confidence: z.number().optional(),
+  /** The model whose extraction gave the value (the orchestrator's, when no extraction did). */
   model: z.string().optional(),
+  /** The validator accepted it and no validation rule of the schema failed on it. */
   validated: z.boolean().optional(),
-  /** Set when a reviewer corrected the field in the run's human review: `value` is theirs. */
-  model_value: AnyFieldValueSchema.optional(),
+  /** Set when a reviewer corrected the value in the run's human review: `value` is theirs. */
+  model_value: z.unknown().optional(),
   corrected_by: z.string().optional(),
 });
 export type ExtractedField = z.infer<typeof ExtractedFieldSchema>;
@@ -58,9 +60,16 @@ export const ItemResultSchema = z
   .looseObject({
     document_type: z.string().nullable().optional(),
     document_type_confidence: z.number().nullable().optional(),
+    /** The extracted document: plain JSON of the schema's shape. */
+    data: DataSchema.optional(),
+    /** Per value, by JSON Pointer into `data` (`/invoice_number`, `/line_items/2/amount`). */
     fields: z.record(z.string(), ExtractedFieldSchema).optional(),
+    /** Paths the orchestrator could not settle (after its re-extraction). */
     disputed: z.array(z.string()).optional(),
+    /** The schema's validation rules that the final data breaks. */
+    rule_failures: z.array(z.looseObject({ rule: z.number().int(), message: z.string(), pointers: z.array(z.string()) })).optional(),
     simulated: z.boolean().optional(),
+    /** Per expected value, by JSON Pointer into `expected`: `{expected, actual, correct, method}`. */
     scoring: z.record(z.string(), z.unknown()).optional(),
     /** Why the run waits for a reviewer. */
     review_reasons: z.array(z.string()).optional(),
@@ -79,9 +88,11 @@ export const UsageSchema = z.object({
 
 export const ItemDetailSchema = z
   .object({
-    id: z.uuid(), status: z.enum(ITEM_STATUSES), schema: ExtractionSchemaSchema,
+    id: z.uuid(), status: z.enum(ITEM_STATUSES),
+    /** The schema as it was given (simple form, JSON Schema, or an ExtractBench file). */
+    schema: z.record(z.string(), z.unknown()),
     document: z.object({ mime_type: z.string(), filename: z.string().nullable(), bytes: z.number(), characters: z.number(), preview: z.string() }),
-    expected: z.record(z.string(), AnyFieldValueSchema).nullable(), metadata: z.record(z.string(), z.unknown()),
+    expected: DataSchema.nullable(), metadata: z.record(z.string(), z.unknown()),
     model_config: RunConfigSchema.nullable(), configuration_id: z.string().nullable(),
     workflow_id: z.string().nullable(), run_id: z.string().nullable(), current_stage: z.string().nullable(),
     stages: z.array(StageSummarySchema), result: ItemResultSchema.nullable(), usage: UsageSchema, calls: z.array(CallRecordSchema),

@@ -25,6 +25,23 @@ export type ReasoningLevel = z.infer<typeof ReasoningLevelSchema>;
 /** The level a stage reasons at when its configuration says nothing: enough to check itself, cheap. */
 export const DEFAULT_REASONING: ReasoningLevel = 'low';
 
+/**
+ * How the document reaches the models: `text` — the text read from it (text layers, and OCR for
+ * scans and images); `image` — to a model that takes images, the page images instead of the text;
+ * `both` — the images beside the text. A model that takes no images, a document without drawn pages
+ * (text, HTML, DOCX) or one of more than `MAX_IMAGE_PAGES` pages always goes as text.
+ */
+export const DOCUMENT_INPUTS = ['text', 'image', 'both'] as const;
+export const DocumentInputSchema = z.enum(DOCUMENT_INPUTS);
+export type DocumentInput = z.infer<typeof DocumentInputSchema>;
+/**
+ * Text by default: every model reads it, it costs a fraction of the images' tokens, and its words
+ * have boxes on the page, which is where each value's source is found.
+ */
+export const DEFAULT_DOCUMENT_INPUT: DocumentInput = 'text';
+/** Pages sent as images at most; a longer document goes as text (twenty pages are ~30,000 input tokens of images). */
+export const MAX_IMAGE_PAGES = 20;
+
 const OptionalLevel = ReasoningLevelSchema.optional();
 /**
  * How hard each model stage's model may think (`review` is the orchestrator): `off`, `low`,
@@ -55,6 +72,8 @@ export const ModelConfigSchema = z.strictObject({
   /** When set, items whose result is doubtful wait for a person before they are finalised. */
   review: ReviewPolicySchema.optional(),
   reasoning: ReasoningSettingsSchema.optional(),
+  /** `text` (the default), `image` or `both`: see `DOCUMENT_INPUTS`. */
+  document_input: DocumentInputSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 

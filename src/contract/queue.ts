@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ExtractionSchemaSchema } from '../domain/extraction-schema.ts';
+import { checkDataShape } from './schema/data-shape.ts';
+import { tryParseExtractionSchema } from './schema/parse-schema.ts';
+import { ExtractionSchemaBodySchema, pointerPath } from './schema/schema-input.ts';
 import { ITEM_STATUSES } from './item-status.ts';
 import { ModelConfigSchema } from './model-config.ts';
 import { RESUMABLE_STAGES } from './stages.ts';
@@ -10,24 +12,23 @@ import { RESUMABLE_STAGES } from './stages.ts';
  * take and give. The item itself (`GET /queue/{id}`) is in item-detail.ts.
  */
 
-export { ExtractionSchemaSchema };
-export type { ExtractionField, ExtractionSchema, FieldType, FieldValue } from '../domain/extraction-schema.ts';
-export { FIELD_TYPES } from '../domain/extraction-schema.ts';
+export { ExtractionSchemaBodySchema };
 
-/** The document forms intake accepts, by MIME type. */
-export const SUPPORTED_MIME_TYPES = ['text/plain', 'text/html', 'application/pdf'] as const;
-export type SupportedMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
 
-/** A field's value as JSON carries it (expected values, corrections): lists are lists of strings. */
-export const FieldValueSchema = z.union([z.string().max(10_000), z.number(), z.boolean(), z.array(z.string().max(10_000)).max(1000), z.null()]);
-/** The same shapes without the request's size limits: what a model answered may be longer. */
-export const AnyFieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
+/** Plain JSON of a schema's shape (expected values, extracted data), checked against the schema where it matters. */
+export const DataSchema = z.record(z.string(), z.unknown());
 
+/**
+ * A document: its text, or a file's bytes in base64. The format is told by the bytes first and the
+ * declared `mime_type` and `filename` second, so a PDF sent as application/octet-stream is read as a
+ * PDF; intake refuses anything else with a 400 that names the accepted formats
+ * (`ACCEPTED_MIME_TYPES`). The upload is stored as it came and read by the item's run.
+ */
 const DocumentSchema = z.union([
   z.strictObject({ text: z.string().min(1).max(2_000_000) }),
   z.strictObject({
     content_base64: z.string().min(1),
-    mime_type: z.enum(SUPPORTED_MIME_TYPES),
+    mime_type: z.string().min(1).max(255).optional(),
     filename: z.string().min(1).max(255).optional(),
   }),
 ]);
@@ -35,14 +36,18 @@ const DocumentSchema = z.union([
 export const QueueItemInputSchema = z
   .strictObject({
     document: DocumentSchema,
-    schema: ExtractionSchemaSchema,
-    expected: z.record(z.string(), FieldValueSchema).optional(),
+    schema: ExtractionSchemaBodySchema,
+    /** Plain JSON of the schema's shape; a key left out is not labelled (it is not scored). */
+    expected: DataSchema.optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((item, ctx) => {
-    const names = new Set(item.schema.fields.map((field) => field.name));
-    for (const key of Object.keys(item.expected ?? {})) {
-      if (!names.has(key)) ctx.addIssue({ code: 'custom', path: ['expected', key], message: `"${key}" is not a field of the schema` });
+    if (!item.expected) return;
+    // A refused schema is reported at `schema`; expected values are checked against one that reads.
+    const parsed = tryParseExtractionSchema(item.schema);
+    if (!parsed.ok) return;
+    for (const issue of checkDataShape(parsed.schema.root, item.expected, { limit: 20 })) {
+      ctx.addIssue({ code: 'custom', path: ['expected', ...pointerPath(issue.pointer)], message: issue.message });
     }
   })
   .meta({ id: 'QueueItemInput' });

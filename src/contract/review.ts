@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { FieldValueSchema } from './queue.ts';
+import { DataSchema } from './queue.ts';
 
 /** `POST /queue/{id}/review`: a reviewer's decision. */
 export const ReviewRequestSchema = z
   .strictObject({
     reviewer: z.string().trim().min(1).max(200),
-    // Empty accepts a waiting run's values as they are; a completed item needs at least one correction.
-    corrections: z.record(z.string(), FieldValueSchema),
+    // By JSON Pointer (a value, a row, a whole list), each with plain JSON of that place's shape; a
+    // flat schema's field name works too. Empty accepts a waiting run's values as they are; a
+    // completed item needs at least one correction.
+    corrections: z.record(z.string().max(2000), z.unknown()),
   })
   .meta({ id: 'ReviewRequest' });
 export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
@@ -19,7 +21,7 @@ export type ReviewDelivered = z.infer<typeof ReviewDeliveredSchema>;
 export const ReviewAppliedSchema = z
   .object({
     id: z.uuid(), review_id: z.number().int(), reviewer: z.string(),
-    expected: z.record(z.string(), z.unknown()).describe("the item's ground truth after the corrections"),
+    expected: DataSchema.describe("the item's ground truth after the corrections"),
     accuracy: z.number().nullable().describe("the item's current run rescored against it"),
     rescored_runs: z.array(z.object({ run_id: z.string(), configuration_id: z.uuid(), accuracy: z.number().nullable() })),
   })

@@ -11,15 +11,18 @@ export interface FinishedRun {
 }
 
 /**
- * Records a finished run once (its run id is the key, so a retried finalise adds nothing) and
+ * Records a finished run once (its run id is the key, so a retried finalise adds nothing), with
+ * the facts of its stages from the ledger (for cost recommendations), and
  * recomputes its configuration's roll-up from all of the configuration's runs. The advisory lock
  * serialises recomputations of one configuration, so the last writer has always seen every run that
  * committed before it: the roll-up cannot fall behind its facts, and there is no counter to drift.
  */
 export async function recordFinishedRun(client: PoolClient, run: FinishedRun): Promise<void> {
   await client.query(
-    `INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id) DO NOTHING`,
+    `INSERT INTO configuration_runs (run_id, configuration_id, queue_item_id, status, accuracy, cost_usd, duration_ms,
+                                     stage_models, stage_costs_usd, stage_latencies_ms)
+     SELECT $1, $2, $3, $4, $5, $6, $7, f.models, f.costs_usd, f.latencies_ms FROM run_stage_facts($1) f
+     ON CONFLICT (run_id) DO NOTHING`,
     [run.runId, run.configurationId, run.queueItemId, run.status, run.accuracy, run.costUsd, Math.round(run.durationMs)],
   );
   await refreshConfigurationUsage(client, run.configurationId);

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../contract/model-config.ts';
+import type { ExperimentRunRef } from '../workflows/experiment-types.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { toNumber } from './pool.ts';
 
@@ -55,16 +56,16 @@ export async function insertExperiment(
   const planned = await client.query(
     `WITH plan AS MATERIALIZED (
        SELECT gen_random_uuid() AS copy_id, s.id AS source_id, a.arm, a.configuration_id, a.config,
-              ((o.n - 1) * $3 + a.arm)::int AS position, s.document_text, s.document_mime_type, s.document_filename,
+              ((o.n - 1) * $3 + a.arm)::int AS position, s.document_id, s.document_text, s.document_mime_type, s.document_filename,
               s.document_bytes, s.extraction_schema, s.expected
          FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, n)
          JOIN ai_extraction_queue s ON s.id = o.id
          CROSS JOIN jsonb_to_recordset($4::jsonb) AS a(arm int, configuration_id uuid, config jsonb)
      ),
      copies AS (
-       INSERT INTO ai_extraction_queue (id, document_text, document_mime_type, document_filename, document_bytes,
+       INSERT INTO ai_extraction_queue (id, document_id, document_text, document_mime_type, document_filename, document_bytes,
                                         extraction_schema, expected, metadata, model_config, configuration_id)
-       SELECT copy_id, document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected,
+       SELECT copy_id, document_id, document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected,
               jsonb_build_object('experiment_id', $1::uuid, 'source_item_id', source_id, 'arm', arm),
               config || jsonb_build_object('configuration_id', configuration_id), configuration_id
          FROM plan
@@ -91,12 +92,6 @@ export async function getExperiment(client: Pool | PoolClient, id: string): Prom
 export async function listExperiments(pool: Pool, limit = 100): Promise<ExperimentRow[]> {
   const result = await pool.query(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
   return result.rows.map(experimentOf);
-}
-
-export interface ExperimentRunRef {
-  position: number;
-  arm: number;
-  itemId: string;
 }
 
 /** A page of an experiment's runs in start order, from `fromPosition` on. */

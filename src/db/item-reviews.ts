@@ -10,18 +10,18 @@ import { parseFirst, parseRows } from './rows.ts';
 const CompletedRunSchema = z.object({
   run_id: z.string(),
   configuration_id: z.string(),
-  /** The orchestrator's final fields in that run (its last review), null when none was stored. */
-  fields: z.record(z.string(), z.looseObject({ value: z.unknown() }).nullable()).nullable(),
+  /** The orchestrator's final data in that run (its last review), null when none was stored. */
+  data: z.unknown().nullable(),
 });
 export type CompletedRun = z.infer<typeof CompletedRunSchema>;
 
-/** Every completed run of the item with the orchestrator's final values, for rescoring. */
+/** Every completed run of the item with the orchestrator's final data, for rescoring. */
 export async function completedRunsOf(client: PoolClient, itemId: string): Promise<CompletedRun[]> {
   const result = await client.query(
     `SELECT r.run_id, r.configuration_id,
-            (SELECT o.output->'fields' FROM stage_outputs o
+            (SELECT o.output->'data' FROM stage_outputs o
               WHERE o.queue_item_id = r.queue_item_id AND o.run_id = r.run_id AND o.stage = 'review'
-              ORDER BY o.step DESC LIMIT 1) AS fields
+              ORDER BY o.step DESC LIMIT 1) AS data
        FROM configuration_runs r
       WHERE r.queue_item_id = $1 AND r.status = 'completed'`,
     [itemId],

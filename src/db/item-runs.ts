@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { DEFAULT_REASONING, ReasoningLevelSchema, type RunConfig } from '../contract/model-config.ts';
+import { DEFAULT_DOCUMENT_INPUT, DEFAULT_REASONING, DocumentInputSchema, ReasoningLevelSchema, type RunConfig } from '../contract/model-config.ts';
 import type { ModelStage } from '../contract/stages.ts';
-import { ExtractionSchemaSchema } from '../domain/extraction-schema.ts';
+import { DataSchema } from '../contract/queue.ts';
+import { CanonicalSchemaFromStored } from '../contract/schema/schema-input.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { ACTIVE_STATUSES } from '../contract/item-status.ts';
 import { QueueItemRowSchema, type QueueItemRow } from './queue-items.ts';
@@ -89,12 +90,14 @@ export async function startRun(pool: Pool, itemId: string, run: { runId: string;
 const ItemForStageSchema = z
   .object({
     document_text: z.string(),
-    extraction_schema: ExtractionSchemaSchema,
+    extraction_schema: CanonicalSchemaFromStored,
     configuration_id: z.string().nullable(),
     orchestrator_prompt: z.string().nullable(),
     // A level this code does not know (a configuration saved by a newer version) reasons at the default.
     reasoning: ReasoningLevelSchema.nullable().catch(null),
     outputs: z.unknown(),
+    document_id: z.string().nullable(),
+    document_input: DocumentInputSchema.nullable().catch(null),
   })
   .transform((row) => ({
     text: row.document_text,
@@ -105,6 +108,10 @@ const ItemForStageSchema = z
     reasoning: row.reasoning ?? DEFAULT_REASONING,
     /** This run's stored outputs of the stages the caller asked to read. */
     outputs: parseRunOutputs(row.outputs, 'beginStage'),
+    /** The stored upload; null for an item queued before uploads were kept. */
+    documentId: row.document_id,
+    /** How the run's configuration sends the document to models. */
+    documentInput: row.document_input ?? DEFAULT_DOCUMENT_INPUT,
   }));
 export type ItemForStage = z.infer<typeof ItemForStageSchema>;
 
@@ -117,7 +124,8 @@ export async function beginStage(pool: Pool, itemId: string, stage: ModelStage, 
     `UPDATE ai_extraction_queue SET current_stage = $2, status = 'running', updated_at = now()
       WHERE id = $1
       RETURNING document_text, extraction_schema, configuration_id, model_config->>'orchestrator_prompt' AS orchestrator_prompt,
-                model_config->'reasoning'->>$2 AS reasoning, ${runOutputsJsonSql('$1', '$3', '$4')} AS outputs`,
+                model_config->'reasoning'->>$2 AS reasoning, document_id, model_config->>'document_input' AS document_input,
+                ${runOutputsJsonSql('$1', '$3', '$4')} AS outputs`,
     [itemId, stage, run.runId, run.reads],
   );
   return parseFirst(ItemForStageSchema, result.rows, 'beginStage');
@@ -126,8 +134,8 @@ export async function beginStage(pool: Pool, itemId: string, stage: ModelStage, 
 const MODEL_STAGES: readonly ModelStage[] = ['classify', 'extract', 'validate', 'review'];
 
 const RunForResultSchema = z.object({
-  extraction_schema: ExtractionSchemaSchema,
-  expected: z.record(z.string(), z.unknown()).nullable(),
+  extraction_schema: CanonicalSchemaFromStored,
+  expected: DataSchema.nullable(),
   outputs: z.unknown(),
   cost_usd: nullableNumeric,
 });
@@ -143,7 +151,7 @@ export async function runForResult(
   itemId: string,
   runId: string,
   options: { finalising: boolean },
-): Promise<{ schema: z.infer<typeof ExtractionSchemaSchema>; expected: Record<string, unknown> | null; outputs: RunOutputs; costUsd: number } | undefined> {
+): Promise<{ schema: z.infer<typeof CanonicalSchemaFromStored>; expected: z.infer<typeof DataSchema> | null; outputs: RunOutputs; costUsd: number } | undefined> {
   const columns = `extraction_schema, expected, ${runOutputsJsonSql('$1', '$2', '$3')} AS outputs,
                    (SELECT sum(cost_usd) FROM model_usage WHERE queue_item_id = $1 AND run_id = $2) AS cost_usd`;
   const result = await client.query(

@@ -2,19 +2,22 @@ import { z } from 'zod';
 import { ACTIVE_STATUSES, ITEM_STATUSES, type ItemStatus } from '../contract/item-status.ts';
 import { RunConfigSchema } from '../contract/model-config.ts';
 import { ItemResultSchema } from '../contract/item-detail.ts';
-import { AnyFieldValueSchema, QueueItemSummarySchema, type QueueItemSummary } from '../contract/queue.ts';
-import { ExtractionSchemaSchema, type ExtractionSchema } from '../domain/extraction-schema.ts';
+import { DataSchema, QueueItemSummarySchema, type QueueItemSummary } from '../contract/queue.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { nullableNumeric, parseFirst, parseRows, timestamp } from './rows.ts';
 
 export { ACTIVE_STATUSES, ITEM_STATUSES, type ItemStatus };
 
 export interface NewQueueItem {
-  text: string;
+  /** The stored upload (db/documents.ts); the item's run reads it into `document_text`. */
+  documentId: string;
+  /** Text sent as text needs no reading: it is the item's text (and preview) from the start. */
+  text?: string | undefined;
   mimeType: string;
   filename: string | null;
   bytes: number;
-  schema: ExtractionSchema;
+  /** The schema as the client gave it (it was checked when the request was read). */
+  schema: Record<string, unknown>;
   expected: Record<string, unknown> | null;
   metadata: Record<string, unknown>;
 }
@@ -23,11 +26,13 @@ export const QueueItemRowSchema = z.object({
   id: z.string(),
   status: z.enum(ITEM_STATUSES),
   document_text: z.string(),
+  document_id: z.string().nullable(),
   document_mime_type: z.string(),
   document_filename: z.string().nullable(),
   document_bytes: z.number(),
-  extraction_schema: ExtractionSchemaSchema,
-  expected: z.record(z.string(), AnyFieldValueSchema).nullable(),
+  /** As the client gave it; `parseExtractionSchema` reads it. */
+  extraction_schema: z.record(z.string(), z.unknown()),
+  expected: DataSchema.nullable(),
   metadata: z.record(z.string(), z.unknown()),
   model_config: RunConfigSchema.nullable(),
   configuration_id: z.string().nullable(),
@@ -49,20 +54,21 @@ export type QueueItemRow = z.infer<typeof QueueItemRowSchema>;
 export async function insertQueueItems(client: Pool | PoolClient, items: NewQueueItem[]): Promise<string[]> {
   const result = await client.query(
     `INSERT INTO ai_extraction_queue
-       (document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected, metadata)
-     SELECT text, mime, filename, bytes, extraction_schema, expected, metadata
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::jsonb[])
-            WITH ORDINALITY AS t(text, mime, filename, bytes, extraction_schema, expected, metadata, n)
+       (document_id, document_text, document_mime_type, document_filename, document_bytes, extraction_schema, expected, metadata)
+     SELECT document_id, coalesce(text, ''), mime, filename, bytes, extraction_schema, expected, metadata
+       FROM unnest($1::uuid[], $8::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::jsonb[])
+            WITH ORDINALITY AS t(document_id, text, mime, filename, bytes, extraction_schema, expected, metadata, n)
       ORDER BY n
      RETURNING id`,
     [
-      items.map((item) => item.text),
+      items.map((item) => item.documentId),
       items.map((item) => item.mimeType),
       items.map((item) => item.filename),
       items.map((item) => item.bytes),
       items.map((item) => JSON.stringify(item.schema)),
       items.map((item) => (item.expected === null ? null : JSON.stringify(item.expected))),
       items.map((item) => JSON.stringify(item.metadata)),
+      items.map((item) => item.text ?? null),
     ],
   );
   return parseRows(z.object({ id: z.string() }), result.rows, 'insertQueueItems').map((row) => row.id);

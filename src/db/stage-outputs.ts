@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AnyFieldValueSchema } from '../contract/queue.ts';
 import type { ModelStage } from '../contract/stages.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { parseFirst, parseRows } from './rows.ts';
@@ -9,17 +8,23 @@ import { stripNul } from './strip-nul.ts';
  * What each stage of a run produced lives in stage_outputs, keyed by item, run, stage and step: later
  * stages read it by id instead of receiving it through the workflow's history. The answers were
  * checked against their stage's schema before they were stored; here the parts that readers use are
- * parsed again as they leave the database, and anything else in them passes through.
+ * parsed again as they leave the database, and anything else in them passes through. Values are
+ * named by JSON Pointers into the stage's `data` (plain JSON of the schema's shape); outputs stored
+ * before schemas nested were rewritten into this form by migration 1764103000000.
  */
 
-const FieldAnswer = z.looseObject({ value: AnyFieldValueSchema, confidence: z.number() });
-const FieldAnswers = z.record(z.string(), FieldAnswer);
+const Confidences = z.record(z.string(), z.number());
+const RuleFailures = z.array(z.looseObject({ rule: z.number(), message: z.string(), pointers: z.array(z.string()) }));
 
 export const STAGE_OUTPUT_SCHEMAS = {
   classify: z.looseObject({ document_type: z.string(), confidence: z.number() }),
-  extract: z.looseObject({ fields: FieldAnswers }),
-  validate: z.looseObject({ verdicts: z.record(z.string(), z.looseObject({ valid: z.boolean(), reason: z.string() })) }),
-  review: z.looseObject({ fields: FieldAnswers, disputed: z.array(z.string()) }),
+  /** `paths`: a re-extraction's disputed paths; its `data` holds only those. */
+  extract: z.looseObject({ data: z.unknown(), confidence: Confidences, paths: z.array(z.string()).optional() }),
+  validate: z.looseObject({
+    verdicts: z.record(z.string(), z.looseObject({ valid: z.boolean(), reason: z.string() })),
+    rule_failures: RuleFailures.optional(),
+  }),
+  review: z.looseObject({ data: z.unknown(), confidence: Confidences, disputed: z.array(z.string()), rule_failures: RuleFailures.optional() }),
 } satisfies Record<ModelStage, z.ZodType>;
 
 type OutputOf<S extends ModelStage> = z.infer<(typeof STAGE_OUTPUT_SCHEMAS)[S]>;

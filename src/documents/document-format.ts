@@ -1,18 +1,7 @@
+import { ACCEPTED_MIME_TYPES, DOCUMENT_FORMATS, type DocumentFormat } from '../contract/documents.ts';
 import { CorruptDocumentError, DocumentTooLargeError, EncryptedDocumentError, UnsupportedFormatError } from './document-errors.ts';
 
-/** The forms Quarry reads, with the MIME type each is stored and served as. */
-export const DOCUMENT_FORMATS = {
-  pdf: { mimeType: 'application/pdf', label: 'PDF' },
-  png: { mimeType: 'image/png', label: 'PNG' },
-  jpeg: { mimeType: 'image/jpeg', label: 'JPEG' },
-  tiff: { mimeType: 'image/tiff', label: 'TIFF' },
-  html: { mimeType: 'text/html', label: 'HTML' },
-  text: { mimeType: 'text/plain', label: 'plain text' },
-  docx: { mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', label: 'DOCX' },
-} as const;
-
-export type DocumentFormat = keyof typeof DOCUMENT_FORMATS;
-export const ACCEPTED_MIME_TYPES: readonly string[] = Object.values(DOCUMENT_FORMATS).map((format) => format.mimeType);
+export { ACCEPTED_MIME_TYPES, DOCUMENT_FORMATS, type DocumentFormat };
 
 /** Uploads above this are refused at intake; a configuration may lower or raise it. */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
@@ -30,10 +19,11 @@ const MIME_ALIASES: Record<string, DocumentFormat> = {
   'application/xhtml+xml': 'html',
 };
 
-const EXTENSIONS: Record<string, DocumentFormat> = {
-  pdf: 'pdf', png: 'png', jpg: 'jpeg', jpeg: 'jpeg', tif: 'tiff', tiff: 'tiff',
-  htm: 'html', html: 'html', txt: 'text', md: 'text', csv: 'text', docx: 'docx',
-};
+const EXTENSIONS: Record<string, DocumentFormat> = Object.fromEntries(
+  (Object.entries(DOCUMENT_FORMATS) as [DocumentFormat, (typeof DOCUMENT_FORMATS)[DocumentFormat]][]).flatMap(([format, { extensions }]) =>
+    extensions.map((extension) => [extension, format]),
+  ),
+);
 
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 

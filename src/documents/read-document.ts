@@ -29,10 +29,25 @@ export interface ReadDocumentOptions extends DeclaredType {
   /** The engine to use instead of the process's shared one for `ocr`. */
   ocrEngine?: OcrEngine;
   ocrDpi?: number;
-  /** Called after each page: an activity heartbeats here, since a long scan takes minutes. */
-  onPage?: (page: number, pages: number) => void | Promise<void>;
+  /**
+   * Called with each page as soon as it is read, and the document's page count: an activity stores
+   * the page and heartbeats here, since a long scan takes minutes.
+   */
+  onPage?: (page: DocumentPage, pages: number) => void | Promise<void>;
   /** Stops between pages (an activity's cancellation). */
   signal?: AbortSignal;
+}
+
+export interface ReadPagesOptions extends ReadDocumentOptions {
+  /** Skip the pages before this one (1-based): they were read before, by an attempt that did not finish. */
+  fromPage?: number;
+}
+
+export interface ReadPages extends Omit<ReadDocument, 'pages'> {
+  /** The document's page count. */
+  pageCount: number;
+  /** The pages read, from `fromPage` on. */
+  pages: DocumentPage[];
 }
 
 /**
@@ -42,39 +57,62 @@ export interface ReadDocumentOptions extends DeclaredType {
  * an encrypted or corrupt file, or a document in which even OCR found no text.
  */
 export async function readDocument(content: Uint8Array, options: ReadDocumentOptions = {}): Promise<ReadDocument> {
-  const { format, mimeType } = detectFormat(content, options, options.maxBytes);
-  const pages = await readPages(content, format, options);
-  if (pages.every((page) => page.text.trim().length === 0)) {
-    const ocrPages = pages.filter((page) => page.ocr).length;
-    const detail = ocrPages > 0 ? `; OCR found none on ${ocrPages === 1 ? 'its page' : `its ${ocrPages} pages`}` : '';
-    throw new NoTextError(`the document has no text${detail}`);
-  }
+  const { format, mimeType, pages } = await readPages(content, options);
+  assertHasText(pages);
   return { format, mimeType, pages };
 }
 
-async function readPages(content: Uint8Array, format: DocumentFormat, options: ReadDocumentOptions): Promise<DocumentPage[]> {
+/**
+ * `readDocument` a page at a time, for a reader that keeps each page as it comes (`onPage`) and
+ * resumes where an interrupted attempt stopped (`fromPage`). It does not check that the document
+ * has text, since it may not see every page: the caller checks all of them with `assertHasText`.
+ */
+export async function readPages(content: Uint8Array, options: ReadPagesOptions = {}): Promise<ReadPages> {
+  const { format, mimeType } = detectFormat(content, options, options.maxBytes);
+  const fromPage = Math.max(1, options.fromPage ?? 1);
+  const { pages, pageCount } = await pagesOf(content, format, fromPage, options);
+  return { format, mimeType, pageCount, pages };
+}
+
+/** Throws the `NoTextError` a sender can act on when no page of a document holds any text. */
+export function assertHasText(pages: readonly Pick<DocumentPage, 'text' | 'ocr'>[]): void {
+  if (pages.some((page) => page.text.trim().length > 0)) return;
+  const ocrPages = pages.filter((page) => page.ocr).length;
+  const detail = ocrPages > 0 ? `; OCR found none on ${ocrPages === 1 ? 'its page' : `its ${ocrPages} pages`}` : '';
+  throw new NoTextError(`the document has no text${detail}`);
+}
+
+type PageRun = { pages: DocumentPage[]; pageCount: number };
+
+async function pagesOf(content: Uint8Array, format: DocumentFormat, fromPage: number, options: ReadDocumentOptions): Promise<PageRun> {
   switch (format) {
     case 'pdf':
-      return pdfPages(content, options);
+      return pdfPages(content, fromPage, options);
     case 'png':
     case 'jpeg':
     case 'tiff':
-      return scannedImagePages(await imagePages(content, format), options);
+      return scannedImagePages(await imagePages(content, format), fromPage, options);
     case 'html':
-      return htmlPages(content);
+      return textFormatPages(htmlPages(content), fromPage, options);
     case 'docx':
-      return docxPages(content);
+      return textFormatPages(await docxPages(content), fromPage, options);
     case 'text':
-      return plainTextPages(content);
+      return textFormatPages(plainTextPages(content), fromPage, options);
   }
 }
 
-async function pdfPages(content: Uint8Array, options: ReadDocumentOptions): Promise<DocumentPage[]> {
+async function textFormatPages(all: DocumentPage[], fromPage: number, options: ReadDocumentOptions): Promise<PageRun> {
+  const pages = all.filter((page) => page.page >= fromPage);
+  for (const page of pages) await options.onPage?.(page, all.length);
+  return { pages, pageCount: all.length };
+}
+
+async function pdfPages(content: Uint8Array, fromPage: number, options: ReadDocumentOptions): Promise<PageRun> {
   const pdf = await openPdf(content);
   const dpi = options.ocrDpi ?? DEFAULT_OCR_DPI;
   try {
     const pages: DocumentPage[] = [];
-    for (let number = 1; number <= pdf.numPages; number += 1) {
+    for (let number = fromPage; number <= pdf.numPages; number += 1) {
       options.signal?.throwIfAborted();
       const page = await pdf.getPage(number).catch((error: unknown) => {
         throw pdfError(error, `page ${number} could not be read`);
@@ -84,28 +122,31 @@ async function pdfPages(content: Uint8Array, options: ReadDocumentOptions): Prom
       });
       const engine = ocrEngineFor(options);
       const scanned = engine !== undefined && layer.characters < SCAN_MAX_TEXT_CHARACTERS && (layer.characters === 0 || (await imageCoverage(page)) >= SCAN_MIN_IMAGE_COVERAGE);
+      let read: DocumentPage;
       if (scanned) {
         const rendered = await renderPdfPage(page, dpi);
-        const read = await ocrPage(engine, rendered.png, rendered.scale, rendered.scale * 72);
-        pages.push({ page: number, text: read.text, ocr: true, width: layer.width, height: layer.height, words: read.words, confidence: read.confidence });
+        const ocr = await ocrPage(engine, rendered.png, rendered.scale, rendered.scale * 72);
+        read = { page: number, text: ocr.text, ocr: true, width: layer.width, height: layer.height, words: ocr.words, confidence: ocr.confidence };
       } else {
         const laidOut = layoutPage(layer.words, layer.sideways);
-        pages.push({ page: number, text: laidOut.text, ocr: false, width: layer.width, height: layer.height, words: laidOut.words });
+        read = { page: number, text: laidOut.text, ocr: false, width: layer.width, height: layer.height, words: laidOut.words };
       }
+      pages.push(read);
       // Fonts and images of a page stay cached in pdf.js until released; a 500-page PDF would keep them all.
       page.cleanup();
-      await options.onPage?.(number, pdf.numPages);
+      await options.onPage?.(read, pdf.numPages);
     }
-    return pages;
+    return { pages, pageCount: pdf.numPages };
   } finally {
     await pdf.destroy();
   }
 }
 
-async function scannedImagePages(images: PageImage[], options: ReadDocumentOptions): Promise<DocumentPage[]> {
+async function scannedImagePages(images: PageImage[], fromPage: number, options: ReadDocumentOptions): Promise<PageRun> {
   const engine = ocrEngineFor(options);
   const pages: DocumentPage[] = [];
   for (const [index, image] of images.entries()) {
+    if (index + 1 < fromPage) continue;
     options.signal?.throwIfAborted();
     const page: DocumentPage = { page: index + 1, text: '', ocr: false, width: image.width, height: image.height, words: [] };
     if (engine) {
@@ -113,9 +154,9 @@ async function scannedImagePages(images: PageImage[], options: ReadDocumentOptio
       Object.assign(page, { text: read.text, ocr: true, words: read.words, confidence: read.confidence });
     }
     pages.push(page);
-    await options.onPage?.(index + 1, images.length);
+    await options.onPage?.(page, images.length);
   }
-  return pages;
+  return { pages, pageCount: images.length };
 }
 
 function ocrEngineFor(options: ReadDocumentOptions): OcrEngine | undefined {

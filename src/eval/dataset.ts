@@ -32,6 +32,8 @@ export interface DatasetDomain {
   /** The schema's name: the wrapper's `name`, else the file name before `-schema.json`. */
   name: string;
   schemaPath: string;
+  /** The schema as the file gives it, for `POST /queue` (`{name, description, schema_definition}`, or `{name, json_schema}`). */
+  schemaInput: unknown;
   /** Null when Quarry refuses the schema; `schemaIssues` says why. */
   schema: CanonicalSchema | null;
   schemaIssues: SchemaIssue[];
@@ -93,6 +95,7 @@ async function readDomain(root: string, schemaPath: string): Promise<DatasetDoma
     id: path.relative(root, folder).split(path.sep).join('/') || '.',
     name: schema?.name ?? fileName,
     schemaPath,
+    schemaInput: input,
     schema,
     schemaIssues: parsed.ok ? [] : parsed.issues,
     documents: [],

@@ -44,6 +44,14 @@ export const httpRequests = new Histogram({
   registers: [registry],
 });
 
+export const documentPageReads = new Histogram({
+  name: 'quarry_document_page_read_seconds',
+  help: 'Time to read one page of an uploaded document, by format and whether it was read by OCR',
+  labelNames: ['format', 'ocr'],
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+  registers: [registry],
+});
+
 export interface ProviderCallMetric {
   model: string;
   provider: string;

@@ -14,7 +14,7 @@ export const SECTION_NAMES = [
   'round',
   'document',
   'schema',
-  'only_fields',
+  'only_paths',
   'candidates',
   'verdicts',
   'reextracted',

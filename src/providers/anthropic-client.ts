@@ -1,5 +1,5 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { toStrictSchema, withinStrictLimits } from './anthropic-strict-schema.ts';
+import { anthropicTool } from '../pipeline/structured-output/anthropic-strict.ts';
 import { usageFromResponse } from './model-prices.ts';
 import { parseModelJson, promptAskingForJson } from './model-json.ts';
 import { malformedOutputError, mapStainlessError, refusedError, truncatedError } from './provider-errors.ts';
@@ -105,8 +105,10 @@ export function buildParams(request: CompletionRequest): Params {
   const model = request.model;
   const thinking = anthropicThinking(model, request.reasoning, request.maxOutputTokens);
   const thinkingOn = thinking !== undefined && thinking.thinking.type !== 'disabled';
-  const strictSchema = toStrictSchema(request.responseSchema);
-  const strictFits = withinStrictLimits(strictSchema);
+  // The answer schema in Anthropic's strict subset; `strict` only within strict mode's complexity limits.
+  const tool = anthropicTool(request.responseName, 'Record the answer. Call this tool exactly once with the complete answer.', request.responseSchema);
+  const strictSchema = tool.input_schema;
+  const strictFits = tool.strict;
 
   // Forced tool use is refused while thinking; JSON outputs then carry the schema instead, when it
   // fits strict mode. Otherwise the schema travels in the prompt and the answer is read from text.
@@ -117,12 +119,19 @@ export function buildParams(request: CompletionRequest): Params {
   const stable = via === 'prompt' ? undefined : request.stablePrefix;
   const head = system.length + (stable?.length ?? 0) + (via === 'tool' ? JSON.stringify(strictSchema).length : 0);
   const cacheHead = stable !== undefined && prompt.startsWith(stable) && head / CHARS_PER_TOKEN >= cacheMinimumTokens(model.provider_model);
-  const content: Anthropic.Messages.ContentBlockParam[] | string = cacheHead
+  const text: Anthropic.Messages.ContentBlockParam[] | string = cacheHead
     ? [
         { type: 'text', text: stable, cache_control: { type: 'ephemeral' } },
         { type: 'text', text: prompt.slice(stable.length) },
       ]
     : prompt;
+  // Page images follow the text as base64 image blocks; the cached head stays first.
+  const content = request.images?.length
+    ? [
+        ...(typeof text === 'string' ? [{ type: 'text' as const, text }] : text),
+        ...request.images.map((image) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: image.mimeType, data: image.data.toString('base64') } })),
+      ]
+    : text;
 
   return {
     model: model.provider_model,
@@ -134,9 +143,9 @@ export function buildParams(request: CompletionRequest): Params {
       ? {
           tools: [
             {
-              name: request.responseName,
-              description: 'Record the answer. Call this tool exactly once with the complete answer.',
-              input_schema: (strictFits ? strictSchema : request.responseSchema) as Anthropic.Messages.Tool.InputSchema,
+              name: tool.name,
+              description: tool.description,
+              input_schema: strictSchema as Anthropic.Messages.Tool.InputSchema,
               ...(strictFits ? { strict: true } : {}),
             },
           ],

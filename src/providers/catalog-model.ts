@@ -102,6 +102,11 @@ export const CatalogEntrySchema = z.strictObject({
   temperature: z.boolean(),
   reasoning: ReasoningControlSchema,
   structured_output: z.enum(STRUCTURED_OUTPUT_MODES),
+  /**
+   * The model takes images in its input (vision): a configuration's `document_input` of `image` or
+   * `both` sends it the document's page images. From the provider's model page.
+   */
+  image_input: z.boolean().default(false),
   /** Output tokens one extracted field typically costs (answer and low-effort reasoning): for budget estimates. */
   typical_output_tokens_per_field: z.number().int().positive(),
   /** One call's timeout; reasoning models take longer. Capped by QUARRY_CALL_TIMEOUT_MS. */

@@ -33,6 +33,8 @@ const EndpointModelSchema = z.strictObject({
   reasoning: ReasoningControlSchema.default({ control: 'none' }),
   /** llama-server, vLLM, Ollama and LM Studio all take `response_format` json_schema. */
   structured_output: z.enum(['json_schema', 'json_object', 'prompt']).default('json_schema'),
+  /** A vision model (e.g. a llava or Qwen-VL served by vLLM): it takes page images as OpenAI image_url parts. */
+  image_input: z.boolean().default(false),
   input_usd_per_mtok: z.number().nonnegative().default(0),
   output_usd_per_mtok: z.number().nonnegative().default(0),
   cached_input_usd_per_mtok: z.number().nonnegative().optional(),

@@ -1,4 +1,5 @@
 import { ApiError, FinishReason, GoogleGenAI, type GenerateContentConfig, type GenerateContentResponse, type ThinkingLevel } from '@google/genai';
+import { geminiResponseSchema } from '../pipeline/structured-output/gemini-response-schema.ts';
 import { usageFromResponse } from './model-prices.ts';
 import { parseModelJson, promptAskingForJson } from './model-json.ts';
 import {
@@ -60,7 +61,7 @@ export function createGeminiClient(options: GeminiClientOptions): ProviderClient
         systemInstruction: system,
         ...(request.model.temperature ? { temperature: request.temperature } : {}),
         maxOutputTokens: request.maxOutputTokens,
-        ...(structured ? { responseMimeType: 'application/json', responseJsonSchema: request.responseSchema } : {}),
+        ...(structured ? { responseMimeType: 'application/json', responseJsonSchema: geminiResponseSchema(request.responseSchema) } : {}),
         ...(thinkingLevel ? { thinkingConfig: { thinkingLevel: thinkingLevel as ThinkingLevel } } : {}),
         httpOptions: { timeout: request.timeoutMs },
         ...(request.signal ? { abortSignal: request.signal } : {}),
@@ -69,7 +70,8 @@ export function createGeminiClient(options: GeminiClientOptions): ProviderClient
       try {
         response = await sdk.models.generateContent({
           model: request.model.provider_model,
-          contents: [{ role: 'user', parts: [{ text: prompt }] }],
+          // Page images follow the text as inline data parts.
+          contents: [{ role: 'user', parts: [{ text: prompt }, ...(request.images ?? []).map((image) => ({ inlineData: { mimeType: image.mimeType, data: image.data.toString('base64') } }))] }],
           config,
         });
       } catch (error) {

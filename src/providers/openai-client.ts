@@ -1,4 +1,5 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { openAiResponseFormat } from '../pipeline/structured-output/openai-strict.ts';
 import { usageFromResponse } from './model-prices.ts';
 import { parseModelJson, promptAskingForJson } from './model-json.ts';
 import { malformedOutputError, mapStainlessError, refusedError, truncatedError } from './provider-errors.ts';
@@ -47,14 +48,14 @@ export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient
             // OpenAI's automatic prompt cache can reuse across calls.
             messages: [
               { role: 'system', content: system },
-              { role: 'user', content: prompt },
+              { role: 'user', content: userContent(prompt, request.images) },
             ],
             ...(request.model.temperature ? { temperature: request.temperature } : {}),
             // The cap counts reasoning tokens too; `outputBudget` sized it for both.
             ...(options.compatible ? { max_tokens: request.maxOutputTokens } : { max_completion_tokens: request.maxOutputTokens }),
             ...(effort ? { reasoning_effort: effort } : {}),
             ...(mode === 'json_schema'
-              ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.responseName, schema: request.responseSchema, strict: true } } }
+              ? { response_format: openAiResponseFormat(request.responseName, request.responseSchema) }
               : mode === 'json_object'
                 ? { response_format: { type: 'json_object' as const } }
                 : {}),
@@ -90,4 +91,16 @@ export function createOpenAIClient(options: OpenAIClientOptions): ProviderClient
       }
     },
   };
+}
+
+/**
+ * The user message: its text, then the page images as `image_url` parts holding data URLs, at
+ * `detail: high` (a page of small type is unreadable at low detail's 512 pixels).
+ */
+function userContent(prompt: string, images: CompletionRequest['images']): string | OpenAI.Chat.Completions.ChatCompletionContentPart[] {
+  if (!images?.length) return prompt;
+  return [
+    { type: 'text', text: prompt },
+    ...images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mimeType};base64,${image.data.toString('base64')}`, detail: 'high' as const } })),
+  ];
 }

@@ -13,6 +13,14 @@ export type {
 } from './catalog-model.ts';
 export { BUILT_IN_PROVIDERS } from './catalog-model.ts';
 
+/** A page image for a vision model: PNG bytes and their size in pixels. */
+export interface PromptImage {
+  mimeType: 'image/png';
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
 // The stage list and the reasoning levels are the contract's: configurations, the dashboard and the
 // simulator name the same ones.
 export { MODEL_STAGES, type ModelStage } from '../contract/stages.ts';
@@ -41,6 +49,12 @@ export interface CompletionRequest {
   maxOutputTokens: number;
   /** Below the activity's startToCloseTimeout, so a hung call fails as a timeout in time to retry. */
   timeoutMs: number;
+  /**
+   * Page images of the document, sent after the text of the user message in the provider's own form
+   * (OpenAI `image_url` data URLs, Anthropic `image` blocks, Gemini `inlineData`). Only for models
+   * whose catalog entry says `image_input`.
+   */
+  images?: readonly PromptImage[] | undefined;
   /** Routes requests sharing a prefix to the same provider cache (OpenAI's `prompt_cache_key`). */
   cacheKey?: string | undefined;
   signal?: AbortSignal | undefined;

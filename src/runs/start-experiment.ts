@@ -70,6 +70,7 @@ export async function startExperiment(
           totalRuns: runs,
           concurrency: request.concurrency,
           ...(request.max_cost_usd === undefined ? {} : { maxCostUsd: request.max_cost_usd }),
+          ...(deps.settings.QUARRY_EXPERIMENT_HISTORY_EVENTS === undefined ? {} : { continueAsNewAfterEvents: deps.settings.QUARRY_EXPERIMENT_HISTORY_EVENTS }),
         },
       ],
       workflowIdConflictPolicy: 'FAIL',

@@ -2,8 +2,9 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { ReviewApplied, ReviewDelivered, ReviewRequest } from '../contract/review.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { getQueueItem } from '../db/queue-items.ts';
-import type { ExtractionSchema, FieldValue } from '../domain/extraction-schema.ts';
-import { fieldValueZod } from '../pipeline/field-value-schema.ts';
+import { applyCorrections as applyToData, checkCorrections as checkAgainstSchema, correctionPointer, InvalidPointerError } from '../contract/schema/corrections.ts';
+import { parseExtractionSchema } from '../contract/schema/parse-schema.ts';
+import type { CanonicalSchema } from '../contract/schema/schema-node.ts';
 import { workflowIdFor } from '../temporal/names.ts';
 import { submitReviewUpdate } from '../workflows/human-review.ts';
 import { applyCorrections } from './apply-corrections.ts';
@@ -12,21 +13,16 @@ import { ConflictError, InvalidRequestError, NotFoundError, runNotFound } from '
 /** Where a decision went: to the item's waiting run, or applied to a completed item as corrections. */
 export type ReviewOutcome = { delivered: ReviewDelivered } | { applied: ReviewApplied };
 
-/** Refuses corrections naming a field the item lacks, or a value of the wrong type for its field. */
-export function checkCorrections(schema: ExtractionSchema, corrections: Record<string, FieldValue>): void {
-  const problems: Array<{ field: string; message: string }> = [];
-  for (const [name, value] of Object.entries(corrections)) {
-    const field = schema.fields.find((candidate) => candidate.name === name);
-    if (!field) {
-      problems.push({ field: name, message: 'not a field of this item' });
-      continue;
-    }
-    const parsed = fieldValueZod(field).safeParse(value);
-    if (!parsed.success) problems.push({ field: name, message: `not a valid ${field.type}: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
-  }
+/**
+ * Refuses corrections naming a path the item's schema lacks, or a value of another shape than its
+ * place; returns them keyed by JSON Pointer (a flat schema's field names become `/name`).
+ */
+export function checkCorrections(schema: CanonicalSchema, corrections: Record<string, unknown>): Record<string, unknown> {
+  const problems = checkAgainstSchema(schema.root, corrections);
   if (problems.length > 0) {
-    throw new InvalidRequestError('invalid_corrections', problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems);
+    throw new InvalidRequestError('invalid_corrections', problems.map((problem) => `${problem.pointer}: ${problem.message}`).join('; '), problems);
   }
+  return Object.fromEntries(Object.entries(corrections).map(([key, value]) => [correctionPointer(key), value]));
 }
 
 /**
@@ -38,12 +34,20 @@ export function checkCorrections(schema: ExtractionSchema, corrections: Record<s
 export async function submitReview(deps: { pool: Pool; temporal: Client }, itemId: string, decision: ReviewRequest): Promise<ReviewOutcome> {
   const item = await getQueueItem(deps.pool, itemId);
   if (!item) throw new NotFoundError(`queue item ${itemId}`);
-  checkCorrections(item.extraction_schema, decision.corrections);
+  const corrections = checkCorrections(parseExtractionSchema(item.extraction_schema), decision.corrections);
 
   if (item.status === 'needs_review') {
+    // A row the result does not have (past the end of its list) cannot be corrected; adding rows
+    // is correcting the whole list.
+    try {
+      applyToData(item.result?.data ?? {}, corrections);
+    } catch (error) {
+      if (error instanceof InvalidPointerError) throw new InvalidRequestError('invalid_corrections', error.message);
+      throw error;
+    }
     const workflowId = workflowIdFor(itemId);
     try {
-      await deps.temporal.workflow.getHandle(workflowId).executeUpdate(submitReviewUpdate, { args: [decision] });
+      await deps.temporal.workflow.getHandle(workflowId).executeUpdate(submitReviewUpdate, { args: [{ reviewer: decision.reviewer, corrections }] });
     } catch (error) {
       // The run's validator refused it: it is no longer waiting (another reviewer was first, or the
       // deadline passed). Anything else is not the client's mistake.
@@ -58,8 +62,8 @@ export async function submitReview(deps: { pool: Pool; temporal: Client }, itemI
     return { delivered: { id: itemId, status: 'accepted', workflow_id: workflowId } };
   }
 
-  if (Object.keys(decision.corrections).length === 0) {
-    throw new InvalidRequestError('no_corrections', `queue item ${itemId} is ${item.status}: name at least one corrected field`);
+  if (Object.keys(corrections).length === 0) {
+    throw new InvalidRequestError('no_corrections', `queue item ${itemId} is ${item.status}: name at least one corrected value`);
   }
-  return { applied: await inTransaction(deps.pool, (client) => applyCorrections(client, itemId, decision.corrections, decision.reviewer)) };
+  return { applied: await inTransaction(deps.pool, (client) => applyCorrections(client, itemId, corrections, decision.reviewer)) };
 }

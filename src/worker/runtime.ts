@@ -11,6 +11,8 @@ let installed = false;
  * build is reported at error, and stays there.
  */
 const isBundlerReport = (message: string) => message.startsWith('asset workflow-bundle') || /\nwebpack [\d.]+ compiled/.test(message);
+/** The documents task queue's worker runs activities only, on purpose: the SDK's warning about it is not one. */
+const isActivityOnlyNotice = (message: string) => message.startsWith('No workflows registered, not polling for workflow tasks');
 
 /**
  * Installs the Temporal worker runtime once per process, before the first worker or native
@@ -21,7 +23,7 @@ export async function installWorkerRuntime(options: { exportMetrics?: boolean } 
   if (installed) return;
   installed = true;
   const log = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) =>
-    logger[level === 'info' && isBundlerReport(message) ? 'debug' : level]({ ...meta }, message);
+    logger[(level === 'info' && isBundlerReport(message)) || (level === 'warn' && isActivityOnlyNotice(message)) ? 'debug' : level]({ ...meta }, message);
   const metricsAddress = options.exportMetrics ? `127.0.0.1:${await freePort()}` : undefined;
   Runtime.install({
     logger: {

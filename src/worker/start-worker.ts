@@ -1,9 +1,14 @@
 import { createRequire } from 'node:module';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerPlugin, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities, type ActivityDependencies } from '../activities/index.ts';
+import { createActivities, createDocumentReading, type ActivityDependencies } from '../activities/index.ts';
 import { RateLimiter } from '../activities/rate-limiter.ts';
 import type { RateLimitSetting } from '../config/rate-limits.ts';
 import { ConfigurationError } from '../config/environment.ts';
+import { closeSharedOcrEngines } from '../documents/ocr/ocr-engine.ts';
+import { documentsTaskQueue } from '../temporal/names.ts';
+import { logger } from '../logger.ts';
+import { ensureUsageRollupSchedule } from '../temporal/usage-rollup-schedule.ts';
 import { installWorkerRuntime } from './runtime.ts';
 import { workflowTaskSettings } from './workflow-task-settings.ts';
 
@@ -31,6 +36,11 @@ export interface WorkerOptions {
   identity?: string;
   /** Worker plugins, e.g. OpenTelemetry tracing's; their workflow interceptors are bundled only from `workflowsPath`. */
   plugins?: WorkerPlugin[];
+  /**
+   * Keep the Temporal Schedule that rolls up the usage ledger (on this task queue, every
+   * `everySeconds`): `quarry worker` and `quarry up` do, tests only where they test it.
+   */
+  usageRollups?: { everySeconds: number };
 }
 
 export interface RunningWorker {
@@ -40,12 +50,18 @@ export interface RunningWorker {
    * process can start workflows eagerly on this worker (temporal/eager-start.ts).
    */
   connection: NativeConnection;
+  /** Polls the documents task queue: reading, with `dependencies.reading.concurrency` slots. */
+  reader: Worker;
   /** Settles when the worker has stopped (after `shutdown`, or on a fatal error). */
   done: Promise<void>;
   shutdown(): Promise<void>;
 }
 
-/** Starts a worker polling Quarry's task queue; activities get their dependencies injected. */
+/**
+ * Starts a worker polling Quarry's task queue, and beside it a reader polling the documents task
+ * queue with its own activity slots (reading a scan is CPU-bound; OCR threads are bounded apart, by
+ * `reading.ocr.workers`). Activities get their dependencies injected.
+ */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   await installWorkerRuntime({ exportMetrics: options.exportMetrics });
   let connection: NativeConnection;
@@ -71,13 +87,53 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
-  const done = worker.run().finally(() => connection.close());
+  if (options.usageRollups) {
+    // The worker keeps the schedule because only a worker can run its roll-ups, on the task queue it
+    // polls; `quarry migrate` may run where Temporal is not reachable. A failure here leaves the
+    // extractions running: analytics read more of the ledger until a worker keeps the schedule.
+    const client = new Client({ connection, namespace: options.namespace });
+    await ensureUsageRollupSchedule(client, { taskQueue: options.taskQueue, everySeconds: options.usageRollups.everySeconds }).then(
+      (outcome) => logger.info({ taskQueue: options.taskQueue, everySeconds: options.usageRollups!.everySeconds }, `usage roll-up schedule ${outcome}`),
+      (error: unknown) => logger.error({ err: error }, 'could not create or update the usage roll-up schedule; analytics fall behind until it exists'),
+    );
+  }
+  const reader = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: documentsTaskQueue(options.taskQueue),
+    activities: createDocumentReading(options.dependencies),
+    maxConcurrentActivityTaskExecutions: options.dependencies.reading.concurrency,
+    shutdownGraceTime: options.shutdownGraceTime ?? '90 seconds',
+    maxHeartbeatThrottleInterval: '1 second',
+    ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+  const stop = (running: Worker) => {
+    if (running.getState() === 'RUNNING') running.shutdown();
+  };
+  // Either one failing stops both: a process that polls only half of Quarry's queues would look alive.
+  const runs = [worker.run(), reader.run()].map((run) =>
+    run.catch((error: unknown) => {
+      stop(worker);
+      stop(reader);
+      throw error;
+    }),
+  );
+  // Settles once both have stopped, with the first failure if any.
+  const done = Promise.allSettled(runs).then(async (outcomes) => {
+    await closeSharedOcrEngines();
+    await connection.close();
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
   return {
     worker,
     connection,
+    reader,
     done,
     shutdown: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      stop(worker);
+      stop(reader);
       await done;
     },
   };

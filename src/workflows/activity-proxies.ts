@@ -1,5 +1,6 @@
-import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.ts';
+import { documentsTaskQueue } from '../temporal/names.ts';
 import type { RunPolicy } from './extraction-types.ts';
 
 /** Every activity the worker registers, by name and signature. Workflows import only this type. */
@@ -21,6 +22,24 @@ export const bookkeeping = proxyActivities<Activities>(BOOKKEEPING_OPTIONS);
  * by run id). Runs started before this existed replay with `bookkeeping` (see run-bookkeeping.ts).
  */
 export const localBookkeeping = proxyLocalActivities<Activities>(BOOKKEEPING_OPTIONS);
+
+/**
+ * Reading the run's document, on the documents task queue beside the run's own: its workers take
+ * only as many documents at once as they have reading slots. A page is stored as soon as it is read
+ * and the activity heartbeats per page, so a lost worker is noticed within the heartbeat timeout and
+ * the next attempt resumes after the last stored page. A document that cannot be read fails for
+ * good at once (non-retryable); the attempts are for the database and the worker going away.
+ */
+export function documentReading() {
+  return proxyActivities<Activities>({
+    taskQueue: documentsTaskQueue(workflowInfo().taskQueue),
+    summary: 'read the document',
+    // A 500-page scan at a few seconds a page, behind other documents' pages for the OCR threads.
+    startToCloseTimeout: '4 hours',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  } satisfies ActivityOptions);
+}
 
 /**
  * A stage's activities with one model of its chain: Temporal retries a failed call up to the policy's

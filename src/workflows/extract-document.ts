@@ -1,10 +1,12 @@
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { modelStagesBefore, type ChainStage } from '../contract/stages.ts';
-import type { ExtractionInput, FinaliseResult, ReusedStages, StageCall } from './extraction-types.ts';
+import { documentReading } from './activity-proxies.ts';
+import type { ExtractionInput, FinaliseResult, FitResult, ReusedStages, StageCall } from './extraction-types.ts';
 import { describeFailure, nextModels, runChain } from './fallback-chain.ts';
 import { FailureType } from './failure-types.ts';
 import { HumanReview } from './human-review.ts';
 import { RunProgress } from './progress.ts';
+import { reportingToParent } from './report-to-parent.ts';
 import { runBookkeeping, type RunBookkeeping } from './run-bookkeeping.ts';
 
 /** What every stage call of the run carries; each call adds its model. */
@@ -13,12 +15,16 @@ type CallBase = Omit<StageCall, 'model'>;
 /**
  * One queue item's extraction: parse → classify → extract → validate → orchestrator review →
  * (human review) → finalise. Each model stage walks its configured fallback chain (fallback-chain.ts);
- * the item fails only when a chain is exhausted. The orchestrator may send disputed fields back for
+ * the item fails only when a chain is exhausted. The orchestrator may send disputed paths back for
  * another extraction by the next model of the extract chain, a bounded number of times. A resumed
  * run reuses the stored outputs of the stages before the one it resumes from. Only ids and small
  * summaries cross into the history; documents and model outputs stay in PostgreSQL.
  */
 export async function extractDocument(input: ExtractionInput): Promise<FinaliseResult> {
+  return reportingToParent(input.queueItemId, () => runExtraction(input));
+}
+
+async function runExtraction(input: ExtractionInput): Promise<FinaliseResult> {
   const { queueItemId, policy } = input;
   const bookkeeping = runBookkeeping();
   const progress = new RunProgress(queueItemId);
@@ -63,16 +69,29 @@ export async function extractDocument(input: ExtractionInput): Promise<FinaliseR
 }
 
 /**
- * The parse stage: marks the item running and drops from each chain the models whose context window
- * the document does not fit (calling them would only fail, and cost a request). A chain left empty
- * fails the run at once with `DocumentTooLarge`.
+ * Runs begun before this change took their document's text from intake and called the `parse`
+ * activity; runs begun after it read the uploaded document first. The marker keeps both replaying.
+ */
+const READS_DOCUMENT = 'read-document-in-workflow';
+
+/**
+ * The parse stage: reads the uploaded document (marking the item running) and drops from each chain
+ * the models whose context window the document does not fit (calling them would only fail, and
+ * cost a request). A chain left empty fails the run at once with `DocumentTooLarge`; a document that
+ * cannot be read fails it with the reason.
  */
 async function parse(bookkeeping: RunBookkeeping, progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
   const entry = progress.startStage('parse');
-  const parsed = await bookkeeping.parse({
-    queueItemId: input.queueItemId,
-    models: [...new Set([...Object.values(input.chains).flat(), input.orchestratorModel])],
-  });
+  const queueItemId = input.queueItemId;
+  const models = [...new Set([...Object.values(input.chains).flat(), input.orchestratorModel])];
+  let parsed: FitResult;
+  if (patched(READS_DOCUMENT)) {
+    const read = await documentReading().readDocument({ queueItemId });
+    progress.documentRead(read);
+    parsed = await bookkeeping.fitModels({ queueItemId, models, read });
+  } else {
+    parsed = await bookkeeping.parse({ queueItemId, models });
+  }
   progress.finishStage(entry, 'completed');
   const fits = (chain: string[]) => chain.filter((model) => !parsed.tooLargeFor.includes(model));
   const chains = { classify: fits(input.chains.classify), extract: fits(input.chains.extract), validate: fits(input.chains.validate) };
@@ -90,14 +109,14 @@ async function parse(bookkeeping: RunBookkeeping, progress: RunProgress, input: 
 }
 
 /**
- * Extract → validate → orchestrator review, then again for the fields the orchestrator disputes,
+ * Extract → validate → orchestrator review, then again for the paths the orchestrator disputes,
  * each round with the next model of the extract chain, until nothing is disputed, the rounds are
  * spent or no other model is left. Round 0 may come from an earlier run (a resumed retry).
  */
 async function extractUntilSettled(progress: RunProgress, input: ExtractionInput, chains: Record<ChainStage, string[]>, reused: ReusedStages, call: CallBase) {
   const { policy } = input;
   let step = 0;
-  let onlyFields: string[] | undefined;
+  let onlyPaths: string[] | undefined;
   let extractChain = chains.extract;
   let validateChain = chains.validate;
   for (;;) {
@@ -109,11 +128,11 @@ async function extractUntilSettled(progress: RunProgress, input: ExtractionInput
     } else {
       try {
         const extracted = await runChain(progress, progress.startStage('extract', step), extractChain, policy, (activities, model) =>
-          activities.extract({ ...call, model, step, onlyFields }),
+          activities.extract({ ...call, model, step, onlyPaths }),
         );
         extractedBy = extracted.model;
       } catch (error) {
-        // A re-extraction only tries to improve disputed fields: when no model of its chain can do
+        // A re-extraction only tries to improve disputed values: when no model of its chain can do
         // it (failures, or the budget), the orchestrator's earlier review stands.
         if (step === 0 || isCancellation(error)) throw error;
         return;
@@ -147,7 +166,7 @@ async function extractUntilSettled(progress: RunProgress, input: ExtractionInput
     const next = nextModels(extractChain, extractedBy);
     if (disputed.length === 0 || step >= policy.maxReextractionRounds || next.length === 0) return;
     step += 1;
-    onlyFields = disputed;
+    onlyPaths = disputed;
     extractChain = next;
   }
 }

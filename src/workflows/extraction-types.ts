@@ -47,11 +47,15 @@ export interface ReusedStages {
 /** A reviewer's decision, delivered to a waiting run by the `submitReview` update. */
 export interface ReviewDecision {
   reviewer: string;
-  /** Corrected values by field; fields left out are accepted as they are. */
-  corrections: Record<string, string | number | boolean | string[] | null>;
+  /**
+   * Corrected values by JSON Pointer (a value, a row, a whole list), each plain JSON of that place's
+   * shape; values left out are accepted as they are. A flat schema's field name stands for `/name`.
+   */
+  corrections: Record<string, unknown>;
 }
 
 export interface PreparedResult {
+  /** Every path of the item's schema (`schemaPaths`): what a correction may name. */
   fields: string[];
   needsReview: boolean;
   reasons: string[];
@@ -69,7 +73,9 @@ export interface StageCall {
 }
 
 export interface ExtractCall extends StageCall {
-  /** Only these fields, when the orchestrator sent them back. */
+  /** Only these paths (JSON Pointers), when the orchestrator sent them back. */
+  onlyPaths?: string[];
+  /** The same, as field names: what a run scheduled before schemas nested sent. */
   onlyFields?: string[];
 }
 
@@ -81,15 +87,40 @@ export interface ClassifyResult extends ModelStageResult {
   confidence: number;
 }
 export interface ExtractResult extends ModelStageResult {
-  fields: string[];
+  /** How many values the extraction gave. */
+  values: number;
 }
 export interface ValidateResult extends ModelStageResult {
-  invalid: string[];
+  /** How many values the validator (or a validation rule) rejected. */
+  invalid: number;
 }
 export interface ReviewResult extends ModelStageResult {
+  /** The paths to extract again: disputed, and not re-extracted before. */
   disputed: string[];
 }
 
+/** What the run learns from reading its document: sizes and times, never the text. */
+export interface ReadDocumentResult {
+  pages: number;
+  characters: number;
+  /** Pages read by OCR. */
+  ocrPages: number;
+  /** Mean time an OCR page took to read, in ms; null when no page needed OCR. */
+  ocrMsPerPage: number | null;
+  /** Time spent reading every page, in ms. */
+  readMs: number;
+  /** Read by an earlier run (or for the item this one was copied from): nothing was read now. */
+  reused: boolean;
+}
+
+/** Which models the read document fits (`fitModels`). */
+export interface FitResult {
+  estimatedTokens: number;
+  /** Models of the configuration whose context window the document does not fit. */
+  tooLargeFor: string[];
+}
+
+/** What the `parse` activity of runs begun before documents were read in the workflow returned. */
 export interface ParseResult {
   characters: number;
   estimatedTokens: number;
@@ -120,6 +151,8 @@ export interface ExtractionProgress {
   status: 'running' | 'needs_review' | 'completed' | 'failed' | 'cancelled';
   currentStage?: PipelineStage;
   stages: StageProgress[];
+  /** The document as the run read it (runs that read it themselves). */
+  document?: ReadDocumentResult;
   error?: string;
 }
 

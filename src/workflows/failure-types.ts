@@ -15,8 +15,17 @@ export const FailureType = {
   BudgetExceeded: 'BudgetExceeded',
   /** Every model of a stage's chain failed. */
   ChainExhausted: 'ChainExhausted',
+  /**
+   * The document cannot be read, for good: the type goes on with the reason's code
+   * (`Document.encrypted_document`, `Document.corrupt_document`, `Document.no_text`).
+   */
+  DocumentUnreadable: 'Document',
+  /** The worker has no OCR data for a configured language. */
+  OcrUnavailable: 'OcrUnavailable',
   /** The document fits the context window of no model of a chain. */
   DocumentTooLarge: 'DocumentTooLarge',
+  /** A reviewer's corrections do not fit the result (a row past the end of its list). */
+  InvalidReview: 'InvalidReview',
   /** Nobody reviewed the item in time and the configuration says to fail then. */
   ReviewDeadline: 'ReviewDeadline',
   /** The run failed; the cause says why. */

@@ -1,4 +1,5 @@
 import { ApplicationFailure, condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { correctionPointer, isSchemaPath } from '../contract/schema/json-pointer.ts';
 import type { ReviewDecision, ReviewSettings } from './extraction-types.ts';
 import { FailureType } from './failure-types.ts';
 import type { RunProgress } from './progress.ts';
@@ -6,8 +7,8 @@ import type { RunBookkeeping } from './run-bookkeeping.ts';
 
 /**
  * A reviewer's decision for a run waiting in `needs_review`. The validator refuses it unless the run
- * is waiting and every corrected field is a field of the item's schema, so a stray or late update
- * never reaches the history.
+ * is waiting and every correction names a path of the item's schema (the API has checked the values'
+ * shapes before sending it), so a stray or late update never reaches the history.
  */
 export const submitReviewUpdate = defineUpdate<{ accepted: true }, [ReviewDecision]>('submitReview');
 
@@ -34,8 +35,8 @@ export class HumanReview {
           if (!awaiting) throw new Error('this run is not waiting for a review');
           if (this.decision) throw new Error('a review was already submitted');
           if (typeof reviewDecision?.reviewer !== 'string' || reviewDecision.reviewer.length === 0) throw new Error('a review names its reviewer');
-          const unknown = Object.keys(reviewDecision.corrections ?? {}).filter((name) => !awaiting.fields.includes(name));
-          if (unknown.length > 0) throw new Error(`not fields of this item: ${unknown.join(', ')}`);
+          const unknown = Object.keys(reviewDecision.corrections ?? {}).filter((key) => !isSchemaPath(awaiting.fields, correctionPointer(key)));
+          if (unknown.length > 0) throw new Error(`not paths of this item's schema: ${unknown.join(', ')}`);
         },
       },
     );

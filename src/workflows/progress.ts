@@ -1,6 +1,6 @@
 import { defineQuery, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { ExtractionStatusKey } from '../temporal/search-attributes.ts';
-import type { ExtractionProgress, PipelineStage, StageProgress } from './extraction-types.ts';
+import type { ExtractionProgress, PipelineStage, ReadDocumentResult, StageProgress } from './extraction-types.ts';
 
 /** The `progress` query: a run's stages so far, with models, attempts and fallback hops. */
 export const progressQuery = defineQuery<ExtractionProgress>('progress');
@@ -37,6 +37,13 @@ export class RunProgress {
     const entry = this.startStage(stage);
     entry.model = model;
     this.finishStage(entry, 'reused');
+  }
+
+  /** What reading the document found, with OCR's time per page: in the query's answer and the run's details. */
+  documentRead(read: ReadDocumentResult): void {
+    this.state.document = read;
+    const ocr = read.ocrPages > 0 ? `, ${read.ocrPages} by OCR at ${((read.ocrMsPerPage ?? 0) / 1000).toFixed(1)} s a page` : '';
+    setCurrentDetails(`${read.reused ? 'Document read before' : 'Read the document'}: ${read.pages} page${read.pages === 1 ? '' : 's'}${ocr}; checking which models it fits`);
   }
 
   /** The run's status, here and in the `ExtractionStatus` search attribute. */

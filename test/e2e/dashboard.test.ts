@@ -73,7 +73,7 @@ describe('the dashboard in Chromium', () => {
 
     // Several files at once: an HTML receipt and a text contract go in as one batch.
     await page.getByRole('tab', { name: 'Upload files' }).click();
-    await page.getByLabel(/PDF, HTML or text files/).setInputFiles([
+    await page.getByLabel(/Files to extract from/).setInputFiles([
       { name: `${marker}-receipt.html`, mimeType: 'text/html', buffer: Buffer.from('<html><body><p>Merchant Name: Corner Shop</p><p>Total Amount: 12.40</p></body></html>') },
       { name: `${marker}-contract.txt`, mimeType: 'text/plain', buffer: Buffer.from('Parties: Acme, Beta\nEffective Date: 2026-01-01') },
     ]);

@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { generateSyntheticLedger } from '../../src/analytics/synthetic-ledger.ts';
-import { createPool, type Pool } from '../../src/db/pool.ts';
-import { modelPerformance, refreshUsageRollups, type UsageFilters } from '../../src/db/usage-rollups.ts';
+import { createPool, type Pool, type PoolClient } from '../../src/db/pool.ts';
+import { refreshUsageRollups } from '../../src/db/usage-rollup-refresh.ts';
+import { LATENCY_EDGES_MS, usageOverTime } from '../../src/db/usage-over-time.ts';
+import { modelPerformance, type UsageFilters } from '../../src/db/usage-rollups.ts';
 
 // The rows of this file live in a year no other test writes to, under providers of their own, so
-// that the direct aggregate and the roll-up query see the same calls while other files run.
-const YEAR = 2001 + Math.floor(Math.random() * 40);
+// that the direct aggregate and the roll-up query see the same calls while other files run. A future
+// year: its hours are within the minute roll-up (which keeps the last day and on), so edges are
+// read by minute; the test of older hours uses a past year.
+const YEAR = 2031 + Math.floor(Math.random() * 40);
 const at = (iso: string) => new Date(`${YEAR}-${iso}`);
 const PROVIDER = `rollup-${randomUUID().slice(0, 8)}`;
 const CONFIGS = [randomUUID(), randomUUID(), randomUUID()];
@@ -18,7 +22,7 @@ const MODELS: Array<{ id: string; provider: any }> = [
 ];
 
 /** What model_performance_analytics computes, over the same calls, straight from the ledger. */
-async function directAggregate(pool: Pool, filters: UsageFilters) {
+async function directAggregate(pool: Pool | PoolClient, filters: UsageFilters, leftOut: Array<[bigint, bigint]> = []) {
   const result = await pool.query(
     `SELECT model, provider, stage, count(*)::bigint AS calls, count(*) FILTER (WHERE success)::bigint AS successes,
             round(avg(success::int)::numeric, 5) AS success_rate, round(avg(response_time_ms)::numeric, 2) AS avg_latency_ms,
@@ -28,9 +32,10 @@ async function directAggregate(pool: Pool, filters: UsageFilters) {
        FROM model_usage
       WHERE created_at >= $1 AND created_at < $2 AND provider LIKE $3
         AND ($4::uuid IS NULL OR configuration_id = $4) AND ($5::text IS NULL OR stage = $5) AND ($6::text IS NULL OR model = $6)
+        AND NOT EXISTS (SELECT 1 FROM unnest($7::bigint[], $8::bigint[]) AS out(first_id, last_id) WHERE id BETWEEN out.first_id AND out.last_id)
       GROUP BY model, provider, stage
       ORDER BY cost_usd DESC, model, stage`,
-    [filters.from, filters.to, `${PROVIDER}%`, filters.configurationId ?? null, filters.stage ?? null, filters.model ?? null],
+    [filters.from, filters.to, `${PROVIDER}%`, filters.configurationId ?? null, filters.stage ?? null, filters.model ?? null, leftOut.map(([first]) => first.toString()), leftOut.map(([, last]) => last.toString())],
   );
   return result.rows.map((row) => ({
     model: row.model,
@@ -50,9 +55,33 @@ async function directAggregate(pool: Pool, filters: UsageFilters) {
   }));
 }
 
-/** A refresh that found another one running did nothing: wait for ours to run. */
+/** A refresh that found another one running did nothing: wait for ours to run, to the end of the backlog. */
 async function refresh(pool: Pool) {
-  while (!(await refreshUsageRollups(pool)).ran) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (;;) {
+    const outcome = await refreshUsageRollups(pool);
+    if (outcome.ran && outcome.caughtUp) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Ids of pending ranges that overlap the range (ledger rows not rolled up yet). */
+async function pendingIn(pool: Pool, range: { from: Date; to: Date }) {
+  const result = await pool.query('SELECT count(*)::int AS n FROM usage_rollup_pending WHERE last_call_at >= $1 AND first_call_at < $2', [range.from, range.to]);
+  return result.rows[0].n as number;
+}
+
+/** Recomputing every hour of the range from the ledger gives the very roll-up rows the additions built. */
+async function expectRebuildIdentical(pool: Pool, range: { from: Date; to: Date }) {
+  const rows = async (table: string) =>
+    (await pool.query(`SELECT * FROM ${table} WHERE period_start >= $1 AND period_start < $2 AND provider LIKE $3 ORDER BY 1, 2, 3, 4, 5`, [range.from, range.to, `${PROVIDER}%`])).rows;
+  const before = { hourly: await rows('usage_rollup_hourly'), daily: await rows('usage_rollup_daily'), minutely: await rows('usage_rollup_minutely') };
+  expect(before.hourly.length).toBeGreaterThan(0);
+  expect(before.minutely.length).toBeGreaterThan(0);
+  await pool.query(`INSERT INTO usage_rollup_dirty (hour) SELECT generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour')`, [range.from, range.to]);
+  await refresh(pool);
+  expect(await rows('usage_rollup_hourly')).toEqual(before.hourly);
+  expect(await rows('usage_rollup_daily')).toEqual(before.daily);
+  expect(await rows('usage_rollup_minutely')).toEqual(before.minutely);
 }
 
 async function viaRollups(pool: Pool, filters: UsageFilters) {
@@ -97,6 +126,37 @@ describe('analytics roll-ups', () => {
     });
   }
 
+  it('equals it for a burst within one hour, with edges inside its minutes (read by minute)', async () => {
+    await generateSyntheticLedger(pool, { rows: 30_000, from: at('06-01T10:00:00Z'), to: at('06-01T11:00:00Z'), tag: `burst-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    await refresh(pool);
+    for (const range of [
+      { from: at('06-01T10:47:31.25Z'), to: at('06-02T00:00:00Z') },
+      { from: at('06-01T09:00:00Z'), to: at('06-01T10:12:05.5Z') },
+      { from: at('06-01T10:20:40Z'), to: at('06-01T10:20:50Z') },
+    ]) {
+      expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+      expectSame(await viaRollups(pool, { ...range, stage: 'extract' }), await directAggregate(pool, { ...range, stage: 'extract' }));
+      expectSame(await viaRollups(pool, { ...range, configurationId: CONFIGS[2] }), await directAggregate(pool, { ...range, configurationId: CONFIGS[2] }));
+    }
+  });
+
+  it('equals it where edges fall in hours older than the minute roll-up (read from the ledger by hour)', async () => {
+    const past = 2001 + Math.floor(Math.random() * 20);
+    const old = (iso: string) => new Date(`${past}-${iso}`);
+    await generateSyntheticLedger(pool, { rows: 6_000, from: old('03-01T00:00:00Z'), to: old('03-03T05:30:00Z'), tag: `old-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    const minutes = await pool.query('SELECT count(*)::int AS n FROM usage_rollup_minutely WHERE period_start >= $1 AND period_start < $2', [old('03-01T00:00:00Z'), old('03-04T00:00:00Z')]);
+    await refresh(pool);
+    expect(minutes.rows[0].n).toBe(0);
+    expect((await pool.query('SELECT count(*)::int AS n FROM usage_rollup_minutely WHERE period_start >= $1 AND period_start < $2', [old('03-01T00:00:00Z'), old('03-04T00:00:00Z')])).rows[0].n).toBe(0);
+    for (const range of [
+      { from: old('03-01T07:13:27.5Z'), to: old('03-02T19:48:01Z') },
+      { from: old('03-02T10:05:00Z'), to: old('03-02T10:55:00Z') },
+    ]) {
+      expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+      expectSame(await viaRollups(pool, { ...range, configurationId: CONFIGS[0] }), await directAggregate(pool, { ...range, configurationId: CONFIGS[0] }));
+    }
+  });
+
   it('equals it with every filter: stage, model, provider, configuration', async () => {
     const range = { from: at('03-01T03:30:00Z'), to: at('03-04T02:00:00Z') };
     for (const filters of [
@@ -112,21 +172,132 @@ describe('analytics roll-ups', () => {
     expect(byProvider.length).toBeGreaterThan(0);
   });
 
-  it('stays equal when calls land in rolled-up hours (they are read from the ledger until the next refresh)', async () => {
+  it('stays equal when calls land in rolled-up hours (read from their pending ranges until the next refresh)', async () => {
     const range = { from: at('03-01T00:00:00Z'), to: at('03-05T00:00:00Z') };
     await generateSyntheticLedger(pool, { rows: 3_000, from: at('03-02T06:00:00Z'), to: at('03-02T09:00:00Z'), tag: `late-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
-    const dirty = await pool.query('SELECT count(*)::int AS n FROM usage_rollup_dirty WHERE hour >= $1 AND hour < $2', [range.from, range.to]);
-    expect(dirty.rows[0].n).toBeGreaterThan(0);
+    expect(await pendingIn(pool, range)).toBeGreaterThan(0);
     expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
 
     await refresh(pool);
+    expect(await pendingIn(pool, range)).toBe(0);
     expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
-    // Rebuilding from scratch gives the same roll-up rows: nothing was incremented in place.
-    const before = await pool.query(`SELECT * FROM usage_rollup_daily WHERE period_start >= $1 AND period_start < $2 ORDER BY 1, 2, 3, 4, 5`, [range.from, range.to]);
-    await pool.query(`INSERT INTO usage_rollup_dirty (hour) SELECT generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour')`, [range.from, range.to]);
+    await expectRebuildIdentical(pool, range);
+  });
+
+  it('stays equal when rolled-up calls are changed or deleted (their hours are recomputed)', async () => {
+    const range = { from: at('03-01T00:00:00Z'), to: at('03-05T00:00:00Z') };
     await refresh(pool);
-    const after = await pool.query(`SELECT * FROM usage_rollup_daily WHERE period_start >= $1 AND period_start < $2 ORDER BY 1, 2, 3, 4, 5`, [range.from, range.to]);
-    expect(after.rows).toEqual(before.rows);
+    // Slower, moved to another day, and gone: each marks the hours it touched.
+    await pool.query(`UPDATE model_usage SET response_time_ms = response_time_ms * 3 + 7 WHERE provider LIKE $1 AND created_at >= $2 AND created_at < $3`, [
+      `${PROVIDER}%`, at('03-01T10:00:00Z'), at('03-01T10:30:00Z'),
+    ]);
+    await pool.query(`UPDATE model_usage SET created_at = created_at + interval '1 day 30 minutes' WHERE provider LIKE $1 AND created_at >= $2 AND created_at < $3`, [
+      `${PROVIDER}%`, at('03-02T13:00:00Z'), at('03-02T13:20:00Z'),
+    ]);
+    await pool.query(`DELETE FROM model_usage WHERE provider LIKE $1 AND created_at >= $2 AND created_at < $3 AND stage = 'validate'`, [
+      `${PROVIDER}%`, at('03-03T01:00:00Z'), at('03-03T03:00:00Z'),
+    ]);
+    // An update of a column no roll-up holds marks nothing.
+    const before = await pool.query('SELECT count(*)::int AS n FROM usage_rollup_dirty');
+    await pool.query(`UPDATE model_usage SET finish_reason = 'stop' WHERE provider LIKE $1 AND created_at >= $2 AND created_at < $3`, [`${PROVIDER}%`, at('03-01T20:00:00Z'), at('03-01T21:00:00Z')]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM usage_rollup_dirty')).rows[0].n).toBe(before.rows[0].n);
+
+    for (const filters of [range, { from: at('03-01T09:47:00Z'), to: at('03-03T13:01:00Z') }, { ...range, stage: 'validate' }]) {
+      expectSame(await viaRollups(pool, filters), await directAggregate(pool, filters));
+    }
+    await refresh(pool);
+    expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+    await expectRebuildIdentical(pool, range);
+  });
+
+  it('reads at most the cap of a backlog: beyond it, the answer leaves out the newest ids until they are rolled up', async () => {
+    const range = { from: at('03-06T00:00:00Z'), to: at('03-07T00:00:00Z') };
+    await refresh(pool);
+    await generateSyntheticLedger(pool, { rows: 2_000, from: range.from, to: at('03-06T12:00:00Z'), tag: `early-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    await refresh(pool);
+    await generateSyntheticLedger(pool, { rows: 4_000, from: at('03-06T06:00:00Z'), to: at('03-06T20:00:00Z'), tag: `bulk-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    // In one snapshot (a refresh may run beside this test): the pending ranges, taken in id order up
+    // to 500 ids, and what lies past them, which the capped answer leaves out.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const pending = await client.query<{ first_id: string; last_id: string }>(
+        'SELECT first_id, last_id FROM usage_rollup_pending WHERE last_call_at >= $1 AND first_call_at < $2 ORDER BY first_id',
+        [range.from, range.to],
+      );
+      let budget = 500n;
+      const leftOut: Array<[bigint, bigint]> = [];
+      for (const row of pending.rows) {
+        const [first, last] = [BigInt(row.first_id), BigInt(row.last_id)];
+        if (budget > last - first) budget -= last - first + 1n;
+        else {
+          leftOut.push([first + budget, last]);
+          budget = 0n;
+        }
+      }
+      expect(leftOut.length).toBeGreaterThan(0);
+      const capped = (await modelPerformance(client, range, { pendingCap: 500 })).filter((row) => row.provider.startsWith(PROVIDER));
+      expectSame(capped, await directAggregate(client, range, leftOut));
+      expect(capped.reduce((sum, row) => sum + row.calls, 0)).toBeLessThan((await directAggregate(client, range)).reduce((sum, row) => sum + row.calls, 0));
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+  });
+
+  it('counts every call exactly once when calls arrive while a refresh works in small chunks', async () => {
+    const range = { from: at('03-08T00:00:00Z'), to: at('03-09T00:00:00Z') };
+    await generateSyntheticLedger(pool, { rows: 6_000, from: range.from, to: at('03-08T23:00:00Z'), tag: `chunked-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    const writers = Array.from({ length: 4 }, async (_, writer) => {
+      for (let i = 0; i < 60; i += 1) {
+        await generateSyntheticLedger(pool, { rows: 1 + (i % 3), from: at(`03-08T0${writer}:10:00Z`), to: at(`03-08T0${writer}:50:00Z`), tag: `w${writer}-${i}-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+      }
+    });
+    const refreshes = (async () => {
+      for (let i = 0; i < 20; i += 1) await refreshUsageRollups(pool, { chunkIds: 700 });
+    })();
+    await Promise.all([...writers, refreshes]);
+    await refresh(pool);
+    expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+    await expectRebuildIdentical(pool, range);
+  });
+
+  it("gives the dashboard's charts (per model, latency histogram, hourly and daily timeline) as the ledger does", async () => {
+    await refresh(pool);
+    // Some calls not rolled up yet, and a range with ragged edges.
+    await generateSyntheticLedger(pool, { rows: 500, from: at('03-02T16:00:00Z'), to: at('03-02T18:00:00Z'), tag: `dash-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    for (const [range, step] of [
+      [{ from: at('03-01T05:17:00Z'), to: at('03-03T05:00:00Z') }, 'day'],
+      [{ from: at('03-02T07:31:00Z'), to: at('03-03T02:05:00Z') }, 'hour'],
+    ] as const) {
+      const usage = await usageOverTime(pool, range, step);
+      const direct = await pool.query(
+        `SELECT model, provider, count(*)::int AS calls, count(*) FILTER (WHERE success)::int AS successes, sum(cost_usd)::float8 AS cost_usd,
+                sum(input_tokens)::int AS input_tokens, sum(output_tokens)::int AS output_tokens, round(avg(response_time_ms))::int AS avg_latency_ms,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY response_time_ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95
+           FROM model_usage WHERE created_at >= $1 AND created_at < $2 GROUP BY model, provider ORDER BY sum(cost_usd) DESC, model, provider`,
+        [range.from, range.to],
+      );
+      expect(usage.models.map(({ p50_latency_ms: _p50, p95_latency_ms: _p95, ...row }) => row)).toEqual(direct.rows.map(({ p50: _p50, p95: _p95, ...row }) => row));
+      usage.models.forEach((row, index) => {
+        expect(Math.abs(row.p50_latency_ms - direct.rows[index].p50)).toBeLessThanOrEqual(0.048 * direct.rows[index].p50 + 1e-9);
+        expect(Math.abs(row.p95_latency_ms - direct.rows[index].p95)).toBeLessThanOrEqual(0.048 * direct.rows[index].p95 + 1e-9);
+      });
+      const latency = await pool.query(
+        `SELECT width_bucket(response_time_ms, $3::int[]) AS bucket, count(*)::int AS calls, count(*) FILTER (WHERE success)::int AS successes
+           FROM model_usage WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1`,
+        [range.from, range.to, LATENCY_EDGES_MS],
+      );
+      expect(usage.latency).toEqual(latency.rows);
+      const timeline = await pool.query(
+        `SELECT to_char(date_trunc($3, created_at, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, count(*)::int AS calls,
+                count(*) FILTER (WHERE success)::int AS successes, sum(cost_usd)::float8 AS cost_usd
+           FROM model_usage WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1`,
+        [range.from, range.to, step],
+      );
+      expect(usage.timeline).toEqual(timeline.rows);
+    }
   });
 
   it('serves the filters over HTTP in the contract row shape', async () => {

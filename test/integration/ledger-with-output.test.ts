@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { insertDocuments } from '../../src/db/documents.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';
 import { insertQueueItems } from '../../src/db/queue-items.ts';
 import { recordUsage, type UsageRecord } from '../../src/db/usage-ledger.ts';
@@ -13,8 +14,12 @@ describe('the ledger row and the stage output in one statement', () => {
   let itemId: string;
   beforeAll(async () => {
     pool = createPool(inject('databaseUrl'));
+    const text = 'Invoice Number: A-1';
+    const [documentId] = (await insertDocuments(pool, [
+      { format: 'text', mimeType: 'text/plain', declaredMimeType: null, filename: null, sizeBytes: text.length, sha256: createHash('sha256').update(text).digest('hex'), content: Buffer.from(text) },
+    ])) as [string];
     [itemId] = (await insertQueueItems(pool, [
-      { text: 'Invoice Number: A-1', mimeType: 'text/plain', filename: null, bytes: 0, schema: { name: 'invoice', fields: [{ name: 'invoice_number', type: 'string', description: '', required: true }] }, expected: null, metadata: {} },
+      { documentId, text, mimeType: 'text/plain', filename: null, bytes: text.length, schema: { type: 'object', properties: { invoice_number: { type: 'string' } }, required: ['invoice_number'] }, expected: null, metadata: {} },
     ])) as [string];
   });
   afterAll(async () => pool?.end());
@@ -53,21 +58,21 @@ describe('the ledger row and the stage output in one statement', () => {
 
   it('adds the row once however often the same attempt is logged, and keeps the answer', async () => {
     const runId = randomUUID();
-    expect(await recordUsage(pool, record(runId, 1), output(runId, { fields: { invoice_number: { value: 'A-1', confidence: 0.9 } } }))).toBe(true);
-    expect(await recordUsage(pool, record(runId, 1), output(runId, { fields: { invoice_number: { value: 'A-1', confidence: 0.9 } } }))).toBe(false);
-    expect(await stored(runId)).toEqual({ ledgerRows: 1, outputs: [{ fields: { invoice_number: { value: 'A-1', confidence: 0.9 } } }] });
+    expect(await recordUsage(pool, record(runId, 1), output(runId, { data: { invoice_number: 'A-1' }, confidence: { '/invoice_number': 0.9 } }))).toBe(true);
+    expect(await recordUsage(pool, record(runId, 1), output(runId, { data: { invoice_number: 'A-1' }, confidence: { '/invoice_number': 0.9 } }))).toBe(false);
+    expect(await stored(runId)).toEqual({ ledgerRows: 1, outputs: [{ data: { invoice_number: 'A-1' }, confidence: { '/invoice_number': 0.9 } }] });
   });
 
   it("keeps a later attempt's answer in place of the earlier one's, with both attempts in the ledger", async () => {
     const runId = randomUUID();
-    await recordUsage(pool, record(runId, 1), output(runId, { fields: { invoice_number: { value: 'A-0', confidence: 0.2 } } }));
-    await recordUsage(pool, record(runId, 2), output(runId, { fields: { invoice_number: { value: 'A-1', confidence: 0.9 } } }));
-    expect(await stored(runId)).toEqual({ ledgerRows: 2, outputs: [{ fields: { invoice_number: { value: 'A-1', confidence: 0.9 } } }] });
+    await recordUsage(pool, record(runId, 1), output(runId, { data: { invoice_number: 'A-0' }, confidence: { '/invoice_number': 0.2 } }));
+    await recordUsage(pool, record(runId, 2), output(runId, { data: { invoice_number: 'A-1' }, confidence: { '/invoice_number': 0.9 } }));
+    expect(await stored(runId)).toEqual({ ledgerRows: 2, outputs: [{ data: { invoice_number: 'A-1' }, confidence: { '/invoice_number': 0.9 } }] });
   });
 
   it('drops NUL from an answer, which JSONB cannot hold, rather than lose the call', async () => {
     const runId = randomUUID();
-    expect(await recordUsage(pool, record(runId, 1), output(runId, { fields: { invoice_number: { value: 'A-\u00001', confidence: 0.9 } } }))).toBe(true);
-    expect(await stored(runId)).toEqual({ ledgerRows: 1, outputs: [{ fields: { invoice_number: { value: 'A-1', confidence: 0.9 } } }] });
+    expect(await recordUsage(pool, record(runId, 1), output(runId, { data: { invoice_number: 'A-\u00001' }, confidence: { '/invoice_number': 0.9 } }))).toBe(true);
+    expect(await stored(runId)).toEqual({ ledgerRows: 1, outputs: [{ data: { invoice_number: 'A-1' }, confidence: { '/invoice_number': 0.9 } }] });
   });
 });

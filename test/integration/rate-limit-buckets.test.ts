@@ -27,16 +27,24 @@ const FOREVER = 3_600_000;
 describe('rate-limit buckets', () => {
   it('lets half a second’s burst start at once, then paces starts evenly at the rate', async () => {
     const limit = bucket({ rpm: 600 }); // one start per 100 ms, a burst of 5
-    const reservations = [];
+    const reservations: Array<Awaited<ReturnType<typeof reserveCapacity>>> = [];
     for (let n = 0; n < 25; n += 1) reservations.push(await reserveCapacity(pool, [limit], 0, FOREVER));
     expect(reservations.every((reservation) => reservation.granted)).toBe(true);
     const starts = reservations.map((reservation) => reservation.startMs);
-    // The first five go when they ask (no wait); from the sixth on each waits for its slot.
-    expect(reservations.slice(0, 5).every((reservation) => reservation.waitMs === 0)).toBe(true);
-    const paced = starts.slice(6).map((start, index) => start - starts[index + 5]!);
-    for (const gap of paced) expect(gap).toBeCloseTo(100, 6);
-    // The sixth waits until the burst has drained at the rate.
-    expect(starts[5]! - starts[0]!).toBeGreaterThanOrEqual(100 - 1e-6);
+    // The first goes when it asks, and so does the rest of the burst unless the machine is so slow
+    // that the bucket refilled between them: what holds at any speed is that no starts crowd more
+    // than a burst, and that once two calls in a row had to wait, the second starts exactly one
+    // interval after the first (the bucket was empty: the next slot is the only one).
+    expect(reservations[0]!.waitMs).toBe(0);
+    for (let i = 0; i < starts.length; i += 1) {
+      for (let k = 6; i + k < starts.length; k += 1) expect(starts[i + k]! - starts[i]!).toBeGreaterThanOrEqual((k - 5) * 100 - 1e-6);
+    }
+    const pacedPairs = reservations.flatMap((reservation, index) =>
+      index > 0 && reservation.waitMs > 0 && reservations[index - 1]!.waitMs > 0 ? [starts[index]! - starts[index - 1]!] : [],
+    );
+    // 25 calls asked for one after another take far less than the 2 s their starts span.
+    expect(pacedPairs.length).toBeGreaterThan(0);
+    for (const gap of pacedPairs) expect(gap).toBeCloseTo(100, 6);
   });
 
   it('never hands out more starts than the rate and one burst allow, however many connections race for them', async () => {

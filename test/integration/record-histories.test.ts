@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExperiment } from '../../src/runs/start-experiment.ts';
 import { submitReviewUpdate } from '../../src/workflows/human-review.ts';
 import { invoice, mixedProviderConfig } from '../support/documents.ts';
+import { minimalPdf } from '../support/minimal-pdf.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 /**
@@ -25,8 +28,8 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
   });
   afterAll(async () => stack?.stop());
 
-  async function save(name: string, id: string, workflowId = `extraction-${id}`) {
-    const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
+  async function save(name: string, id: string, workflowId = `extraction-${id}`, runId?: string) {
+    const history = await stack.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
     await writeFile(path.join(fixtures, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
   }
   async function run(n: number, config: object) {
@@ -81,12 +84,27 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     await save('budget-exhausted', budget);
   });
 
+  it('records runs that read their uploaded document first: a PDF that completes, an encrypted one that fails', async () => {
+    const upload = (n: number, bytes: Uint8Array) => ({ ...invoice(n), document: { content_base64: Buffer.from(bytes).toString('base64'), mime_type: 'application/pdf' } });
+    const pdf = minimalPdf(invoice(120).document.text.split('\n'));
+    const read = (await stack.request('POST', '/queue', upload(120, pdf))).body.id as string;
+    expect((await stack.request('POST', `/queue/process/${read}`, mixedProviderConfig)).status).toBe(202);
+    await waitForStatus(stack, read, ['completed']);
+    await save('read-uploaded-pdf', read);
+
+    const encrypted = readFileSync(path.resolve(import.meta.dirname, '../fixtures/documents/encrypted.pdf'));
+    const unreadable = (await stack.request('POST', '/queue', upload(121, encrypted))).body.id as string;
+    expect((await stack.request('POST', `/queue/process/${unreadable}`, mixedProviderConfig)).status).toBe(202);
+    await waitForStatus(stack, unreadable, ['failed']);
+    await save('unreadable-document', unreadable);
+  });
+
   it('records runs whose bookkeeping ran as local activities (the local-bookkeeping patch)', async () => {
-    const completed = await run(120, mixedProviderConfig);
+    const completed = await run(123, mixedProviderConfig);
     await waitForStatus(stack, completed, ['completed']);
     await save('local-bookkeeping-completed', completed);
 
-    const reviewed = await run(121, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
+    const reviewed = await run(124, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
     await waitForStatus(stack, reviewed, ['needs_review']);
     await stack.temporal.workflow
       .getHandle(`extraction-${reviewed}`)
@@ -94,7 +112,7 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     await waitForStatus(stack, reviewed, ['completed']);
     await save('local-bookkeeping-human-review', reviewed);
 
-    const failed = await run(122, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-haiku-4-5'] } });
+    const failed = await run(125, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-haiku-4-5'] } });
     await waitForStatus(stack, failed, ['failed']);
     await save('local-bookkeeping-chain-exhausted', failed);
   });
@@ -116,5 +134,56 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     expect(started.status).toBe(202);
     await stack.temporal.workflow.getHandle(started.body.workflow_id).result();
     await save('experiment', started.body.id, started.body.workflow_id);
+  });
+
+  it('records an experiment that continues as new: a later run, with runs handed over by the one before', async () => {
+    const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
+    const arm = (name: string, extract: string) => ({
+      ...shared,
+      name,
+      stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
+    });
+    const { body: batch } = await stack.request('POST', '/queue/batch', { items: Array.from({ length: 6 }, (_, i) => invoice(120 + i)) });
+    const started = await startExperiment(
+      { ...stack, settings: { ...stack.settings, QUARRY_EXPERIMENT_HISTORY_EVENTS: 40 } },
+      { name: 'recorded, continued', configurations: [arm('accurate', 'claude-opus-4-1'), arm('cheap', 'gpt-4.1-nano')], item_ids: batch.ids, concurrency: 3 },
+    );
+    await stack.temporal.workflow.getHandle(started.workflow_id).result();
+    // The second run: started with runs in flight from the first, it learns of their end by signal.
+    const chain: string[] = [];
+    let runId: string | undefined = (await stack.temporal.workflow.getHandle(started.workflow_id).describe()).runId;
+    while (runId) {
+      chain.unshift(runId);
+      const history = await stack.temporal.workflow.getHandle(started.workflow_id, runId).fetchHistory();
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    expect(chain.length).toBeGreaterThan(2);
+    runId = chain[1];
+    await save('experiment-continued', started.id, started.workflow_id, runId);
+  });
+  it('records an experiment that starts runs in batches and continues as new: a later run, with runs handed over by the one before', async () => {
+    const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
+    const arm = (name: string, extract: string) => ({
+      ...shared,
+      name,
+      stage_models: { classify: ['gemini-2.5-flash-lite'], extract: [extract], validate: ['gpt-4.1-mini'] },
+    });
+    const { body: batch } = await stack.request('POST', '/queue/batch', { items: Array.from({ length: 6 }, (_, i) => invoice(130 + i)) });
+    const started = await startExperiment(
+      { ...stack, settings: { ...stack.settings, QUARRY_EXPERIMENT_HISTORY_EVENTS: 40 } },
+      { name: 'recorded, batched', configurations: [arm('accurate', 'claude-opus-4-1'), arm('cheap', 'gpt-4.1-nano')], item_ids: batch.ids, concurrency: 3 },
+    );
+    await stack.temporal.workflow.getHandle(started.workflow_id).result();
+    // The second run: started with runs in flight from the first, it learns of their end by signal.
+    const chain: string[] = [];
+    let runId: string | undefined = (await stack.temporal.workflow.getHandle(started.workflow_id).describe()).runId;
+    while (runId) {
+      chain.unshift(runId);
+      const history = await stack.temporal.workflow.getHandle(started.workflow_id, runId).fetchHistory();
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    expect(chain.length).toBeGreaterThan(2);
+    runId = chain[1];
+    await save('experiment-batched', started.id, started.workflow_id, runId);
   });
 });

@@ -146,10 +146,11 @@ describe('human review', () => {
     const done = await waitForStatus(stack, id, ['completed', 'failed']);
     expect(done.status).toBe('completed');
     expect(done.result.reviewed_by).toBe('ana');
-    expect(done.result.fields.invoice_number).toMatchObject({ value: corrected, corrected_by: 'ana' });
+    expect(done.result.fields['/invoice_number']).toMatchObject({ value: corrected, corrected_by: 'ana' });
+    expect(done.result.data.invoice_number).toBe(corrected);
     expect(done.expected.invoice_number).toBe(corrected);
     // The model said something else for that field, so it is scored wrong against the correction.
-    expect(done.result.scoring.invoice_number.correct).toBe(false);
+    expect(done.result.scoring['/invoice_number'].correct).toBe(false);
     expect(done.accuracy).toBeLessThan(1);
 
     // A second decision is refused: the run is no longer waiting.

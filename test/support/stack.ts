@@ -8,6 +8,7 @@ import type { Catalog } from '../../src/providers/catalog.ts';
 import { loadProviderSetup } from '../../src/providers/provider-setup.ts';
 import { startProviderRuntime } from '../../src/worker/provider-runtime.ts';
 import { startWorker, type RunningWorker, type WorkerOptions } from '../../src/worker/start-worker.ts';
+import { readingSettingsFrom } from '../../src/worker/reading-settings.ts';
 
 export interface TestStack {
   app: ReturnType<typeof createApp>;
@@ -30,7 +31,7 @@ export interface TestStackOptions {
   /** `false`: no worker until the test starts one. */
   worker?: boolean;
   /** Overrides the workers' options, e.g. `{ workflowBundle: undefined, plugins }` to bundle with a plugin's interceptors. */
-  workerOptions?: Partial<Pick<WorkerOptions, 'workflowBundle' | 'plugins'>>;
+  workerOptions?: Partial<Pick<WorkerOptions, 'workflowBundle' | 'plugins' | 'usageRollups'>>;
   /** Interceptors of the API's Temporal client. */
   clientInterceptors?: ClientInterceptors;
 }
@@ -64,7 +65,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated },
+      dependencies: { pool, catalog, providers: runtime.providers, simulated: runtime.simulated, reading: readingSettingsFrom(settings) },
       rateLimits,
       shutdownGraceTime: '2 seconds',
       ...options.workerOptions,

@@ -71,3 +71,40 @@ function draw(page: PDFPage, font: PDFFont, placed: Placed[]): void {
   const height = page.getHeight();
   for (const { text, x, top, size = 11 } of placed) page.drawText(text, { x, y: height - top, size, font });
 }
+
+/** Labelled lines (`Label: value`, one a line) on a page, as a form or a simple invoice prints them. */
+export function labelledLines(lines: readonly string[], options: { x?: number; top?: number; size?: number; leading?: number } = {}): Placed[] {
+  const { x = 72, top = 90, size = 12, leading = 20 } = options;
+  return lines.map((text, index) => ({ text, x, top: top + leading * index, size }));
+}
+
+const LEFT_PROSE = [
+  'Goods were delivered to the warehouse',
+  'in three shipments during the month,',
+  'each checked against the order and',
+  'signed for by the receiving clerk.',
+  'Questions about this invoice go to',
+  'the accounts team within 30 days.',
+];
+const RIGHT_PROSE = [
+  'Payment by bank transfer is preferred;',
+  'quote the invoice number as reference.',
+  'Late payments carry interest at the',
+  'statutory rate from the due date on.',
+  'Our terms and conditions apply to',
+  'every delivery named on this page.',
+];
+
+/**
+ * A page whose labelled lines stand in two columns beside running text, drawn row by row across the
+ * page as many producers write them: joined in drawing order, `Invoice Number: …` and
+ * `Vendor Name: …` share a line and each value runs into the other column.
+ */
+export function twoColumnLabelled(left: readonly string[], right: readonly string[]): Placed[] {
+  const columns = [
+    labelledLines([...left, ...LEFT_PROSE], { x: 54, top: 100, size: 10, leading: 14 }),
+    labelledLines([...right, ...RIGHT_PROSE], { x: 320, top: 100, size: 10, leading: 14 }),
+  ];
+  const rows = Math.max(...columns.map((column) => column.length));
+  return [{ text: 'Document type: invoice', x: 54, top: 60, size: 14 }, ...Array.from({ length: rows }, (_, row) => columns.flatMap((column) => column.slice(row, row + 1)))].flat();
+}

@@ -4,15 +4,15 @@ import {
   AnalyticsFiltersSchema,
   ConfigurationPerformanceListSchema,
   ModelPerformanceListSchema,
-  type ConfigurationPerformanceRow,
+  PathAccuracyListSchema,
+  PathAccuracyQuerySchema,
   RecommendationsQuerySchema,
   RecommendationsSchema,
 } from '../../contract/analytics.ts';
 import { configurationPerformance } from '../../db/configuration-analytics.ts';
-import type { Pool } from '../../db/pool.ts';
-import { labelledStageRuns } from '../../db/recommendation-evidence.ts';
-import { modelPerformance, refreshUsageRollups } from '../../db/usage-rollups.ts';
-import { logger } from '../../logger.ts';
+import { pathAccuracy } from '../../db/path-accuracy.ts';
+import { labelledEvidence } from '../../db/recommendation-evidence.ts';
+import { modelPerformance, modelVolumes } from '../../db/usage-rollups.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { InvalidRequestError } from '../../runs/errors.ts';
 import { answers, createRouter } from '../openapi.ts';
@@ -27,23 +27,12 @@ function timeRange(filters: Filters): { from: Date | undefined; to: Date | undef
 }
 
 /**
- * Keeps the roll-ups current after analytics are read: at most one refresh at a time per process
- * (and one across processes, by the refresh's advisory lock). Answers never wait for it — until a
- * dirty hour is rolled up, queries read that hour from the ledger.
+ * The newest labelled runs of the window that recommendations draw their evidence from: enough pairs
+ * for the intervals, and a bound on a request's work (the evidence query's time grows with it).
  */
-function rollupRefresher(pool: Pool) {
-  let running: Promise<unknown> | undefined;
-  return function refreshInBackground() {
-    running ??= refreshUsageRollups(pool)
-      .catch((error: unknown) => logger.warn({ err: error }, 'usage roll-up refresh failed; queries read the ledger meanwhile'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-}
+const EVIDENCE_RUNS = 20_000;
 
 export function analyticsRoutes(deps: ApiDependencies) {
-  const refreshInBackground = rollupRefresher(deps.pool);
   return createRouter()
     .openapi(
       createRoute({
@@ -62,7 +51,6 @@ export function analyticsRoutes(deps: ApiDependencies) {
           model: filters.model,
           configurationId: filters.configuration_id,
         });
-        refreshInBackground();
         return c.json(rows, 200);
       },
     )
@@ -85,7 +73,22 @@ export function analyticsRoutes(deps: ApiDependencies) {
             : undefined;
         if (models && models.length === 0) return c.json([], 200);
         const rows = await configurationPerformance(deps.pool, { ...timeRange(filters), configurationId: filters.configuration_id, models, stage: filters.stage });
-        return c.json(rows as ConfigurationPerformanceRow[], 200);
+        return c.json(rows, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/analytics/paths',
+        summary: 'Accuracy per field path (`/line_items/*/amount`) per configuration and schema, over the labelled completed items, least accurate first',
+        description: "Counted from each item's scoring against its ground truth (rescored when a reviewer corrects it). With `experiment_id`, the experiment's items: one row set per arm.",
+        request: { query: PathAccuracyQuerySchema },
+        responses: answers(200, PathAccuracyListSchema, 'per configuration, schema and path: items, scored values, correct ones, accuracy'),
+      }),
+      async (c) => {
+        const query = c.req.valid('query');
+        const rows = await pathAccuracy(deps.pool, { ...timeRange(query), configurationId: query.configuration_id, experimentId: query.experiment_id, limit: query.limit });
+        return c.json(rows, 200);
       },
     )
     .openapi(
@@ -100,19 +103,18 @@ export function analyticsRoutes(deps: ApiDependencies) {
         const query = c.req.valid('query');
         const to = new Date();
         const from = new Date(to.getTime() - query.days * 86_400_000);
-        const [runs, volumes] = await Promise.all([
-          labelledStageRuns(deps.pool, from, 50_000),
-          modelPerformance(deps.pool, { from, to, stage: query.stage }),
+        const [evidence, volumes] = await Promise.all([
+          labelledEvidence(deps.pool, from, EVIDENCE_RUNS),
+          modelVolumes(deps.pool, { from, to, stage: query.stage }),
         ]);
-        const stages = recommend(runs, volumes, { maxAccuracyLoss: query.max_accuracy_loss, minPairs: query.min_pairs, windowDays: query.days }, query.stage ? [query.stage] : STAGES);
-        refreshInBackground();
+        const stages = recommend(evidence, volumes, { maxAccuracyLoss: query.max_accuracy_loss, minPairs: query.min_pairs, windowDays: query.days }, query.stage ? [query.stage] : STAGES);
         return c.json(
           {
             generated_at: to.toISOString(),
             window: { from: from.toISOString(), to: to.toISOString(), days: query.days },
             max_accuracy_loss: query.max_accuracy_loss,
             min_pairs: query.min_pairs,
-            labelled_runs: runs.length,
+            labelled_runs: evidence.runs,
             recommendations: stages.flatMap((stage) =>
               stage.candidates
                 .filter((candidate) => candidate.decision === 'switch')

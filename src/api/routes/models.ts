@@ -22,6 +22,7 @@ function present(model: CatalogModel, simulated: boolean): CatalogEntry {
     accepts_temperature: model.temperature,
     reasoning: model.reasoning.control,
     structured_output: model.structured_output,
+    image_input: model.image_input,
     call_timeout_s: model.call_timeout_s,
     retires_on: model.retires_on ?? null,
     successor: model.successor ?? null,

@@ -44,7 +44,7 @@ export function queueRoutes(deps: ApiDependencies) {
       .openapi(
         createRoute({ method: 'post', path: '/queue', summary: 'Queue one document', request: jsonBody(QueueItemInputSchema), responses: answers(201, ItemCreatedSchema, 'queued as pending') }),
         async (c) => {
-          const [id] = await queueDocuments(deps.pool, [c.req.valid('json')], { batch: false });
+          const [id] = await queueDocuments(deps, [c.req.valid('json')], { batch: false });
           return c.json({ id: id!, status: 'pending' as const }, 201);
         },
       )
@@ -56,7 +56,7 @@ export function queueRoutes(deps: ApiDependencies) {
           request: jsonBody(QueueBatchInputSchema),
           responses: answers(201, BatchCreatedSchema, 'queued as pending'),
         }),
-        async (c) => c.json({ ids: await queueDocuments(deps.pool, c.req.valid('json').items, { batch: true }) }, 201),
+        async (c) => c.json({ ids: await queueDocuments(deps, c.req.valid('json').items, { batch: true }) }, 201),
       )
       .openapi(
         createRoute({ method: 'get', path: '/queue', summary: 'A page of queue items, newest first', request: { query: QueueQuerySchema }, responses: answers(200, QueuePageSchema, 'a page') }),

@@ -101,3 +101,18 @@ export function pointerMatches(pattern: string, pointer: string): boolean {
 export function isPointerWithin(pointer: string, ancestor: string): boolean {
   return pointer === ancestor || pointer.startsWith(`${ancestor}/`);
 }
+
+/** A correction's or dispute's key as a pointer: a name without a leading "/" is a flat schema's field. */
+export function correctionPointer(key: string): string {
+  return key.startsWith('/') ? key : childPointer('', key);
+}
+
+/** Whether `pointer` names a place of the schema, given its paths (`schemaPaths` in leaves.ts). */
+export function isSchemaPath(paths: readonly string[], pointer: string): boolean {
+  try {
+    parsePointer(pointer);
+  } catch {
+    return false;
+  }
+  return paths.some((pattern) => pointerMatches(pattern, pointer));
+}

@@ -150,3 +150,32 @@ export function isLeafPointer(root: ObjectNode, pointer: string): boolean {
   const nodes = schemaNodesAt(root, pointer);
   return nodes.length > 0 && nodes.every(isLeaf);
 }
+
+/**
+ * Every path of the schema, containers and leaves (`""`, `/seller`, `/line_items`, `/line_items/*`,
+ * `/line_items/*\/amount`): what a correction or a dispute may name.
+ */
+export function schemaPaths(root: ObjectNode): string[] {
+  const paths = new Set<string>();
+  const visit = (node: SchemaNode, pattern: string) => {
+    paths.add(pattern);
+    switch (node.kind) {
+      case 'object':
+        for (const property of node.properties) visit(property.node, childPointer(pattern, property.name));
+        return;
+      case 'array':
+        visit(node.items, childPointer(pattern, WILDCARD));
+        return;
+      case 'map':
+        visit(node.values, childPointer(pattern, WILDCARD));
+        return;
+      case 'union':
+        for (const option of node.options) visit(option, pattern);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(root, '');
+  return [...paths];
+}

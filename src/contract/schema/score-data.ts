@@ -216,3 +216,12 @@ class Scorer {
     }
   }
 }
+
+/**
+ * An item's score against its ground truth, as Quarry keeps it: nothing to score without expected
+ * values, and a key left out of them is not labelled (a client may label only some fields).
+ */
+export function scoreItem(schema: { root: ObjectNode }, expected: Record<string, unknown> | null, actual: unknown): DataScore {
+  if (expected === null) return { accuracy: null, counted: 0, correct: 0, fields: {}, unscored: [] };
+  return scoreData(schema.root, expected, actual, { missingExpected: 'unlabelled' });
+}

@@ -1,4 +1,4 @@
-import leven from 'leven';
+import { distance } from 'fastest-levenshtein';
 
 /**
  * Text as compared when scoring. Three strengths:
@@ -49,7 +49,7 @@ export function similarity(expected: unknown, actual: unknown): number {
 
 function similarityOf(a: string, b: string): number {
   const longer = Math.max(a.length, b.length);
-  return longer === 0 ? 1 : 1 - leven(a, b) / longer;
+  return longer === 0 ? 1 : 1 - distance(a, b) / longer;
 }
 
 /**

@@ -16,6 +16,7 @@ import { QueuePage } from './pages/queue-page.tsx';
 import { RecommendationsPage } from './pages/recommendations-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import './styles.css';
+import './schemas.css';
 
 type State = { phase: 'loading' } | { phase: 'sign-in'; error?: string } | { phase: 'ready'; session: Session; signedIn: boolean } | { phase: 'error'; message: string };
 

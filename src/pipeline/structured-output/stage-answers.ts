@@ -3,6 +3,7 @@ import { formatPointer, getAt } from '../../contract/schema/json-pointer.ts';
 import { patternOf, valueLeaves } from '../../contract/schema/leaves.ts';
 import type { ObjectNode } from '../../contract/schema/schema-node.ts';
 import { perLeaf, tidyPointer, toDataPointer } from './answer-pointers.ts';
+import { answerValues } from './answer-size.ts';
 import { decodeWire, encodeWire, wireRoot } from './wire-form.ts';
 import { wireJsonSchema, type JsonSchema } from './wire-json-schema.ts';
 import { wireZod } from './wire-zod.ts';
@@ -99,18 +100,26 @@ function strictObject(properties: Record<string, JsonSchema>, description?: stri
   return { type: 'object', ...(description ? { description } : {}), properties, required: Object.keys(properties), additionalProperties: false };
 }
 
-const pointerList = (item: Record<string, JsonSchema>, description: string): JsonSchema => ({
+/**
+ * A list of entries by pointer, at most `most` long: one per value is all an answer needs, and the
+ * bound stops a small model's grammar-constrained decoding from repeating entries until its output
+ * cap (llama.cpp and Gemini enforce `maxItems`, OpenAI strict mode too; Anthropic reads it in the
+ * description).
+ */
+const pointerList = (item: Record<string, JsonSchema>, description: string, most: number): JsonSchema => ({
   type: 'array',
   description,
   items: strictObject({ pointer: { type: 'string', description: 'A JSON Pointer into data, e.g. "/line_items/0/amount".' }, ...item }),
+  maxItems: Math.max(1, most),
 });
 
-function confidenceProperties(): Record<string, JsonSchema> {
+function confidenceProperties(values: number): Record<string, JsonSchema> {
   return {
     default_confidence: { ...CONFIDENCE, description: 'Your confidence, from 0 to 1, in every value not listed in confidence.' },
     confidence: pointerList(
       { confidence: CONFIDENCE },
       'The values whose confidence differs from default_confidence; a pointer to a row or object covers every value in it.',
+      values,
     ),
   };
 }
@@ -144,7 +153,7 @@ function readData(stage: StageAnswerError['stage'], root: ObjectNode, answer: { 
 /** The extract stage's answer for `root` (a schema's root, or the sub-schema of disputed paths). */
 export function extractAnswerFormat(root: ObjectNode): AnswerFormat<ExtractedData> {
   const wire = wireRoot(root);
-  const schema = strictObject({ data: wireJsonSchema(wire), ...confidenceProperties() });
+  const schema = strictObject({ data: wireJsonSchema(wire), ...confidenceProperties(answerValues(root)) });
   const answerZod = z.strictObject({ data: wireZod(wire), default_confidence: confidenceZod, confidence: z.array(z.strictObject({ pointer: z.string(), confidence: confidenceZod })) });
   return {
     name: 'extraction',
@@ -165,7 +174,11 @@ export function validateAnswerFormat(root: ObjectNode, candidate: unknown): Answ
   const pointers = decodeWire(root, candidateWire).pointers;
   const verdict = { valid: { type: 'boolean' }, reason: { type: 'string', description: 'Why not, briefly; empty when valid.' } };
   const schema = strictObject({
-    verdicts: pointerList(verdict, 'A verdict on every value of the candidate; a pointer to a row or object judges every value in it, and the most specific verdict counts.'),
+    verdicts: pointerList(
+      verdict,
+      'A verdict on every value of the candidate; a pointer to a row or object judges every value in it, and the most specific verdict counts.',
+      answerValues(root, candidate),
+    ),
   });
   const answerZod = z.strictObject({ verdicts: z.array(z.strictObject({ pointer: z.string(), valid: z.boolean(), reason: z.string() })) });
   return {
@@ -194,8 +207,8 @@ export function reviewAnswerFormat(root: ObjectNode): AnswerFormat<ReviewedData>
   const wire = wireRoot(root);
   const schema = strictObject({
     data: wireJsonSchema(wire),
-    ...confidenceProperties(),
-    disputed: { type: 'array', description: 'Pointers of the values, rows or lists no candidate settles.', items: { type: 'string' } },
+    ...confidenceProperties(answerValues(root)),
+    disputed: { type: 'array', description: 'Pointers of the values, rows or lists no candidate settles.', items: { type: 'string' }, maxItems: Math.max(1, answerValues(root)) },
   });
   const answerZod = z.strictObject({
     data: wireZod(wire),

@@ -1,159 +1,175 @@
-import type { ExtractionField, FieldValue } from '../../domain/extraction-schema.ts';
-import { isIsoDate } from '../../pipeline/field-value-schema.ts';
+import { formatDate, parseDate } from '../../contract/schema/date-value.ts';
+import { readLeafValue } from '../../contract/schema/field-value.ts';
+import { isLeaf, type ArrayNode, type MapNode, type ObjectNode, type SchemaNode } from '../../contract/schema/schema-node.ts';
+import { DocumentLines, findTable, labelMatches, type LabelledLine } from './document-lines.ts';
 
 /**
- * What a perfect simulated model reads in a document: `Label: value` lines, matched to fields by
- * name and coerced to the field's type. The simulated models start from this ground truth and are
- * then made wrong on purpose, as often as their profile says.
+ * What a perfect simulated model reads in a document, for any schema: the simulated models start
+ * from this and are then made wrong on purpose, as often as their profile says. It reads
+ * - a value from a `Label: value` line whose label is the value's path in words ("Seller Name" for
+ *   /seller/name) or, at the top or inside its object's own section, its name ("Invoice Number");
+ * - an object from a section under a heading with its name ("Seller", then its `Label: value` lines);
+ * - a list of rows from a table whose header row names the row's fields (`Description | Qty |
+ *   Amount`, or columns set apart by spaces or tabs), else from repeated blocks of `Label: value`
+ *   lines (a block ends where one of its labels comes again);
+ * - a list of values from a labelled line (`Tags: a; b`) or the bullets under a heading.
+ * Values are read by the schema's one value module: "1.234,56 €" is 1234.56, "March 5, 2024" is
+ * 2024-03-05. What it does not find is null (an empty list, an object of nulls): never invented.
  */
 
-export interface LabelledLine {
-  label: string;
-  value: string;
+interface Scope {
+  from: number;
+  to: number;
+  /** Property names from the root to here (list indices left out). */
+  path: string[];
+  /** Inside a section of its own, a value may be named by its name alone. */
+  own: boolean;
 }
 
-// A label is short and starts with a letter; a line like "Note: call me at 10:30" still parses,
-// with "call me at 10:30" as its value (only the first colon separates).
-const LABELLED_LINE = /^\s*([A-Za-z][A-Za-z0-9 _\-/#.()']{0,60}?)\s*:\s*(.*?)\s*$/;
-
-export function normaliseLabel(label: string): string {
-  return label
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
-
-export function readLabelledLines(document: string): LabelledLine[] {
-  const lines: LabelledLine[] = [];
-  for (const line of document.split(/\r?\n/)) {
-    const match = LABELLED_LINE.exec(line);
-    if (match?.[1] && match[2] !== undefined && match[2] !== '') lines.push({ label: match[1], value: match[2] });
+/** The shape with nothing in it: what the answer holds where the document says nothing. */
+export function emptyOf(node: SchemaNode): unknown {
+  switch (node.kind) {
+    case 'object':
+      return Object.fromEntries(node.properties.map((property) => [property.name, emptyOf(property.node)]));
+    case 'array':
+      return [];
+    case 'map':
+      return {};
+    case 'union':
+      return isLeaf(node) ? null : emptyOf(node.options[0]!);
+    default:
+      return null;
   }
-  return lines;
 }
 
-/** The raw text of the first line whose label is the field's name or its words, case-insensitively. */
-export function findFieldText(lines: readonly LabelledLine[], fieldName: string): string | undefined {
-  const words = normaliseLabel(fieldName);
-  const squashed = words.replaceAll(' ', '');
-  const line = lines.find((candidate) => {
-    const label = normaliseLabel(candidate.label);
-    return label === words || label.replaceAll(' ', '') === squashed;
-  });
-  return line?.value;
-}
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-function isoDate(year: number, month: number, day: number): string | null {
-  const value = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  return isIsoDate(value) ? value : null;
-}
-
-function monthNumber(name: string): number | undefined {
-  const index = MONTHS.indexOf(name.slice(0, 3).toLowerCase());
-  return index < 0 ? undefined : index + 1;
-}
-
-/** A date in the usual spellings, as YYYY-MM-DD; numeric D/M order follows the US unless impossible. */
-export function parseDate(raw: string): string | null {
-  const text = raw.trim();
-  let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text);
-  if (match) return isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
-  match = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$/.exec(text);
-  if (match) {
-    const first = Number(match[1]);
-    const second = Number(match[3]);
-    const year = Number(match[4]);
-    // Dots are the European day.month.year; slashes and dashes are month/day unless the month can't be.
-    const dayFirst = match[2] === '.' || first > 12;
-    return dayFirst ? isoDate(year, second, first) : isoDate(year, first, second);
+/**
+ * A leaf's value from its text, in the form an extraction answers it: a full YYYY-MM-DD date (a month
+ * or a year alone is written as its first day, as a model asked for a day would), a number, ...
+ */
+export function readLeafText(node: SchemaNode, raw: string): string | number | boolean | null {
+  if (node.kind === 'date') {
+    const date = parseDate(raw);
+    return date ? formatDate({ year: date.year, month: date.month ?? 1, day: date.day ?? 1 }) : null;
   }
-  match = /^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$/.exec(text);
-  if (match) {
-    const month = monthNumber(match[2] ?? '');
-    return month ? isoDate(Number(match[3]), month, Number(match[1])) : null;
-  }
-  match = /^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(text);
-  if (match) {
-    const month = monthNumber(match[1] ?? '');
-    return month ? isoDate(Number(match[3]), month, Number(match[2])) : null;
-  }
-  return null;
+  return readLeafValue(node, raw);
 }
 
-/** A number with its currency symbol or code and thousands separators removed. */
-export function parseNumber(raw: string): number | null {
-  // A minus before the first digit, or accounting parentheses, make it negative.
-  const negative = /^\s*\(.*\)\s*$/.test(raw) || /^[^0-9]*-/.test(raw);
-  let digits = raw.replace(/[^0-9.,]/g, '');
-  const lastComma = digits.lastIndexOf(',');
-  const lastDot = digits.lastIndexOf('.');
-  if (lastComma >= 0 && lastDot >= 0) {
-    // Whichever separator comes last is the decimal point: 1,234.56 or 1.234,56.
-    digits = lastComma > lastDot ? digits.replaceAll('.', '').replace(',', '.') : digits.replaceAll(',', '');
-  } else if (lastComma >= 0) {
-    // A lone comma group of exactly three digits is a thousands separator (1,234); otherwise decimal (12,5).
-    digits = /,\d{3}$/.test(digits) ? digits.replaceAll(',', '') : digits.replaceAll(',', '.');
+export function readDocumentData(document: string, root: ObjectNode): Record<string, unknown> {
+  const lines = new DocumentLines(document);
+  return new Reader(lines).object(root, { from: 0, to: lines.lines.length, path: [], own: true });
+}
+
+const leafNames = (node: ObjectNode) => node.properties.filter((property) => isLeaf(property.node)).map((property) => property.name);
+
+class Reader {
+  constructor(private readonly doc: DocumentLines) {}
+
+  object(node: ObjectNode, scope: Scope): Record<string, unknown> {
+    return Object.fromEntries(node.properties.map((property) => [property.name, this.node(property.node, property.name, scope)]));
   }
-  if (digits === '' || (digits.match(/\./g)?.length ?? 0) > 1) return null;
-  const value = Number(digits);
-  if (!Number.isFinite(value)) return null;
-  return negative ? -value : value;
-}
 
-export function parseBoolean(raw: string): boolean | null {
-  const word = raw.trim().toLowerCase();
-  if (['yes', 'y', 'true', '1', 'paid', 'on'].includes(word)) return true;
-  if (['no', 'n', 'false', '0', 'unpaid', 'off'].includes(word)) return false;
-  return null;
-}
-
-/** The field's value from its raw text, or null when the text does not have the field's type. */
-export function coerceFieldValue(raw: string, field: ExtractionField): FieldValue {
-  switch (field.type) {
-    case 'string':
-      return raw.trim();
-    case 'number':
-      return parseNumber(raw);
-    case 'integer': {
-      const value = parseNumber(raw);
-      return value !== null && Number.isInteger(value) ? value : null;
-    }
-    case 'boolean':
-      return parseBoolean(raw);
-    case 'date':
-      return parseDate(raw);
-    case 'enum':
-      return field.values?.find((value) => value.toLowerCase() === raw.trim().toLowerCase()) ?? null;
-    case 'list': {
-      const items = raw
-        .split(/[,;]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-      return items.length > 0 ? items : null;
+  private node(node: SchemaNode, name: string, scope: Scope): unknown {
+    if (isLeaf(node)) return this.leaf(node, name, scope);
+    switch (node.kind) {
+      case 'object':
+        return this.object(node, this.section(name, scope, true));
+      case 'array':
+        return this.list(node, name, scope);
+      case 'map':
+        return this.map(node, name, scope);
+      case 'union':
+        for (const option of node.options) {
+          const value = this.node(option, name, scope);
+          if (JSON.stringify(value) !== JSON.stringify(emptyOf(option))) return value;
+        }
+        return emptyOf(node);
+      default:
+        return null;
     }
   }
-}
 
-/** The document's value of `field`: null when no line names it. */
-export function readFieldValue(lines: readonly LabelledLine[], field: ExtractionField): FieldValue {
-  const raw = findFieldText(lines, field.name);
-  return raw === undefined ? null : coerceFieldValue(raw, field);
-}
-
-function sameText(a: string, b: string): boolean {
-  return a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-/** Whether two values of a field mean the same thing (case and spacing of text do not matter). */
-export function sameFieldValue(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
-  if (typeof a === 'string' && typeof b === 'string') return sameText(a, b);
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => typeof item === 'string' && sameText(item, String(b[index])));
+  /** The scope of a named part: its own section under a heading, or the same lines one level deeper. */
+  private section(name: string, scope: Scope, untilBlank: boolean): Scope {
+    const heading = this.doc.findHeading(name, scope.from, scope.to);
+    if (heading === undefined) return { ...scope, path: [...scope.path, name], own: false };
+    let to = heading + 1;
+    while (to < scope.to && !(untilBlank && this.doc.blank(to) && to > heading + 1)) to += 1;
+    return { from: heading + 1, to, path: [...scope.path, name], own: true };
   }
-  return a === b;
+
+  private line(name: string, scope: Scope, lines: readonly LabelledLine[] = this.doc.labelledIn(scope.from, scope.to)): LabelledLine | undefined {
+    const full = [...scope.path, name].join(' ');
+    return lines.find((entry) => labelMatches(entry.label, full)) ?? (scope.own ? lines.find((entry) => labelMatches(entry.label, name)) : undefined);
+  }
+
+  private leaf(node: SchemaNode, name: string, scope: Scope): unknown {
+    const found = this.line(name, scope);
+    return found === undefined ? null : readLeafText(node, found.value);
+  }
+
+  private list(node: ArrayNode, name: string, scope: Scope): unknown[] {
+    const items = node.items;
+    const heading = this.doc.findHeading(name, scope.from, scope.to);
+    const from = heading === undefined ? scope.from : heading + 1;
+    if (isLeaf(items)) {
+      const line = this.line(name, scope);
+      const texts = line ? line.value.split(/[,;]/) : heading === undefined ? [] : this.doc.bulletsFrom(from, scope.to);
+      return texts.map((text) => readLeafText(items, text.trim())).filter((value) => value !== null);
+    }
+    if (items.kind !== 'object') return [];
+    const names = leafNames(items);
+    const table = findTable(this.doc.lines, names, from, scope.to);
+    if (table) {
+      return table.rows.map((cells) =>
+        Object.fromEntries(
+          items.properties.map((property) => {
+            const column = [...table.columns.entries()].find(([, column]) => column === property.name)?.[0];
+            const text = column === undefined ? undefined : cells[column];
+            return [property.name, text === undefined || !isLeaf(property.node) ? emptyOf(property.node) : readLeafText(property.node, text)];
+          }),
+        ),
+      );
+    }
+    return this.blocks(items, names, { from, to: scope.to, path: [], own: true }, heading !== undefined);
+  }
+
+  /** Rows written as repeated groups of `Label: value` lines; a row starts where a label comes again. */
+  private blocks(items: ObjectNode, names: readonly string[], scope: Scope, underHeading: boolean): unknown[] {
+    const records: Array<Map<string, LabelledLine>> = [];
+    let current = new Map<string, LabelledLine>();
+    for (const entry of this.doc.labelledIn(scope.from, scope.to)) {
+      const name = names.find((candidate) => labelMatches(entry.label, candidate));
+      if (!name) continue;
+      if (current.has(name)) {
+        records.push(current);
+        current = new Map();
+      }
+      current.set(name, entry);
+    }
+    if (current.size > 0) records.push(current);
+    // Without a heading to say where the rows are, a lone label is more likely the document's own.
+    const least = underHeading ? 1 : Math.min(2, names.length);
+    return records
+      .filter((record) => record.size >= least)
+      .map((record) =>
+        Object.fromEntries(
+          items.properties.map((property) => {
+            const found = record.get(property.name);
+            return [property.name, found && isLeaf(property.node) ? readLeafText(property.node, found.value) : emptyOf(property.node)];
+          }),
+        ),
+      );
+  }
+
+  /** Entries under a heading with the map's name, each `Label: value` line one entry. */
+  private map(node: MapNode, name: string, scope: Scope): Record<string, unknown> {
+    const section = this.section(name, scope, true);
+    if (!section.own || !isLeaf(node.values)) return {};
+    const out: Record<string, unknown> = {};
+    for (const entry of this.doc.labelledIn(section.from, section.to)) {
+      const value = readLeafText(node.values, entry.value);
+      if (value !== null && !(entry.label in out)) out[entry.label] = value;
+    }
+    return out;
+  }
 }

@@ -11,6 +11,8 @@ export interface SimulatedRequest {
   structured: boolean;
   /** How hard the request asked the model to think (`none` for no reasoning). */
   effort: string;
+  /** Images the request carried. */
+  images: number;
   status: number;
   /** The injected fault, if any: `status:429`, `hang`, `malformed`, `truncated`. */
   fault: string | null;

@@ -1,12 +1,14 @@
 import type { Catalog } from '../catalog.ts';
 import { parseSections, readTextSection } from '../../pipeline/prompt-sections.ts';
 import type { CatalogModel, Wire } from '../types.ts';
+import { imageTokens } from '../image-tokens.ts';
 import { describeFault, type FaultInjector } from './faults.ts';
 import type { PromptCache } from './prompt-cache.ts';
 import type { SimulatedRateLimits } from './rate-limits.ts';
 import type { RequestLog } from './request-log.ts';
 import { fingerprint, hashUnit } from './seeded-random.ts';
 import { simulateAnswer, UnreadablePromptError } from './simulated-model.ts';
+import { seeImages, UnreadableImageError, type SeenImages, type SimulatedImage } from './simulated-vision.ts';
 
 /**
  * One call through the simulator, independent of the wire format: authenticate, find the catalog
@@ -37,6 +39,8 @@ export interface WireCall {
   /** How hard the request asked the model to think. */
   effort: SimulatedEffort;
   cache: CacheUse;
+  /** Images in the user message, decoded by the wire. */
+  images?: readonly SimulatedImage[];
 }
 
 export type CallOutcome =
@@ -137,6 +141,7 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
       task: readTextSection(parseSections(call.prompt), 'task')?.trim() ?? null,
       structured: call.structured,
       effort: call.effort,
+      images: call.images?.length ?? 0,
       status: outcome.type === 'answer' ? 200 : outcome.type === 'error' ? outcome.status : 499,
       fault,
     });
@@ -176,9 +181,23 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
     return finish({ type: 'aborted' });
   }
 
+  // A model without vision refuses images, as the providers do; one with it reads them.
+  const images = call.images ?? [];
+  if (images.length > 0 && !model.image_input) {
+    return finish({ type: 'error', status: 400, message: `${call.providerModel} does not take image input (simulated)` });
+  }
+  let seen: SeenImages | undefined;
+  try {
+    seen = images.length > 0 ? await seeImages(images) : undefined;
+  } catch (error) {
+    if (error instanceof UnreadableImageError) return finish({ type: 'error', status: 400, message: error.message });
+    throw error;
+  }
+
   let simulation;
   try {
     simulation = simulateAnswer({
+      imageText: seen?.text,
       model,
       system: call.system,
       prompt: call.prompt,
@@ -192,7 +211,7 @@ export async function runSimulatedCall(state: SimulatorState, call: WireCall, cl
   }
 
   const json = JSON.stringify(simulation.answer);
-  const inputTokens = Math.ceil((call.system.length + call.prompt.length) / 4);
+  const inputTokens = Math.ceil((call.system.length + call.prompt.length) / 4) + (seen?.sizes ?? []).reduce((sum, size) => sum + imageTokens(model, size), 0);
   const reasoningTokens = SIMULATED_REASONING_TOKENS[call.effort];
   let outputTokens = reasoningTokens + Math.ceil(json.length / 4) + model.simulated_profile.output_tokens_per_field * simulation.items;
   let cachedInputTokens = 0;

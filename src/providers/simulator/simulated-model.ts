@@ -1,18 +1,29 @@
 import { z } from 'zod';
+import { compareLeafValues } from '../../contract/schema/field-value.ts';
+import { getAt, setAt } from '../../contract/schema/json-pointer.ts';
+import { valueLeaves } from '../../contract/schema/leaves.ts';
+import { tryParseExtractionSchema } from '../../contract/schema/parse-schema.ts';
+import type { ObjectNode } from '../../contract/schema/schema-node.ts';
 import { isModelStage } from '../../contract/stages.ts';
-import { ExtractionSchemaSchema, type ExtractionField, type ExtractionSchema, type FieldValue } from '../../domain/extraction-schema.ts';
-import { fieldValueZod } from '../../pipeline/field-value-schema.ts';
+import { wirePointersOf } from '../../pipeline/structured-output/answer-size.ts';
 import { parseSections, readJsonSection, readTextSection } from '../../pipeline/prompt-sections.ts';
+import { disputedSubSchema } from '../../pipeline/structured-output/disputed-paths.ts';
+import { decodeWire, encodeWire } from '../../pipeline/structured-output/wire-form.ts';
 import type { CatalogModel, ModelStage } from '../types.ts';
-import { findFieldText, normaliseLabel, readFieldValue, readLabelledLines, sameFieldValue, type LabelledLine } from './document-reader.ts';
-import { fingerprint, hashUnit } from './seeded-random.ts';
+import { readDocumentData } from './document-reader.ts';
+import { normaliseLabel } from './document-lines.ts';
+import { fingerprint } from './seeded-random.ts';
+import { confidence, confidenceAnswer, draw, drawKey, effectiveAccuracy, UnreadablePromptError, type Context } from './simulation-context.ts';
+import { simulateReview } from './simulated-review.ts';
 import { wrongValue } from './wrong-values.ts';
 
 /**
  * A simulated model: it reads the stage's prompt sections back, works out the right answer from the
- * document, and then errs as often as the catalog model's `simulated_profile` says. Every draw is
- * seeded by what it concerns (model, document, field, task, round), so the same call always gets the
- * same answer and accuracy differences between models are stable across runs.
+ * document, and then errs as often as the catalog model's `simulated_profile` says, value by value.
+ * Every draw is seeded by what it concerns (model, document, value's path, task, round), so the same
+ * call always gets the same answer and accuracy differences between models are stable across runs.
+ * It answers in the forms the pipeline asks for (`structured-output/stage-answers.ts`): data in the
+ * schema's wire form, confidences and verdicts by JSON Pointer.
  */
 
 export interface SimulationInput {
@@ -20,42 +31,15 @@ export interface SimulationInput {
   system: string;
   prompt: string;
   temperature: number;
+  /** What a vision model read in the request's images: part of the document it sees. */
+  imageText?: string | undefined;
 }
 
 export interface Simulation {
   task: ModelStage;
   answer: Record<string, unknown>;
-  /** How many fields (or one, for classify) the answer covers; drives the output token count. */
+  /** How many values (or one, for classify) the answer covers; drives the output token count. */
   items: number;
-}
-
-/** A prompt the simulator cannot read: it answers 400, so a malformed pipeline prompt shows at once. */
-export class UnreadablePromptError extends Error {
-  override name = 'UnreadablePromptError';
-}
-
-const CandidateFieldsSchema = z.record(z.string(), z.object({ value: z.unknown(), confidence: z.number().catch(0) }).catch({ value: null, confidence: 0 }));
-const ReviewCandidatesSchema = z.array(z.object({ candidate: z.number().int().optional(), model: z.string().catch('?'), fields: CandidateFieldsSchema }));
-const ReviewVerdictsSchema = z.array(
-  z.object({
-    candidate: z.number().int(),
-    validator: z.string().catch('?'),
-    verdicts: z.record(z.string(), z.object({ valid: z.boolean(), reason: z.string().catch('') })),
-  }),
-);
-
-/** Accuracy after temperature: sampling hotter makes a model slightly less exact. */
-export function effectiveAccuracy(model: CatalogModel, temperature: number): number {
-  const clamped = Math.min(Math.max(temperature, 0), 2);
-  return model.simulated_profile.accuracy * (1 - 0.1 * clamped);
-}
-
-interface Context {
-  model: CatalogModel;
-  accuracy: number;
-  document: string;
-  documentKey: string;
-  lines: LabelledLine[];
 }
 
 export function simulateAnswer(input: SimulationInput): Simulation {
@@ -65,57 +49,29 @@ export function simulateAnswer(input: SimulationInput): Simulation {
     throw new UnreadablePromptError(`the prompt has no <task> the simulator knows (got ${JSON.stringify(named ?? null)})`);
   }
   const task = named;
-  const document = readTextSection(sections, 'document') ?? '';
-  const context: Context = {
-    model: input.model,
-    accuracy: effectiveAccuracy(input.model, input.temperature),
-    document,
-    documentKey: fingerprint(document),
-    lines: readLabelledLines(document),
-  };
+  const document = [readTextSection(sections, 'document') ?? '', input.imageText ?? ''].filter((part) => part.trim() !== '').join('\n\n');
+  const context: Context = { model: input.model, accuracy: effectiveAccuracy(input.model, input.temperature), document, documentKey: fingerprint(document) };
   if (task === 'classify') return { task, answer: classify(context), items: 1 };
 
-  const schemaParse = ExtractionSchemaSchema.safeParse(readJsonSection(sections, 'schema'));
-  if (!schemaParse.success) throw new UnreadablePromptError(`the <schema> section is not an extraction schema`);
-  const schema = schemaParse.data;
+  const parsed = tryParseExtractionSchema(readJsonSection(sections, 'schema'));
+  if (!parsed.ok) throw new UnreadablePromptError(`the <schema> section is not an extraction schema: ${parsed.issues[0]?.message ?? ''}`);
+  const schema = parsed.schema;
+  const onlyPaths = z.array(z.string()).safeParse(readJsonSection(sections, 'only_paths'));
+  const root = onlyPaths.success ? disputedSubSchema(schema.root, onlyPaths.data).root : schema.root;
 
   switch (task) {
     case 'extract': {
-      const only = z.array(z.string()).safeParse(readJsonSection(sections, 'only_fields'));
-      const fields = only.success ? schema.fields.filter((field) => only.data.includes(field.name)) : schema.fields;
       const round = Number(readTextSection(sections, 'round') ?? '0') || 0;
-      return { task, answer: { fields: extract(context, fields, round) }, items: fields.length };
+      return { task, ...extract(context, root, round) };
     }
     case 'validate': {
-      const candidates = CandidateFieldsSchema.safeParse(readJsonSection(sections, 'candidates'));
-      if (!candidates.success) throw new UnreadablePromptError('the <candidates> section is not a set of fields');
-      const verdicts = validate(context, schema, candidates.data);
-      return { task, answer: { verdicts }, items: Object.keys(verdicts).length };
+      const candidates = readJsonSection(sections, 'candidates');
+      if (typeof candidates !== 'object' || candidates === null || Array.isArray(candidates)) throw new UnreadablePromptError('the <candidates> section is not the candidate data');
+      return { task, ...validate(context, root, candidates) };
     }
-    case 'review': {
-      const candidates = ReviewCandidatesSchema.safeParse(readJsonSection(sections, 'candidates'));
-      const verdicts = ReviewVerdictsSchema.safeParse(readJsonSection(sections, 'verdicts'));
-      const reextracted = z.array(z.string()).catch([]).parse(readJsonSection(sections, 'reextracted') ?? []);
-      if (!candidates.success || !verdicts.success) {
-        throw new UnreadablePromptError('the <candidates> or <verdicts> section of the review is unreadable');
-      }
-      return {
-        task,
-        answer: review(context, schema, candidates.data, verdicts.data, reextracted),
-        items: schema.fields.length,
-      };
-    }
+    case 'review':
+      return { task, ...simulateReview(context, schema, sections) };
   }
-}
-
-function draw(context: Context, ...parts: ReadonlyArray<string | number>): number {
-  return hashUnit(context.model.id, context.documentKey, ...parts);
-}
-
-/** Confidence that is higher for right answers on average, with overlap, as real models' is. */
-function confidence(right: boolean, unit: number): number {
-  const value = right ? 0.7 + 0.29 * unit : 0.35 + 0.5 * unit;
-  return Math.round(value * 100) / 100;
 }
 
 const KEYWORD_TYPES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -130,7 +86,7 @@ const KEYWORD_TYPES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 function trueDocumentType(context: Context): string {
-  const stated = findFieldText(context.lines, 'document_type') ?? findFieldText(context.lines, 'type');
+  const stated = /^\s*(?:document[\s_-]*)?type\s*:\s*(.+?)\s*$/im.exec(context.document)?.[1];
   if (stated) return normaliseLabel(stated).replaceAll(' ', '_') || 'unknown';
   return KEYWORD_TYPES.find(([pattern]) => pattern.test(context.document))?.[1] ?? 'unknown';
 }
@@ -143,83 +99,59 @@ function classify(context: Context): Record<string, unknown> {
   return { document_type: right ? truth : wrong, confidence: confidence(right, draw(context, 'classify', 'confidence')) };
 }
 
-function extract(context: Context, fields: readonly ExtractionField[], round: number): Record<string, unknown> {
-  return Object.fromEntries(
-    fields.map((field) => {
-      const truth = readFieldValue(context.lines, field);
-      const right = draw(context, 'extract', field.name, round) < context.accuracy;
-      const value = right ? truth : wrongValue(truth, field, draw(context, 'extract', field.name, round, 'wrong'));
-      return [field.name, { value, confidence: confidence(right, draw(context, 'extract', field.name, round, 'confidence')) }];
-    }),
-  );
-}
-
-/** Whether a candidate value is what the document says, with the field's type. */
-function isSupported(context: Context, field: ExtractionField, value: unknown): { supported: boolean; reason: string } {
-  if (!fieldValueZod(field).safeParse(value).success) {
-    return { supported: false, reason: `not a valid ${field.type} value` };
+/** The document's data, then each value kept or made wrong as the profile says. */
+function extract(context: Context, root: ObjectNode, round: number): { answer: Record<string, unknown>; items: number } {
+  let data: unknown = readDocumentData(context.document, root);
+  const confidences = new Map<string, number>();
+  // A value of a list is never null: a list item read as nothing is left out (a missed item).
+  const missed: string[] = [];
+  for (const leaf of valueLeaves(root, data)) {
+    const key = drawKey(leaf.pointer);
+    const right = draw(context, 'extract', key, round) < context.accuracy;
+    if (!right) {
+      const wrong = wrongValue(leaf.value as string | number | boolean | null, leaf.node, draw(context, 'extract', key, round, 'wrong'));
+      if (wrong === null && leaf.pattern.endsWith('/*')) missed.push(leaf.pointer);
+      else data = setAt(data, leaf.pointer, wrong);
+    }
+    confidences.set(leaf.pointer, confidence(right, draw(context, 'extract', key, round, 'confidence')));
   }
-  const truth = readFieldValue(context.lines, field);
-  if (sameFieldValue(value, truth)) {
-    return { supported: true, reason: truth === null ? 'the document does not state it' : 'matches the document' };
+  for (const pointer of missed.reverse()) {
+    const cut = pointer.lastIndexOf('/');
+    const [parent, removed] = [pointer.slice(0, cut), Number(pointer.slice(cut + 1))];
+    const list = getAt(data, parent) as unknown[];
+    data = setAt(data, parent, list.filter((_, index) => index !== removed));
+    // The items after it move up one place, and their confidences with them.
+    for (let index = removed; index < list.length; index += 1) {
+      const next = confidences.get(`${parent}/${index + 1}`);
+      if (next === undefined) confidences.delete(`${parent}/${index}`);
+      else confidences.set(`${parent}/${index}`, next);
+    }
   }
-  return {
-    supported: false,
-    reason: truth === null ? 'the document does not state this field' : `the document says ${JSON.stringify(truth)}`,
-  };
+  return { answer: { data: encodeWire(root, data), ...confidenceAnswer(root, data, confidences) }, items: confidences.size };
 }
 
-function validate(
-  context: Context,
-  schema: ExtractionSchema,
-  candidates: Record<string, { value: unknown; confidence: number }>,
-): Record<string, { valid: boolean; reason: string }> {
-  const fields = schema.fields.filter((field) => field.name in candidates);
-  return Object.fromEntries(
-    fields.map((field) => {
-      const { supported, reason } = isSupported(context, field, candidates[field.name]?.value);
-      const right = draw(context, 'validate', field.name, JSON.stringify(candidates[field.name]?.value ?? null)) < context.accuracy;
-      const valid = right ? supported : !supported;
-      return [field.name, { valid, reason: right ? reason : valid ? 'looks consistent with the document' : 'not found in the document' }];
-    }),
-  );
+/** Each value of the candidate against what the document says, judged right as often as the profile says. */
+function validate(context: Context, root: ObjectNode, candidateWire: unknown): { answer: Record<string, unknown>; items: number } {
+  const candidate = decodeWire(root, candidateWire).data;
+  const truth = readDocumentData(context.document, root);
+  const wire = wirePointersOf(root, candidate);
+  const verdicts = valueLeaves(root, candidate).map((leaf) => {
+    const expected = getAt(truth, leaf.pointer);
+    const supported = compareLeafValues(leaf.node, expected, leaf.value).correct;
+    const right = draw(context, 'validate', drawKey(leaf.pointer), JSON.stringify(leaf.value ?? null)) < context.accuracy;
+    const valid = right ? supported : !supported;
+    const reason = !right
+      ? valid
+        ? ''
+        : 'not found in the document'
+      : supported
+        ? ''
+        : expected === undefined || expected === null
+          ? 'the document does not state it'
+          : `the document says ${JSON.stringify(expected)}`;
+    return { pointer: wire.get(leaf.pointer) ?? leaf.pointer, valid, reason };
+  });
+  return { answer: { verdicts }, items: verdicts.length };
 }
 
-interface Option {
-  value: FieldValue;
-  confidence: number;
-  validated: boolean;
-}
-
-function review(
-  context: Context,
-  schema: ExtractionSchema,
-  candidates: z.infer<typeof ReviewCandidatesSchema>,
-  verdicts: z.infer<typeof ReviewVerdictsSchema>,
-  reextracted: readonly string[],
-): Record<string, unknown> {
-  const disputed: string[] = [];
-  const fields = Object.fromEntries(
-    schema.fields.map((field) => {
-      const options: Option[] = candidates.flatMap((candidate, index) => {
-        const extracted = candidate.fields[field.name];
-        if (!extracted) return [];
-        const judged = verdicts
-          .filter((verdict) => verdict.candidate === (candidate.candidate ?? index))
-          .map((verdict) => verdict.verdicts[field.name])
-          .filter((verdict) => verdict !== undefined);
-        const validated = judged.length > 0 && judged.every((verdict) => verdict.valid);
-        return [{ value: extracted.value as FieldValue, confidence: extracted.confidence, validated }];
-      });
-      const byConfidence = [...options].sort((a, b) => b.confidence - a.confidence);
-      // A careless orchestrator trusts confidence alone and ignores the validators.
-      const careful = draw(context, 'review', field.name) < context.accuracy;
-      const best = careful ? byConfidence.find((option) => option.validated) : byConfidence[0];
-      if (best && (best.validated || !careful)) return [field.name, { value: best.value, confidence: best.confidence }];
-      if (!reextracted.includes(field.name)) disputed.push(field.name);
-      const fallback = byConfidence[0];
-      return [field.name, { value: fallback?.value ?? null, confidence: Math.min(fallback?.confidence ?? 0, 0.4) }];
-    }),
-  );
-  return { fields, disputed };
-}
+export { effectiveAccuracy, UnreadablePromptError };

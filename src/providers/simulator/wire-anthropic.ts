@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CatalogModel } from '../types.ts';
 import { anthropicStrictProblems } from './schema-rules.ts';
 import { findSimulatedModel, runSimulatedCall, type CacheUse, type SimulatedEffort, type SimulatorState } from './simulated-call.ts';
+import { decodeImage, IMAGE_MEDIA_TYPES, type SimulatedImage } from './simulated-vision.ts';
 
 /**
  * Anthropic's Messages wire (`POST /v1/messages`, `GET /v1/models`), as strict as the API version the
@@ -22,7 +23,21 @@ const TextBlockSchema = z.strictObject({
   cache_control: z.strictObject({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).nullish(),
   citations: z.array(z.unknown()).nullish(),
 });
-const BlocksSchema = z.union([z.string(), z.array(TextBlockSchema).min(1)]);
+const ImageBlockSchema = z.strictObject({
+  type: z.literal('image'),
+  source: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('base64'), media_type: z.enum(IMAGE_MEDIA_TYPES), data: z.string() }),
+    z.strictObject({ type: z.literal('url'), url: z.string() }),
+  ]),
+  cache_control: z.strictObject({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).nullish(),
+});
+const SystemSchema = z.union([z.string(), z.array(TextBlockSchema).min(1)]);
+const BlocksSchema = z.union([z.string(), z.array(z.discriminatedUnion('type', [TextBlockSchema, ImageBlockSchema])).min(1)]);
+type Block = string | Array<z.infer<typeof TextBlockSchema> | z.infer<typeof ImageBlockSchema>>;
+
+/** The Messages API's limits on images: 100 a request, 5 MB each. */
+const MAX_IMAGES = 100;
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 const KNOWN_FIELDS = new Set([
   'model', 'messages', 'max_tokens', 'cache_control', 'container', 'diagnostics', 'inference_geo', 'metadata',
@@ -33,7 +48,7 @@ const SAMPLING_FIELDS = ['temperature', 'top_p', 'top_k'];
 const MessagesRequestSchema = z.looseObject({
   model: z.string().min(1),
   max_tokens: z.number().int().nonnegative(),
-  system: BlocksSchema.optional(),
+  system: SystemSchema.optional(),
   messages: z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: BlocksSchema })).min(1),
   temperature: z.number().min(0).max(1).optional(),
   thinking: z
@@ -93,7 +108,23 @@ function anthropicError(status: number, message: string, retryAfterS?: number, l
   return new Response(JSON.stringify({ type: 'error', error: { type, message } }), { status, headers });
 }
 
-const textOf = (blocks: string | Array<{ text: string }>) => (typeof blocks === 'string' ? blocks : blocks.map((block) => block.text).join(''));
+const textOf = (blocks: Block) => (typeof blocks === 'string' ? blocks : blocks.map((block) => (block.type === 'text' ? block.text : '')).join(''));
+
+/** The images of the user blocks, decoded, or the API's refusal. */
+function imagesOf(userBlocks: readonly Block[]): SimulatedImage[] | string {
+  const blocks = userBlocks.flatMap((content) => (typeof content === 'string' ? [] : content));
+  const images: SimulatedImage[] = [];
+  for (const block of blocks) {
+    if (block.type !== 'image') continue;
+    if (block.source.type === 'url') return 'the simulator takes images as base64 sources only (it has no network to fetch a URL)';
+    const image = decodeImage(block.source.media_type, block.source.data);
+    if (typeof image === 'string') return `messages: image: ${image}`;
+    if (image.data.byteLength > MAX_IMAGE_BYTES) return `messages: image exceeds 5 MB maximum: ${image.data.byteLength} bytes > ${MAX_IMAGE_BYTES} bytes`;
+    images.push(image);
+  }
+  if (images.length > MAX_IMAGES) return `messages: Too many images in the request: ${images.length} > ${MAX_IMAGES}`;
+  return images;
+}
 
 export function anthropicWire(state: SimulatorState): Hono {
   const app = new Hono();
@@ -128,6 +159,8 @@ export function anthropicWire(state: SimulatorState): Hono {
     const forced = body.tool_choice?.type === 'tool' ? body.tools?.find((tool) => tool.name === body.tool_choice?.name) : undefined;
     const format = body.output_config?.format ?? undefined;
     const userBlocks = body.messages.filter((message) => message.role === 'user').map((message) => message.content);
+    const images = imagesOf(userBlocks);
+    if (typeof images === 'string') return anthropicError(400, images);
     const outcome = await runSimulatedCall(
       state,
       {
@@ -141,6 +174,7 @@ export function anthropicWire(state: SimulatorState): Hono {
         authenticated: (c.req.header('x-api-key') ?? '') !== '' || /^Bearer \S+/.test(c.req.header('authorization') ?? ''),
         effort: effortOf(body),
         cache: cacheOf(userBlocks, model),
+        images,
       },
       c.req.raw.signal,
     );
@@ -217,10 +251,10 @@ function effortOf(body: MessagesRequest): SimulatedEffort {
 }
 
 /** A `cache_control` breakpoint caches the system prompt and the user blocks up to and including it. */
-function cacheOf(userBlocks: Array<string | Array<z.infer<typeof TextBlockSchema>>>, model: CatalogModel | undefined): CacheUse {
+function cacheOf(userBlocks: readonly Block[], model: CatalogModel | undefined): CacheUse {
   const blocks = userBlocks.flatMap((content) => (typeof content === 'string' ? [{ type: 'text' as const, text: content }] : content));
   const marked = blocks.findLastIndex((block) => 'cache_control' in block && block.cache_control);
   if (marked < 0 || !model) return { type: 'none' };
   const minTokens = /^claude-(opus-4-[5-9]|opus-[5-9]|haiku-4-5)/.test(model.provider_model) ? 4096 : 1024;
-  return { type: 'explicit', prefix: blocks.slice(0, marked + 1).map((block) => block.text).join(''), minTokens };
+  return { type: 'explicit', prefix: blocks.slice(0, marked + 1).map((block) => (block.type === 'text' ? block.text : '')).join(''), minTokens };
 }

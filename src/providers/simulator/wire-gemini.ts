@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { CatalogModel } from '../types.ts';
 import { findSimulatedModel, runSimulatedCall, type SimulatedEffort, type SimulatorState } from './simulated-call.ts';
+import { decodeImage, type SimulatedImage } from './simulated-vision.ts';
 
 /**
  * The Gemini API wire (`POST /v1beta/models/{model}:generateContent`, `GET /v1beta/models`): the
@@ -13,9 +14,19 @@ import { findSimulatedModel, runSimulatedCall, type SimulatedEffort, type Simula
  */
 
 const PartsSchema = z.looseObject({
-  parts: z.array(z.looseObject({ text: z.string().optional() })).default([]),
+  parts: z
+    .array(
+      z.looseObject({
+        text: z.string().optional(),
+        inlineData: z.strictObject({ mimeType: z.string(), data: z.string(), displayName: z.string().optional() }).optional(),
+      }),
+    )
+    .default([]),
   role: z.string().optional(),
 });
+
+/** Inline data may make up a request of 20 MB at most; larger files go through the Files API. */
+const MAX_INLINE_BYTES = 20 * 1024 * 1024;
 
 const GenerationConfigSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
@@ -85,6 +96,23 @@ function geminiError(status: number, message: string, retryAfterS?: number, limi
 
 const textOf = (content: z.infer<typeof PartsSchema>) => content.parts.map((part) => part.text ?? '').join('');
 
+/** The user's inline images, decoded, or the API's refusal. */
+function imagesOf(contents: ReadonlyArray<z.infer<typeof PartsSchema>>): SimulatedImage[] | string {
+  const images: SimulatedImage[] = [];
+  let bytes = 0;
+  for (const content of contents.filter((candidate) => candidate.role !== 'model')) {
+    for (const part of content.parts) {
+      if (!part.inlineData) continue;
+      const image = decodeImage(part.inlineData.mimeType, part.inlineData.data);
+      if (typeof image === 'string') return `Unable to process input image: ${image}`;
+      bytes += image.data.byteLength;
+      images.push(image);
+    }
+  }
+  if (bytes > MAX_INLINE_BYTES) return `Request payload size exceeds the limit: ${MAX_INLINE_BYTES} bytes.`;
+  return images;
+}
+
 let sequence = 0;
 
 export function geminiWire(state: SimulatorState): Hono {
@@ -114,6 +142,8 @@ export function geminiWire(state: SimulatorState): Hono {
       return geminiError(400, unknown ? `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.` : `invalid request body: ${issue?.message ?? 'not JSON'}`);
     }
     const body = parsed.data;
+    const images = imagesOf(body.contents);
+    if (typeof images === 'string') return geminiError(400, images);
     const config = body.generationConfig;
     const model = findSimulatedModel(state.catalog, 'gemini', providerModel);
     const refusal = model ? checkAgainstModel(config, model) : undefined;
@@ -134,6 +164,7 @@ export function geminiWire(state: SimulatorState): Hono {
         structured: config?.responseJsonSchema !== undefined || config?.responseSchema !== undefined,
         authenticated: (c.req.header('x-goog-api-key') ?? c.req.query('key') ?? '') !== '',
         effort: effortOf(config, model),
+        images,
         // Gemini caches repeated prefixes implicitly from 1024 tokens on.
         cache: { type: 'implicit', minTokens: 1024, step: 1 },
       },

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { findSimulatedModel, runSimulatedCall, type SimulatedEffort, type SimulatorState } from './simulated-call.ts';
 import { openAIStrictProblems } from './schema-rules.ts';
+import { decodeDataUrl, type SimulatedImage } from './simulated-vision.ts';
 
 /**
  * OpenAI's Chat Completions wire (`POST /v1/chat/completions`, `GET /v1/models`): messages in, one
@@ -12,10 +13,27 @@ import { openAIStrictProblems } from './schema-rules.ts';
  * model does not take and a schema strict mode would refuse are all 400s.
  */
 
+/** A message's content: its text, and the images of its `image_url` parts (data URLs, decoded). */
 const ContentSchema = z.union([
-  z.string(),
-  z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).transform((parts) => parts.map((part) => part.text ?? '').join('')),
-  z.null().transform(() => ''),
+  z.string().transform((text) => ({ text, images: [] as SimulatedImage[] })),
+  z
+    .array(
+      z.discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('text'), text: z.string() }),
+        z.strictObject({ type: z.literal('image_url'), image_url: z.strictObject({ url: z.string(), detail: z.enum(['auto', 'low', 'high']).optional() }) }),
+      ]),
+    )
+    .transform((parts, ctx) => {
+      const images: SimulatedImage[] = [];
+      for (const part of parts) {
+        if (part.type !== 'image_url') continue;
+        const image = decodeDataUrl(part.image_url.url);
+        if (typeof image === 'string') ctx.addIssue({ code: 'custom', message: `Invalid image_url: ${image}` });
+        else images.push(image);
+      }
+      return { text: parts.map((part) => (part.type === 'text' ? part.text : '')).join(''), images };
+    }),
+  z.null().transform(() => ({ text: '', images: [] as SimulatedImage[] })),
 ]);
 
 const KNOWN_FIELDS = new Set([
@@ -110,8 +128,12 @@ export function openAIWire(state: SimulatorState): Hono {
     const text = (role: string) =>
       body.messages
         .filter((message) => message.role === role || (role === 'system' && message.role === 'developer'))
-        .map((message) => message.content ?? '')
+        .map((message) => message.content?.text ?? '')
         .join('\n\n');
+    if (body.messages.some((message) => message.role !== 'user' && (message.content?.images.length ?? 0) > 0)) {
+      return openAIError(400, 'Image inputs are only supported in user messages.', undefined, 'messages');
+    }
+    const images = body.messages.flatMap((message) => (message.role === 'user' ? (message.content?.images ?? []) : []));
     const reasoningModel = model?.reasoning.control === 'openai_effort';
     const effort: SimulatedEffort = !reasoningModel ? 'none' : body.reasoning_effort === 'xhigh' ? 'high' : (body.reasoning_effort ?? 'medium');
 
@@ -127,6 +149,7 @@ export function openAIWire(state: SimulatorState): Hono {
         structured: body.response_format?.type === 'json_schema',
         authenticated: /^Bearer \S+/.test(c.req.header('authorization') ?? ''),
         effort,
+        images,
         // OpenAI caches any repeated prefix of 1024 tokens or more, in steps of 128.
         cache: { type: 'implicit', minTokens: 1024, step: 128 },
       },

@@ -1,16 +1,21 @@
-import type { ExtractionField, FieldValue } from '../../domain/extraction-schema.ts';
-import { sameFieldValue } from './document-reader.ts';
+import { compareLeafValues } from '../../contract/schema/field-value.ts';
+import type { SchemaNode } from '../../contract/schema/schema-node.ts';
+import { unionOptionFor } from '../../contract/schema/union-option.ts';
+
+type Leaf = string | number | boolean | null;
 
 /**
- * The kind of mistake an extraction model makes: a misread digit, a cut-off string, an off-by-one
- * day, a neighbouring enum value, a missed list item, an invented value for an absent field, or a
- * null. `draw` (in [0, 1)) picks which, so the mistake is as deterministic as the decision to err.
- * The result always differs from `truth`, so a validator can catch it.
+ * The kind of mistake an extraction model makes on one value: a misread digit, a cut-off string, an
+ * off-by-one day, a neighbouring enum value, an invented value for an absent one, or a null. `draw`
+ * (in [0, 1)) picks which, so the mistake is as deterministic as the decision to err. The result
+ * always differs from `truth` (by the value module's comparison), so a validator can catch it, and
+ * it is always a value of the leaf's kind, so the answer still matches its schema.
  */
-export function wrongValue(truth: FieldValue, field: ExtractionField, draw: number): FieldValue {
-  const candidate = mistake(truth, field, draw);
-  if (!sameFieldValue(candidate, truth)) return candidate;
-  return truth === null ? invented(field) : null;
+export function wrongValue(truth: Leaf, node: SchemaNode, draw: number): Leaf {
+  const leaf = node.kind === 'union' ? (unionOptionFor(node.options, truth) ?? node.options[0]!) : node;
+  const candidate = mistake(truth, leaf, draw);
+  if (!compareLeafValues(leaf, truth, candidate).correct) return candidate;
+  return truth === null ? invented(leaf) : null;
 }
 
 function changeADigit(text: string, draw: number): string | undefined {
@@ -21,8 +26,8 @@ function changeADigit(text: string, draw: number): string | undefined {
   return text.slice(0, position) + String((digit + 1 + Math.floor(draw * 8)) % 10) + text.slice(position + 1);
 }
 
-function invented(field: ExtractionField): FieldValue {
-  switch (field.type) {
+function invented(node: SchemaNode): Leaf {
+  switch (node.kind) {
     case 'string':
       return 'N/A';
     case 'number':
@@ -34,9 +39,9 @@ function invented(field: ExtractionField): FieldValue {
     case 'date':
       return '2024-01-01';
     case 'enum':
-      return field.values?.[0] ?? null;
-    case 'list':
-      return ['N/A'];
+      return node.values[0] ?? null;
+    default:
+      return null;
   }
 }
 
@@ -46,12 +51,12 @@ function shiftDate(iso: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-function mistake(truth: FieldValue, field: ExtractionField, draw: number): FieldValue {
-  // An absent field gets an invented value; a present one is missed outright one time in five.
-  if (truth === null) return invented(field);
+function mistake(truth: Leaf, node: SchemaNode, draw: number): Leaf {
+  // An absent value gets an invented one; a present one is missed outright one time in five.
+  if (truth === null) return invented(node);
   if (draw < 0.2) return null;
   const rest = (draw - 0.2) / 0.8;
-  switch (field.type) {
+  switch (node.kind) {
     case 'string': {
       const text = String(truth);
       const misread = rest < 0.5 ? changeADigit(text, rest * 2) : undefined;
@@ -81,12 +86,10 @@ function mistake(truth: FieldValue, field: ExtractionField, draw: number): Field
       return shiftDate(iso, rest < 0.7 ? 1 : -1);
     }
     case 'enum': {
-      const others = (field.values ?? []).filter((value) => value !== truth);
+      const others = node.values.filter((value) => value !== truth);
       return others[Math.floor(rest * others.length)] ?? null;
     }
-    case 'list': {
-      const items = Array.isArray(truth) ? truth : [String(truth)];
-      return items.length > 1 ? items.slice(0, -1) : null;
-    }
+    default:
+      return null;
   }
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CorruptDocumentError, EncryptedDocumentError, NoTextError } from '../../../src/documents/document-errors.ts';
 import { wordsInRange } from '../../../src/documents/document-page.ts';
 import { pageImage } from '../../../src/documents/page-image.ts';
-import { readDocument } from '../../../src/documents/read-document.ts';
+import { assertHasText, readDocument, readPages } from '../../../src/documents/read-document.ts';
 import { INVOICE, invoiceText, leftColumnLine, pdfWith, rightColumnLine, scannedPdf, twoColumnText } from '../../support/test-pdfs.ts';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../fixtures/documents/${name}`, import.meta.url)));
@@ -74,7 +74,7 @@ describe('reading PDFs by their text layer', { timeout: 60_000 }, () => {
   it('reports each page read and stops between pages when cancelled', async () => {
     const pdf = await pdfWith([1, 2, 3].map((number) => [{ text: `Page ${number}`, x: 72, top: 100 }]));
     const seen: [number, number][] = [];
-    await readDocument(pdf, { ...textOnly, onPage: (page, pages) => void seen.push([page, pages]) });
+    await readDocument(pdf, { ...textOnly, onPage: (page, pages) => void seen.push([page.page, pages]) });
     expect(seen).toEqual([
       [1, 3],
       [2, 3],
@@ -83,6 +83,19 @@ describe('reading PDFs by their text layer', { timeout: 60_000 }, () => {
     const controller = new AbortController();
     const reading = readDocument(pdf, { ...textOnly, signal: controller.signal, onPage: () => controller.abort(new Error('run cancelled')) });
     await expect(reading).rejects.toThrow('run cancelled');
+  });
+
+  it('resumes from a page, leaving the check for text to whoever has every page', async () => {
+    const pdf = await pdfWith([[{ text: 'Only the first page has text', x: 72, top: 100 }], [], []]);
+    const resumed = await readPages(pdf, { ...textOnly, fromPage: 2 });
+    expect(resumed).toMatchObject({ format: 'pdf', pageCount: 3 });
+    expect(resumed.pages.map((page) => [page.page, page.text])).toEqual([
+      [2, ''],
+      [3, ''],
+    ]);
+    expect(() => assertHasText(resumed.pages)).toThrow(NoTextError);
+    const text = await readPages(new TextEncoder().encode('one\ftwo\fthree'), { fromPage: 3 });
+    expect(text.pages.map((page) => [page.page, page.text])).toEqual([[3, 'three']]);
   });
 
   it('reads a text page that carries a small picture by its text layer, not by OCR', async () => {

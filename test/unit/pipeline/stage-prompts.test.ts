@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildClassifyPrompt,
-  buildExtractPrompt,
-  buildReviewPrompt,
-  buildValidatePrompt,
-  validateStageAnswer,
-} from '../../../src/pipeline/stage-prompts.ts';
+import { parseExtractionSchema } from '../../../src/contract/schema/parse-schema.ts';
+import { parseSections, readJsonSection } from '../../../src/pipeline/prompt-sections.ts';
+import { buildClassifyPrompt, buildExtractPrompt, buildReviewPrompt, buildValidatePrompt, readStageAnswer } from '../../../src/pipeline/stage-prompts.ts';
 import { ProviderCallError } from '../../../src/providers/types.ts';
 import { invoiceSchema } from '../../fixtures/providers/synthetic-documents.ts';
+import { invoiceSchemaInput as nestedInput } from '../schema/invoice-fixture.ts';
 
 /** Every object schema lists all its properties as required and forbids others (OpenAI strict mode). */
 function assertStrict(schema: unknown, path = '$'): void {
@@ -24,15 +21,17 @@ function assertStrict(schema: unknown, path = '$'): void {
   for (const [key, value] of Object.entries(node)) assertStrict(value, `${path}.${key}`);
 }
 
-const candidate = { invoice_number: { value: 'INV-1', confidence: 0.9 }, total_amount: { value: 12.5, confidence: 0.8 } };
+const nested = parseExtractionSchema(nestedInput);
+const candidate = { invoice_number: 'INV-1', total_amount: 12.5 };
+const usage = { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 };
 
 describe('stage prompts', () => {
   const prompts = [
     buildClassifyPrompt({ document: 'd', schema: invoiceSchema }),
     buildExtractPrompt({ document: 'd', schema: invoiceSchema }),
-    buildExtractPrompt({ document: 'd', schema: invoiceSchema, only_fields: ['paid'] }),
-    buildValidatePrompt({ document: 'd', schema: invoiceSchema, candidate }),
-    buildReviewPrompt({ document: 'd', schema: invoiceSchema, orchestrator_prompt: 'be careful', candidates: [], verdicts: [] }),
+    buildExtractPrompt({ document: 'd', schema: nested, only_paths: ['/line_items/1/amount'] }),
+    buildValidatePrompt({ document: 'd', schema: nested, candidate: { line_items: [{ description: 'x', amount: 2 }] } }),
+    buildReviewPrompt({ document: 'd', schema: nested, orchestrator_prompt: 'be careful', candidates: [], verdicts: [] }),
   ];
 
   it.each(prompts.map((prompt) => [prompt.stage, prompt] as const))('%s has a strict response schema', (_stage, prompt) => {
@@ -42,22 +41,28 @@ describe('stage prompts', () => {
     expect(prompt.prompt.startsWith(`<task>\n${prompt.stage}\n</task>`)).toBe(true);
   });
 
-  it('types each field value after its field type', () => {
-    const fields = (buildExtractPrompt({ document: 'd', schema: invoiceSchema }).responseSchema['properties'] as any).fields.properties;
-    expect(fields.total_amount.properties.value.type).toEqual(['number', 'null']);
-    expect(fields.line_count.properties.value.type).toEqual(['integer', 'null']);
-    expect(fields.currency.properties.value.anyOf[0]).toEqual({ type: 'string', enum: ['USD', 'EUR', 'GBP'] });
-    expect(fields.tags.properties.value.anyOf).toEqual([{ type: 'array', items: { type: 'string' } }, { type: 'null' }]);
+  it('asks for the data in the schema’s own shape, each value typed, null where the document is silent', () => {
+    const data = (buildExtractPrompt({ document: 'd', schema: nested }).responseSchema['properties'] as any).data;
+    expect(data.properties.invoice_number.type).toEqual(['string', 'null']);
+    expect(data.properties.currency.anyOf[0]).toEqual({ type: 'string', enum: ['EUR', 'USD', 'GBP'] });
+    expect(data.properties.line_items.type).toBe('array');
+    expect(data.properties.line_items.items.properties.amount.type).toEqual(['number', 'null']);
+    expect(data.properties.seller.properties.address.properties.country.properties.code.type).toEqual(['string', 'null']);
+  });
+
+  it('shows the model the schema as a JSON Schema, with its rules, that reads back to the same schema', () => {
+    const section = readJsonSection(parseSections(buildExtractPrompt({ document: 'd', schema: nested }).prompt), 'schema');
+    expect(parseExtractionSchema(section)).toEqual(nested);
   });
 
   it('opens every prompt with its stable part: the task and the schema, before the document', () => {
-    const prompts = [
+    const all = [
       buildClassifyPrompt({ document: 'the document', schema: invoiceSchema }),
-      buildExtractPrompt({ document: 'the document', schema: invoiceSchema, only_fields: ['paid'], round: 1 }),
+      buildExtractPrompt({ document: 'the document', schema: invoiceSchema, only_paths: ['/paid'], round: 1 }),
       buildValidatePrompt({ document: 'the document', schema: invoiceSchema, candidate: {} }),
       buildReviewPrompt({ document: 'the document', schema: invoiceSchema, orchestrator_prompt: 'be careful', candidates: [], verdicts: [] }),
     ];
-    for (const prompt of prompts) {
+    for (const prompt of all) {
       expect(prompt.prompt.startsWith(prompt.stablePrefix)).toBe(true);
       expect(prompt.stablePrefix).toContain('<schema>');
       expect(prompt.stablePrefix).not.toContain('the document');
@@ -65,32 +70,42 @@ describe('stage prompts', () => {
     }
     // The same stage and schema give the same stable part whatever the document and round.
     const other = buildExtractPrompt({ document: 'another document', schema: invoiceSchema, round: 0 });
-    expect(other.stablePrefix).toBe(prompts[1]!.stablePrefix);
+    expect(other.stablePrefix).toBe(all[1]!.stablePrefix);
   });
 
-  it('asks a re-extraction for its disputed fields only', () => {
-    const prompt = buildExtractPrompt({ document: 'd', schema: invoiceSchema, only_fields: ['paid', 'tags'] });
-    expect((prompt.responseSchema['properties'] as any).fields.required).toEqual(['paid', 'tags']);
+  it('asks a re-extraction for its disputed paths only, a value in a list widened to the list', () => {
+    const prompt = buildExtractPrompt({ document: 'd', schema: nested, only_paths: ['/line_items/2/amount', '/seller/address/city'] });
+    const data = (prompt.responseSchema['properties'] as any).data;
+    expect(Object.keys(data.properties)).toEqual(['seller', 'line_items']);
+    expect(Object.keys(data.properties.seller.properties)).toEqual(['address']);
+    expect(readJsonSection(parseSections(prompt.prompt), 'only_paths')).toEqual(['/seller/address/city', '/line_items']);
     expect(prompt.prompt).toContain('<round>\n1\n</round>');
-    expect(validateStageAnswer('extract', { fields: { paid: { value: true, confidence: 1 }, tags: { value: null, confidence: 0.2 } } }, invoiceSchema, { fields: ['paid', 'tags'] })).toEqual({
-      fields: { paid: { value: true, confidence: 1 }, tags: { value: null, confidence: 0.2 } },
-    });
+    const answer = prompt.format.read({ data: { seller: { address: { city: 'Berlin' } }, line_items: [] }, default_confidence: 0.8, confidence: [] });
+    expect(answer.data).toEqual({ seller: { address: { city: 'Berlin' } }, line_items: [] });
+    expect(answer.confidence).toEqual({ '/seller/address/city': 0.8 });
   });
 
-  it('returns a valid answer typed', () => {
-    expect(validateStageAnswer('classify', { document_type: 'invoice', confidence: 0.9 }, invoiceSchema)).toEqual({
-      document_type: 'invoice',
-      confidence: 0.9,
+  it('shows the orchestrator each candidate and only the values a validator rejected', () => {
+    const prompt = buildReviewPrompt({
+      document: 'd',
+      schema: invoiceSchema,
+      orchestrator_prompt: '',
+      candidates: [{ model: 'm', round: 0, data: candidate, confidence: { '/invoice_number': 0.9, '/total_amount': 0.4 } }],
+      verdicts: [{ candidate: 0, validator: 'v', verdicts: { '/invoice_number': { valid: true, reason: '' }, '/total_amount': { valid: false, reason: 'says 21.5' } } }],
+      reextracted: ['/paid'],
     });
-    const verdicts = { invoice_number: { valid: true, reason: 'ok' }, total_amount: { valid: false, reason: 'no' } };
-    expect(validateStageAnswer('validate', { verdicts }, invoiceSchema, { fields: Object.keys(candidate) })).toEqual({ verdicts });
+    const sections = parseSections(prompt.prompt);
+    expect(readJsonSection(sections, 'verdicts')).toEqual([{ candidate: 0, validator: 'v', judged: 2, invalid: [{ pointer: '/total_amount', reason: 'says 21.5' }] }]);
+    expect(readJsonSection(sections, 'reextracted')).toEqual(['/paid']);
   });
 
-  it('rejects a wrong answer as retryable malformed output naming the problem', () => {
-    const answer = { fields: { invoice_number: { value: 'INV-1', confidence: 0.9 } } };
+  it('reads a valid answer, and refuses a wrong one as retryable malformed output naming the problem', () => {
+    const classify = buildClassifyPrompt({ document: 'd', schema: invoiceSchema });
+    expect(readStageAnswer('classify', classify.format, { document_type: 'invoice', confidence: 0.9 })).toEqual({ document_type: 'invoice', confidence: 0.9 });
+    const extract = buildExtractPrompt({ document: 'd', schema: invoiceSchema });
     let error: unknown;
     try {
-      validateStageAnswer('extract', answer, invoiceSchema, { usage: { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 }, latencyMs: 3 });
+      readStageAnswer('extract', extract.format, { data: { invoice_number: 'INV-1' }, default_confidence: 0.9, confidence: [] }, { usage, latencyMs: 3 });
     } catch (caught) {
       error = caught;
     }
@@ -98,13 +113,10 @@ describe('stage prompts', () => {
     const failure = error as ProviderCallError;
     expect(failure.kind).toBe('malformed_output');
     expect(failure.retryable).toBe(true);
-    expect(failure.message).toMatch(/fields\.total_amount/);
+    expect(failure.message).toMatch(/\/data\/total_amount: .*expected number/);
     expect(failure.outputTokens).toBe(5);
-
-    const badDate = { fields: Object.fromEntries(invoiceSchema.fields.map((field) => [field.name, { value: null, confidence: 0.5 }])) };
-    badDate.fields['issue_date'] = { value: '03/04/2024' as never, confidence: 0.5 };
-    expect(() => validateStageAnswer('extract', badDate, invoiceSchema)).toThrow(/issue_date\.value: a date is written YYYY-MM-DD/);
-    expect(() => validateStageAnswer('review', { fields: badDate.fields, disputed: ['nope'] }, invoiceSchema)).toThrow(/disputed/);
-    expect(() => validateStageAnswer('classify', 'invoice', invoiceSchema)).toThrow(ProviderCallError);
+    const badDate = { data: { ...Object.fromEntries(invoiceSchema.root.properties.map((property) => [property.name, null])), tags: [], issue_date: '03/04/2024' }, default_confidence: 0.5, confidence: [] };
+    expect(() => readStageAnswer('extract', extract.format, badDate)).toThrow(/\/data\/issue_date: a date is written YYYY-MM-DD/);
+    expect(() => readStageAnswer('classify', classify.format, 'invoice')).toThrow(ProviderCallError);
   });
 });

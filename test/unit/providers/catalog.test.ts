@@ -27,6 +27,7 @@ const entry = (overrides: Partial<CatalogEntry>): CatalogEntry => ({
   temperature: true,
   reasoning: { control: 'none' },
   structured_output: 'json_schema',
+  image_input: false,
   typical_output_tokens_per_field: 10,
   call_timeout_s: 60,
   ...overrides,

@@ -2,13 +2,15 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildExtractPrompt } from '../../../src/pipeline/stage-prompts.ts';
-import type { ExtractionSchema } from '../../../src/domain/extraction-schema.ts';
+import { geminiResponseSchema } from '../../../src/pipeline/structured-output/gemini-response-schema.ts';
+import { parseExtractionSchema } from '../../../src/contract/schema/parse-schema.ts';
+import type { CanonicalSchema } from '../../../src/contract/schema/schema-node.ts';
 import { loadCatalog } from '../../../src/providers/catalog.ts';
 import { loadEndpoints } from '../../../src/providers/endpoints.ts';
 import { createProviderClients } from '../../../src/providers/provider-clients.ts';
 import { outputBudget } from '../../../src/providers/reasoning.ts';
 import { ProviderCallError, type CompletionRequest, type ProviderClient, type ReasoningLevel } from '../../../src/providers/types.ts';
-import { expectedInvoice, invoiceSchema, syntheticInvoice } from '../../fixtures/providers/synthetic-documents.ts';
+import { expectedInvoice, invoiceSchema, invoiceSchemaInput, syntheticInvoice } from '../../fixtures/providers/synthetic-documents.ts';
 
 /*
  * The exact requests each official SDK sends for Quarry, intercepted on loopback, checked against
@@ -41,9 +43,7 @@ const catalogEnv = { QUARRY_ENDPOINTS: JSON.stringify([{ name: 'local-llama', ba
 const endpoints = loadEndpoints(catalogEnv);
 const catalog = loadCatalog({ endpoints });
 
-const answer = () => ({
-  fields: Object.fromEntries(Object.entries(expectedInvoice(3)).map(([name, value]) => [name, { value, confidence: 0.9 }])),
-});
+const answer = () => ({ data: expectedInvoice(3), default_confidence: 0.9, confidence: [] });
 
 /** A successful answer in each provider's shape, with cached and reasoning tokens in the usage. */
 function success(request: Captured): Reply {
@@ -107,7 +107,7 @@ beforeEach(() => {
   nextReply = undefined;
 });
 
-function requestFor(modelId: string, reasoning: ReasoningLevel = 'low', schema: ExtractionSchema = invoiceSchema): CompletionRequest {
+function requestFor(modelId: string, reasoning: ReasoningLevel = 'low', schema: CanonicalSchema = invoiceSchema): CompletionRequest {
   const model = catalog.require(modelId);
   const prompt = buildExtractPrompt({ document: syntheticInvoice(3), schema });
   return {
@@ -119,13 +119,13 @@ function requestFor(modelId: string, reasoning: ReasoningLevel = 'low', schema: 
     reasoning,
     responseSchema: prompt.responseSchema,
     responseName: prompt.responseName,
-    maxOutputTokens: outputBudget(model, reasoning, schema.fields.length, 1).maxOutputTokens,
+    maxOutputTokens: outputBudget(model, reasoning, prompt.values, 1).maxOutputTokens,
     timeoutMs: 5000,
     cacheKey: 'quarry-extract-test',
   };
 }
 
-async function send(modelId: string, reasoning: ReasoningLevel = 'low', schema?: ExtractionSchema) {
+async function send(modelId: string, reasoning: ReasoningLevel = 'low', schema?: CanonicalSchema) {
   const request = requestFor(modelId, reasoning, schema);
   const result = await clients[catalog.require(modelId).provider]!.complete(request);
   expect(captured).toHaveLength(1);
@@ -220,7 +220,7 @@ describe('Anthropic requests (anthropic-version 2026-10-21)', () => {
   });
 
   it('a schema beyond strict mode’s union limit goes without strict; while thinking, in the prompt', async () => {
-    const wide: ExtractionSchema = { name: 'wide', fields: Array.from({ length: 20 }, (_, index) => ({ name: `f${index}`, type: 'string' as const, description: '', required: false })) };
+    const wide = parseExtractionSchema({ name: 'wide', fields: Array.from({ length: 20 }, (_, index) => ({ name: `f${index}`, type: 'string' })) });
     const off = await send('claude-sonnet-4-6', 'off', wide);
     expect(off.sent.body.tools[0]).not.toHaveProperty('strict');
     captured = [];
@@ -234,7 +234,7 @@ describe('Anthropic requests (anthropic-version 2026-10-21)', () => {
     const short = await send('claude-sonnet-4-6', 'off');
     expect(JSON.stringify(short.sent.body)).not.toContain('cache_control');
     captured = [];
-    const described: ExtractionSchema = { name: 'long', fields: invoiceSchema.fields.map((field) => ({ ...field, description: `${field.name} as printed. `.repeat(80) })) };
+    const described = parseExtractionSchema({ name: 'long', fields: invoiceSchemaInput.fields.map((field) => ({ ...field, description: `${field.name} as printed. `.repeat(60) })) });
     const long = await send('claude-sonnet-4-6', 'off', described);
     const blocks = long.sent.body.messages[0].content;
     expect(blocks[0]).toMatchObject({ type: 'text', cache_control: { type: 'ephemeral' } });
@@ -312,7 +312,7 @@ describe('Gemini requests', () => {
     const config = sent.body.generationConfig;
     expect(config.thinkingConfig).toEqual({ thinkingLevel: 'LOW' });
     expect(config.responseMimeType).toBe('application/json');
-    expect(config.responseJsonSchema).toEqual(request.responseSchema);
+    expect(config.responseJsonSchema).toEqual(geminiResponseSchema(request.responseSchema));
     expect(config.maxOutputTokens).toBe(request.maxOutputTokens);
     expect(result).toMatchObject({ inputTokens: 3000, cachedInputTokens: 1024, outputTokens: 550, reasoningTokens: 250 });
   });
@@ -358,5 +358,44 @@ describe('Gemini requests', () => {
     const limited = { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
     const headers = { 'x-ratelimit-limit-requests': '500', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '120ms' };
     expect(await failure('gpt-5.4-mini', { status: 429, body: limited, headers })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 120, limits: { rpm: 500 } });
+  });
+});
+
+describe("page images, in each provider's own form", () => {
+  const image = { mimeType: 'image/png' as const, data: Buffer.from('89504e470d0a1a0a', 'hex'), width: 1224, height: 1584 };
+  const withImages = async (modelId: string) => {
+    const request = { ...requestFor(modelId), images: [image, image] };
+    await clients[catalog.require(modelId).provider]!.complete(request);
+    return { request, body: captured[0]!.body };
+  };
+  const base64 = image.data.toString('base64');
+
+  it('OpenAI: image_url parts holding data URLs at high detail, after the text of the user message', async () => {
+    const { request, body } = await withImages('gpt-5.4');
+    const user = body.messages.find((message: { role: string }) => message.role === 'user');
+    expect(user.content).toEqual([
+      { type: 'text', text: request.prompt },
+      ...[1, 2].map(() => ({ type: 'image_url', image_url: { url: `data:image/png;base64,${base64}`, detail: 'high' } })),
+    ]);
+    expect(body.messages.find((message: { role: string }) => message.role === 'system').content).toBe(request.system);
+  });
+
+  it('Anthropic: base64 image blocks after the text blocks, the cached head still first', async () => {
+    const { body } = await withImages('claude-opus-4-7');
+    const blocks = body.messages[0].content;
+    expect(blocks.at(-1)).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: base64 } });
+    expect(blocks.filter((block: { type: string }) => block.type === 'image')).toHaveLength(2);
+    expect(blocks[0].type).toBe('text');
+    expect(blocks.slice(0, -2).every((block: { type: string }) => block.type === 'text')).toBe(true);
+  });
+
+  it('Gemini: inlineData parts after the text part', async () => {
+    const { request, body } = await withImages('gemini-3.5-flash');
+    expect(body.contents).toEqual([{ role: 'user', parts: [{ text: request.prompt }, { inlineData: { mimeType: 'image/png', data: base64 } }, { inlineData: { mimeType: 'image/png', data: base64 } }] }]);
+  });
+
+  it('sends no image part without images', async () => {
+    const { body } = (await send('gpt-5.4')).sent;
+    expect(body.messages.find((message: { role: string }) => message.role === 'user').content).toEqual(expect.any(String));
   });
 });

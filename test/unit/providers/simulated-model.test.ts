@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/providers/catalog.ts';
 import { simulateAnswer } from '../../../src/providers/simulator/simulated-model.ts';
-import {
-  buildClassifyPrompt,
-  buildExtractPrompt,
-  buildReviewPrompt,
-  buildValidatePrompt,
-  validateStageAnswer,
-  type ExtractedFields,
-} from '../../../src/pipeline/stage-prompts.ts';
+import { getAt } from '../../../src/contract/schema/json-pointer.ts';
+import { valueLeaves } from '../../../src/contract/schema/leaves.ts';
+import { buildClassifyPrompt, buildExtractPrompt, buildReviewPrompt, buildValidatePrompt } from '../../../src/pipeline/stage-prompts.ts';
 import { expectedInvoice, invoiceSchema, syntheticInvoice } from '../../fixtures/providers/synthetic-documents.ts';
 
 const catalog = loadCatalog();
@@ -17,7 +12,7 @@ const DOCUMENTS = 200;
 function extractWith(modelId: string, i: number, temperature = 0) {
   const prompt = buildExtractPrompt({ document: syntheticInvoice(i), schema: invoiceSchema });
   const { answer } = simulateAnswer({ model: catalog.require(modelId), system: prompt.system, prompt: prompt.prompt, temperature });
-  return validateStageAnswer('extract', answer, invoiceSchema).fields;
+  return prompt.format.read(answer);
 }
 
 function scores(modelId: string, temperature = 0) {
@@ -25,13 +20,13 @@ function scores(modelId: string, temperature = 0) {
   let total = 0;
   const confidence = { right: [] as number[], wrong: [] as number[] };
   for (let i = 0; i < DOCUMENTS; i += 1) {
-    const fields = extractWith(modelId, i, temperature);
-    const expected = expectedInvoice(i) as Record<string, unknown>;
-    for (const [name, extracted] of Object.entries(fields)) {
-      const correct = JSON.stringify(extracted.value) === JSON.stringify(expected[name]);
+    const extracted = extractWith(modelId, i, temperature);
+    for (const leaf of valueLeaves(invoiceSchema.root, expectedInvoice(i))) {
+      const correct = JSON.stringify(getAt(extracted.data, leaf.pointer) ?? null) === JSON.stringify(leaf.value);
       total += 1;
       if (correct) right += 1;
-      (correct ? confidence.right : confidence.wrong).push(extracted.confidence);
+      const given = extracted.confidence[leaf.pointer];
+      if (given !== undefined) (correct ? confidence.right : confidence.wrong).push(given);
     }
   }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
@@ -44,8 +39,7 @@ describe('simulated models', () => {
     const perfect = { ...catalog.require('gpt-4o'), id: 'perfect', simulated_profile: { accuracy: 1, latency_factor: 1, output_tokens_per_field: 1 } };
     const prompt = buildExtractPrompt({ document: syntheticInvoice(11), schema: invoiceSchema });
     const { answer } = simulateAnswer({ model: perfect, system: prompt.system, prompt: prompt.prompt, temperature: 0 });
-    const values = Object.fromEntries(Object.entries((answer as { fields: ExtractedFields }).fields).map(([name, field]) => [name, field.value]));
-    expect(values).toEqual(expectedInvoice(11));
+    expect(prompt.format.read(answer).data).toEqual(expectedInvoice(11));
   });
 
   it('scores an accurate profile clearly above a cheap one over 200 documents', () => {
@@ -64,7 +58,7 @@ describe('simulated models', () => {
 
   it('answers the same call the same way, and differently on another round', () => {
     expect(extractWith('gpt-4.1-nano', 5)).toEqual(extractWith('gpt-4.1-nano', 5));
-    const prompt = (round: number) => buildExtractPrompt({ document: syntheticInvoice(5), schema: invoiceSchema, only_fields: ['total_amount'], round });
+    const prompt = (round: number) => buildExtractPrompt({ document: syntheticInvoice(5), schema: invoiceSchema, only_paths: ['/total_amount'], round });
     const model = catalog.require('gpt-4.1-nano');
     const answers = new Set(
       [1, 2, 3, 4, 5, 6, 7, 8].map((round) =>
@@ -86,48 +80,37 @@ describe('simulated models', () => {
   it('validates candidates against the document, and reviews by verdicts and confidence', () => {
     const document = syntheticInvoice(3);
     const validator = catalog.require('claude-opus-4-7');
-    const right = { invoice_number: { value: 'INV-1003', confidence: 0.6 }, total_amount: { value: 1285.5, confidence: 0.6 } };
-    const wrong = { invoice_number: { value: 'INV-1008', confidence: 0.95 }, total_amount: { value: '1285.5' as never, confidence: 0.9 } };
-    const validate = (candidate: ExtractedFields) =>
-      validateStageAnswer(
-        'validate',
-        simulateAnswer({ model: validator, system: '', prompt: buildValidatePrompt({ document, schema: invoiceSchema, candidate }).prompt, temperature: 0 }).answer,
-        invoiceSchema,
-        { fields: Object.keys(candidate) },
-      ).verdicts;
+    const right = { invoice_number: 'INV-1003', total_amount: 1285.5 };
+    const wrong = { invoice_number: 'INV-1008', total_amount: 12855 };
+    const validate = (candidate: Record<string, unknown>) => {
+      const prompt = buildValidatePrompt({ document, schema: invoiceSchema, candidate });
+      return prompt.format.read(simulateAnswer({ model: validator, system: '', prompt: prompt.prompt, temperature: 0 }).answer).verdicts;
+    };
     const rightVerdicts = validate(right);
     const wrongVerdicts = validate(wrong);
     expect(Object.values(rightVerdicts).map((verdict) => verdict.valid)).toEqual([true, true]);
     expect(Object.values(wrongVerdicts).map((verdict) => verdict.valid)).toEqual([false, false]);
 
-    const review = validateStageAnswer(
-      'review',
-      simulateAnswer({
-        model: validator,
-        system: '',
-        prompt: buildReviewPrompt({
-          document,
-          schema: invoiceSchema,
-          orchestrator_prompt: 'Prefer validated values.',
-          candidates: [
-            { model: 'a', fields: wrong },
-            { model: 'b', fields: right },
-          ],
-          verdicts: [
-            { candidate: 0, validator: validator.id, verdicts: wrongVerdicts },
-            { candidate: 1, validator: validator.id, verdicts: rightVerdicts },
-          ],
-          reextracted: ['paid'],
-        }).prompt,
-        temperature: 0,
-      }).answer,
-      invoiceSchema,
-    );
-    expect(review.fields['invoice_number']?.value).toBe('INV-1003');
-    expect(review.fields['total_amount']?.value).toBe(1285.5);
-    // No candidate at all for the other fields: disputed, except the one already re-extracted.
-    expect(review.disputed).toContain('issue_date');
-    expect(review.disputed).not.toContain('paid');
-    expect(review.disputed).not.toContain('invoice_number');
+    const prompt = buildReviewPrompt({
+      document,
+      schema: invoiceSchema,
+      orchestrator_prompt: 'Prefer validated values.',
+      candidates: [
+        { model: 'a', round: 0, data: wrong, confidence: { '/invoice_number': 0.95, '/total_amount': 0.9 } },
+        { model: 'b', round: 0, data: right, confidence: { '/invoice_number': 0.6, '/total_amount': 0.6 } },
+      ],
+      verdicts: [
+        { candidate: 0, validator: validator.id, verdicts: wrongVerdicts },
+        { candidate: 1, validator: validator.id, verdicts: rightVerdicts },
+      ],
+      reextracted: ['/paid'],
+    });
+    const review = prompt.format.read(simulateAnswer({ model: validator, system: '', prompt: prompt.prompt, temperature: 0 }).answer);
+    expect(review.data).toMatchObject({ invoice_number: 'INV-1003', total_amount: 1285.5 });
+    expect(review.confidence['/invoice_number']).toBe(0.6);
+    // No candidate at all for the other values: disputed, except the one already re-extracted.
+    expect(review.disputed).toContain('/issue_date');
+    expect(review.disputed).not.toContain('/paid');
+    expect(review.disputed).not.toContain('/invoice_number');
   });
 });

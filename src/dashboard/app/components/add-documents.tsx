@@ -1,32 +1,39 @@
 import { useState } from 'preact/hooks';
+import { applyCorrections } from '../../../contract/schema/corrections.ts';
 import { api, describeError } from '../lib/api.ts';
-import { ACCEPTED_FILES, base64Of, expectedValues, mimeTypeOf } from '../lib/documents.ts';
-import { SCHEMA_TEMPLATES, cloneSchema } from '../lib/schema-templates.ts';
-import { BatchCreatedSchema, ItemCreatedSchema, type ExtractionSchema } from '../../../contract/queue.ts';
+import { collectValues, NO_DRAFTS, type Drafts } from '../lib/corrections.ts';
+import { ACCEPTED_FILES, ACCEPTED_LABELS, base64Of, mimeTypeOf } from '../lib/documents.ts';
+import { readDraft, templateDraft, type SchemaDraft } from '../lib/schema-draft.ts';
+import { entriesOf } from '../lib/schema-entries.ts';
+import { SCHEMA_TEMPLATES } from '../lib/schema-templates.ts';
+import { BatchCreatedSchema, ItemCreatedSchema } from '../../../contract/queue.ts';
+import { ExpectedEditor } from './expected-editor.tsx';
 import { Notice } from './notice.tsx';
-import { SchemaEditor } from './schema-editor.tsx';
+import { SchemaPicker } from './schema-picker.tsx';
 
 type Mode = 'paste' | 'upload';
 
 /**
  * Queues documents: pasted text (optionally with the values a person expects, so accuracy is scored)
- * or several PDF, HTML or text files at once, all under one extraction schema.
+ * or several files at once (PDF, scans and photos as PNG, JPEG or TIFF, HTML, DOCX, text), all under one
+ * extraction schema. Files are stored as they are; each is read when its item's run starts.
  */
 export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) {
   const [mode, setMode] = useState<Mode>('paste');
-  const [template, setTemplate] = useState('invoice');
-  const [schema, setSchema] = useState<ExtractionSchema>(() => cloneSchema(SCHEMA_TEMPLATES[0]!));
+  const [draft, setDraft] = useState<SchemaDraft>(() => templateDraft(SCHEMA_TEMPLATES[0]!.name));
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
-  const [expected, setExpected] = useState<Record<string, string>>({});
+  const [expected, setExpected] = useState<Drafts>(NO_DRAFTS);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
 
-  const pickTemplate = (name: string) => {
-    setTemplate(name);
-    const found = SCHEMA_TEMPLATES.find((candidate) => candidate.name === name);
-    setSchema(found ? cloneSchema(found) : { name: 'custom', fields: [{ name: 'title', type: 'string', description: '', required: true }] });
-    setExpected({});
+  const read = readDraft(draft);
+  const entries = read.ok ? entriesOf(read.schema.root) : [];
+  const labelled = collectValues(entries, expected);
+  const schema = draft.schema;
+  const pickSchema = (next: SchemaDraft) => {
+    setDraft(next);
+    setExpected(NO_DRAFTS);
   };
 
   async function submit(event: Event) {
@@ -36,14 +43,15 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
     try {
       let ids: string[];
       if (mode === 'paste') {
-        const values = expectedValues(schema, expected);
+        if (Object.keys(labelled.problems).length > 0) throw new Error('Some expected values are not values of their fields.');
+        const values = Object.keys(labelled.values).length > 0 ? applyCorrections({}, labelled.values) : undefined;
         const created = await api('POST', '/queue', ItemCreatedSchema, { document: { text }, schema, ...(values ? { expected: values } : {}) });
         ids = [created.id];
         setText('');
-        setExpected({});
+        setExpected(NO_DRAFTS);
       } else {
         const unsupported = files.filter((file) => !mimeTypeOf(file));
-        if (unsupported.length) throw new Error(`not a PDF, HTML or text file: ${unsupported.map((file) => file.name).join(', ')}`);
+        if (unsupported.length) throw new Error(`not a format Quarry reads (${ACCEPTED_LABELS}): ${unsupported.map((file) => file.name).join(', ')}`);
         const items = await Promise.all(
           files.map(async (file) => ({
             document: { content_base64: await base64Of(file), mime_type: mimeTypeOf(file), filename: file.name },
@@ -62,7 +70,7 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
     }
   }
 
-  const ready = mode === 'paste' ? text.trim().length > 0 : files.length > 0;
+  const ready = read.ok && (mode === 'paste' ? text.trim().length > 0 : files.length > 0);
 
   return (
     <form class="card add-documents" onSubmit={submit} aria-labelledby="add-documents-title">
@@ -91,7 +99,7 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
         </label>
       ) : (
         <label class="field dropzone">
-          <span>PDF, HTML or text files (several at once)</span>
+          <span>Files to extract from, several at once: {ACCEPTED_LABELS}. Scans and photos are read by OCR.</span>
           <input type="file" multiple accept={ACCEPTED_FILES} onChange={(event) => setFiles([...(event.currentTarget.files ?? [])])} />
           {files.length > 0 && (
             <ul class="file-list">
@@ -105,48 +113,14 @@ export function AddDocuments({ onAdded }: { onAdded: (ids: string[]) => void }) 
         </label>
       )}
 
-      <div class="row wrap">
-        <label class="field grow">
-          <span>Extraction schema</span>
-          <select value={template} onChange={(event) => pickTemplate(event.currentTarget.value)}>
-            {SCHEMA_TEMPLATES.map((candidate) => (
-              <option key={candidate.name} value={candidate.name}>
-                {candidate.name[0]!.toUpperCase() + candidate.name.slice(1)} ({candidate.fields.length} fields)
-              </option>
-            ))}
-            <option value="custom">Custom…</option>
-          </select>
-        </label>
-      </div>
-      <details class="disclosure">
-        <summary>
-          Edit schema fields <span class="muted small">({schema.fields.map((field) => field.name).join(', ')})</span>
-        </summary>
-        <SchemaEditor schema={schema} onChange={setSchema} />
-      </details>
+      <SchemaPicker draft={draft} onChange={pickSchema} />
 
       {mode === 'paste' && (
         <details class="disclosure">
           <summary>
             Expected values <span class="muted small">(optional — scores accuracy when the run finishes)</span>
           </summary>
-          <div class="expected-grid">
-            {schema.fields
-              .filter((field) => field.name)
-              .map((field) => (
-                <label class="field" key={field.name}>
-                  <span>
-                    {field.name} <span class="muted small">{field.type}</span>
-                  </span>
-                  <input
-                    name={`expected-${field.name}`}
-                    value={expected[field.name] ?? ''}
-                    placeholder={field.type === 'list' ? 'comma-separated' : field.type === 'boolean' ? 'yes / no' : ''}
-                    onInput={(event) => setExpected({ ...expected, [field.name]: event.currentTarget.value })}
-                  />
-                </label>
-              ))}
-          </div>
+          <ExpectedEditor entries={entries} drafts={expected} problems={labelled.problems} onChange={setExpected} />
         </details>
       )}
 

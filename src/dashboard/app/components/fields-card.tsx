@@ -1,6 +1,8 @@
 import type { ItemDetail } from '../../../contract/item-detail.ts';
 import type { ReviewOutcome } from '../../../contract/review.ts';
+import { schemaOf } from '../lib/schema-entries.ts';
 import { FieldsTable } from './fields-table.tsx';
+import { Notice } from './notice.tsx';
 import { ReviewForm } from './review-form.tsx';
 
 interface Props {
@@ -14,6 +16,7 @@ interface Props {
 /** The item's extracted fields, who reviewed or corrected them, and the way to correct a completed item. */
 export function FieldsCard({ item, correcting, onCorrect, onCorrected }: Props) {
   const result = item.result;
+  const schema = schemaOf(item.schema);
   return (
     <section class="card" aria-labelledby="fields-title">
       <div class="card-header">
@@ -31,10 +34,12 @@ export function FieldsCard({ item, correcting, onCorrect, onCorrected }: Props) 
           {result.corrected_by && `Ground truth last corrected by ${result.corrected_by}.`}
         </p>
       )}
-      {correcting ? (
-        <ReviewForm item={item} mode="correct" onDone={onCorrected} onCancel={() => onCorrect(false)} />
+      {!schema ? (
+        <Notice kind="error">This item’s schema no longer reads; its values are in the API’s answer.</Notice>
+      ) : correcting ? (
+        <ReviewForm item={item} schema={schema} mode="correct" onDone={onCorrected} onCancel={() => onCorrect(false)} />
       ) : (
-        <FieldsTable schema={item.schema} fields={result?.fields} expected={item.expected} />
+        <FieldsTable schema={schema} result={result} expected={item.expected} />
       )}
     </section>
   );

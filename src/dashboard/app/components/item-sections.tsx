@@ -7,7 +7,7 @@ import { StatCard } from './stat-card.tsx';
 
 /*
  * The read-only sections of an item's page: its headline figures, its run's stages, every provider
- * call, the document, and the error of a failed run.
+ * call, and the error of a failed run. The document has a viewer of its own (document-viewer.tsx).
  */
 
 export function ItemStats({ item }: { item: ItemDetail }) {
@@ -57,22 +57,6 @@ export function CallsCard({ item }: { item: ItemDetail }) {
         <span class="muted small">every attempt, as the usage ledger recorded it</span>
       </div>
       <CallsTable calls={item.calls} />
-    </section>
-  );
-}
-
-export function DocumentCard({ item }: { item: ItemDetail }) {
-  const { document } = item;
-  return (
-    <section class="card" aria-labelledby="document-title">
-      <div class="card-header">
-        <h2 id="document-title">Document</h2>
-        <span class="muted small">
-          {document.mime_type}
-          {document.characters > document.preview.length && ` · first ${count(document.preview.length)} of ${count(document.characters)} characters`}
-        </span>
-      </div>
-      <pre class="document-text">{document.preview}</pre>
     </section>
   );
 }

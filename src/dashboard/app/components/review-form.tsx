@@ -1,15 +1,16 @@
 import { useState } from 'preact/hooks';
-import { api, describeError } from '../lib/api.ts';
-import { collectCorrections, rememberReviewer, rememberedReviewer } from '../lib/corrections.ts';
-import { fieldValue } from '../lib/format.ts';
-import type { ExtractedField, ItemDetail } from '../../../contract/item-detail.ts';
-import type { ExtractionField as SchemaField } from '../../../contract/queue.ts';
+import type { ItemDetail } from '../../../contract/item-detail.ts';
+import type { CanonicalSchema } from '../../../contract/schema/schema-node.ts';
 import { ReviewOutcomeSchema, type ReviewOutcome } from '../../../contract/review.ts';
-import { Confidence, Validation } from './field-answer.tsx';
+import { api, describeError } from '../lib/api.ts';
+import { collectValues, enteredCount, NO_DRAFTS, rememberReviewer, rememberedReviewer, type Drafts } from '../lib/corrections.ts';
+import { entriesOf } from '../lib/schema-entries.ts';
 import { Notice } from './notice.tsx';
+import { ReviewEntry } from './review-entry.tsx';
 
 interface Props {
   item: ItemDetail;
+  schema: CanonicalSchema;
   /**
    * `decide`: the run waits in needs_review; accepting as is or correcting finishes it.
    * `correct`: the item is completed; corrections change its ground truth and rescore it.
@@ -19,80 +20,27 @@ interface Props {
   onCancel?: () => void;
 }
 
-/** The input a correction of `field` is typed in: one that only offers values of its type where it can. */
-function CorrectionInput({ field, value, invalid, describedBy, onInput }: { field: SchemaField; value: string; invalid: boolean; describedBy?: string; onInput: (value: string) => void }) {
-  const common = {
-    id: `correct-${field.name}`,
-    name: `correct-${field.name}`,
-    'aria-label': `Correct ${field.name}`,
-    'aria-invalid': invalid || undefined,
-    'aria-describedby': describedBy,
-  };
-  if (field.type === 'boolean' || field.type === 'enum') {
-    const options = field.type === 'boolean' ? [['true', 'yes'], ['false', 'no']] : (field.values ?? []).map((option) => [option, option]);
-    return (
-      <select {...common} value={value} onChange={(event) => onInput(event.currentTarget.value)}>
-        <option value="">Keep the model’s value</option>
-        {options.map(([option, label]) => (
-          <option key={option} value={option}>
-            {label}
-          </option>
-        ))}
-      </select>
-    );
-  }
-  if (field.type === 'date') return <input {...common} type="date" value={value} onInput={(event) => onInput(event.currentTarget.value)} />;
-  return (
-    <input
-      {...common}
-      type="text"
-      inputMode={field.type === 'number' ? 'decimal' : field.type === 'integer' ? 'numeric' : 'text'}
-      value={value}
-      placeholder={field.type === 'list' ? 'comma, separated, values' : 'Keep the model’s value'}
-      autoComplete="off"
-      onInput={(event) => onInput(event.currentTarget.value)}
-    />
-  );
-}
-
-/** What the model said about one field: its value, confidence and whether the validator accepted it. */
-function ModelAnswer({ name, found }: { name: string; found: ExtractedField | undefined }) {
-  if (!found) return <span class="muted">no value</span>;
-  return (
-    <>
-      <div class="value-cell">{fieldValue(found.value)}</div>
-      <div class="review-flags small">
-        <Confidence name={name} answer={found} />
-        <Validation answer={found} />
-        {found.corrected_by && (
-          <span class="muted">
-            corrected by {found.corrected_by}; model said {fieldValue(found.model_value)}
-          </span>
-        )}
-      </div>
-    </>
-  );
-}
-
 /**
- * A reviewer's decision on an item's fields: the model's value of each beside an input to correct
- * it, typed by the schema. In `decide` mode it finishes a run waiting in needs_review — accepted as
- * is or with corrections; in `correct` mode it fixes a completed item's ground truth afterwards.
- * Both send `POST /queue/{id}/review`; the corrections become the item's expected values.
+ * A reviewer's decision on an item's values: the model's value of each beside an input to correct
+ * it, typed by the schema, and a table editor for each list of rows. In `decide` mode it finishes a
+ * run waiting in needs_review — accepted as is or with corrections; in `correct` mode it fixes a
+ * completed item's ground truth afterwards. Both send `POST /queue/{id}/review` with the corrections
+ * by JSON Pointer (a whole table when its rows were edited); they become the item's expected values.
  */
-export function ReviewForm({ item, mode, onDone, onCancel }: Props) {
+export function ReviewForm({ item, schema, mode, onDone, onCancel }: Props) {
   const [reviewer, setReviewer] = useState(rememberedReviewer);
-  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [drafts, setDrafts] = useState<Drafts>(NO_DRAFTS);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [showProblems, setShowProblems] = useState(false);
 
+  const entries = entriesOf(schema.root);
+  const data = item.result?.data ?? {};
   const reasons = item.result?.review_reasons ?? [];
-  const doubtful = (name: string) => reasons.some((reason) => reason.startsWith(`${name}:`));
-  const { corrections, problems } = collectCorrections(item.schema.fields, drafts);
+  const { values: corrections, problems } = collectValues(entries, drafts);
   const corrected = Object.keys(corrections).length;
   // Typed, whether or not it is a value yet: what "Accept as is" would silently drop.
-  const entered = Object.values(drafts).filter((draft) => draft.trim()).length;
+  const entered = enteredCount(drafts);
   const hasProblems = Object.keys(problems).length > 0;
   const named = reviewer.trim().length > 0;
 
@@ -105,7 +53,7 @@ export function ReviewForm({ item, mode, onDone, onCancel }: Props) {
     rememberReviewer(name);
     try {
       const outcome = await api('POST', `/queue/${item.id}/review`, ReviewOutcomeSchema, { reviewer: name, corrections: withCorrections ? corrections : {} });
-      setDrafts({});
+      setDrafts(NO_DRAFTS);
       setShowProblems(false);
       onDone(outcome, name);
     } catch (failure) {
@@ -115,7 +63,6 @@ export function ReviewForm({ item, mode, onDone, onCancel }: Props) {
     }
   }
 
-  const formId = `review-${mode}`;
   return (
     <form
       class="review-form"
@@ -137,43 +84,19 @@ export function ReviewForm({ item, mode, onDone, onCancel }: Props) {
       )}
 
       <ul class="review-fields" aria-label="Fields to review">
-        {item.schema.fields.map((field) => {
-          const problem = showProblems ? problems[field.name] : undefined;
-          const problemId = `${formId}-${field.name}-problem`;
-          return (
-            <li key={field.name} class={doubtful(field.name) ? 'review-field doubtful' : 'review-field'} data-review-field={field.name}>
-              <div class="review-name">
-                <strong>{field.name}</strong>
-                <div class="muted small">
-                  {field.type}
-                  {field.required ? ' · required' : ''}
-                  {doubtful(field.name) && <span class="tag tag-warn">doubtful</span>}
-                </div>
-              </div>
-              <div class="review-model">
-                <div class="review-caption">Model’s value</div>
-                <ModelAnswer name={field.name} found={item.result?.fields?.[field.name]} />
-              </div>
-              <div class="review-correction">
-                <label class="review-caption" for={`correct-${field.name}`}>
-                  Correction{field.type === 'list' ? ' (comma-separated)' : ''}
-                </label>
-                <CorrectionInput
-                  field={field}
-                  value={drafts[field.name] ?? ''}
-                  invalid={Boolean(problem)}
-                  describedBy={problem ? problemId : undefined}
-                  onInput={(value) => setDrafts({ ...drafts, [field.name]: value })}
-                />
-                {problem && (
-                  <span id={problemId} class="bad small">
-                    {problem}
-                  </span>
-                )}
-              </div>
-            </li>
-          );
-        })}
+        {entries.map((entry) => (
+          <ReviewEntry
+            key={entry.key}
+            entry={entry}
+            data={data}
+            fields={item.result?.fields}
+            doubtful={reasons.some((reason) => reason.startsWith(`${entry.pointer}:`) || reason.startsWith(`${entry.pointer}/`))}
+            drafts={drafts}
+            problems={showProblems ? problems : {}}
+            onDrafts={setDrafts}
+            formId={`review-${mode}`}
+          />
+        ))}
       </ul>
 
       <div class="review-actions">

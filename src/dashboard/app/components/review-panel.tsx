@@ -1,12 +1,14 @@
 import type { ItemDetail } from '../../../contract/item-detail.ts';
 import type { ReviewOutcome } from '../../../contract/review.ts';
 import { hours } from '../lib/run-policy.ts';
+import { schemaOf } from '../lib/schema-entries.ts';
 import { Notice } from './notice.tsx';
 import { ReviewForm } from './review-form.tsx';
 
 /** An item waiting in needs_review: why, until when, and the form whose decision finishes its run. */
 export function ReviewPanel({ item, decidedBy, onDone }: { item: ItemDetail; decidedBy: string | undefined; onDone: (outcome: ReviewOutcome, reviewer: string) => void }) {
   const policy = item.model_config?.review;
+  const schema = schemaOf(item.schema);
   return (
     <section class="card review-panel" aria-labelledby="review-title">
       <div class="card-header">
@@ -19,7 +21,13 @@ export function ReviewPanel({ item, decidedBy, onDone }: { item: ItemDetail; dec
           </p>
         </div>
       </div>
-      {decidedBy ? <Notice kind="info">Decision sent. Finishing the run…</Notice> : <ReviewForm item={item} mode="decide" onDone={onDone} />}
+      {decidedBy ? (
+        <Notice kind="info">Decision sent. Finishing the run…</Notice>
+      ) : schema ? (
+        <ReviewForm item={item} schema={schema} mode="decide" onDone={onDone} />
+      ) : (
+        <Notice kind="error">This item’s schema no longer reads: decide through the API.</Notice>
+      )}
     </section>
   );
 }

@@ -63,6 +63,19 @@ export async function api<S extends z.ZodType>(method: 'GET' | 'POST', path: str
   return parsed.data;
 }
 
+/** GETs a binary answer (a page image) with the same credentials and errors as `api`. */
+export async function apiBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(path, { headers, signal });
+  if (!response.ok) {
+    const error = await errorOf(response);
+    if (response.status === 401) unauthorizedListeners.forEach((listener) => listener());
+    throw error;
+  }
+  return response.blob();
+}
+
 /** A readable sentence for any error a call can throw, with the API's per-field details when given. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {

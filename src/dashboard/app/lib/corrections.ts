@@ -1,57 +1,93 @@
-import type { ExtractionField as SchemaField, FieldValue } from '../../../contract/queue.ts';
+import { isLeaf } from '../../../contract/schema/schema-node.ts';
+import { leafText, parseLeafText, parseListText, type Entry } from './schema-entries.ts';
 
-// A reviewer types a correction as text; this turns it into the value its field's type holds, the
-// same shapes `expected` takes (lists as arrays, booleans as booleans, dates as YYYY-MM-DD).
+/*
+ * What a person types into the review form or the expected values, turned into values of the
+ * schema's shape by JSON Pointer: a value per line (empty keeps what is there), a list typed
+ * comma-separated, a table edited row by row (sent whole, so rows can be added and removed), and
+ * anything else as JSON.
+ */
 
-/** As the server checks it: the round trip refuses 2024-02-30, which Date would roll over to March. */
-function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+export interface RowDraft {
+  /** The row as it was (values the table does not edit, such as nested objects, are kept). */
+  base: Record<string, unknown>;
+  /** Column → what is typed in its cell. */
+  texts: Record<string, string>;
 }
 
-export type ParsedCorrection = { ok: true; value: FieldValue } | { ok: false; error: string };
-
-/** The value a correction's text stands for; `undefined` when the input is empty (keep the model's value). */
-export function parseCorrection(field: SchemaField, text: string): ParsedCorrection | undefined {
-  const trimmed = text.trim();
-  if (!trimmed) return undefined;
-  switch (field.type) {
-    case 'number': {
-      // People type amounts as they read them: "$1,234.50".
-      const value = Number(trimmed.replace(/[\s,$€£]/g, ''));
-      return Number.isFinite(value) ? { ok: true, value } : { ok: false, error: 'Not a number.' };
-    }
-    case 'integer': {
-      const value = Number(trimmed.replace(/[\s,]/g, ''));
-      return Number.isInteger(value) ? { ok: true, value } : { ok: false, error: 'Not a whole number.' };
-    }
-    case 'boolean':
-      return trimmed === 'true' || trimmed === 'false' ? { ok: true, value: trimmed === 'true' } : { ok: false, error: 'Choose yes or no.' };
-    case 'date':
-      return isCalendarDate(trimmed) ? { ok: true, value: trimmed } : { ok: false, error: 'A date as YYYY-MM-DD.' };
-    case 'enum':
-      return !field.values || field.values.includes(trimmed) ? { ok: true, value: trimmed } : { ok: false, error: `One of ${field.values.join(', ')}.` };
-    case 'list': {
-      const value = trimmed.split(',').map((entry) => entry.trim()).filter(Boolean);
-      return { ok: true, value };
-    }
-    default:
-      return { ok: true, value: trimmed };
-  }
+export interface Drafts {
+  /** By entry key: the text of a value, a list or JSON. */
+  texts: Record<string, string>;
+  /** By entry key: the rows of a table being edited (absent: the table is left as it is). */
+  rows: Record<string, RowDraft[]>;
 }
 
-/** Every correction the drafts hold, and the problem of each draft that is not a value of its type. */
-export function collectCorrections(fields: SchemaField[], drafts: Record<string, string>) {
-  const corrections: Record<string, FieldValue> = {};
+export const NO_DRAFTS: Drafts = { texts: {}, rows: {} };
+
+export function rowDrafts(rows: unknown): RowDraft[] {
+  if (!Array.isArray(rows)) return [];
+  return rows.map((row) => {
+    const base = typeof row === 'object' && row !== null && !Array.isArray(row) ? (row as Record<string, unknown>) : {};
+    return { base, texts: Object.fromEntries(Object.entries(base).filter(([, value]) => typeof value !== 'object' || value === null).map(([name, value]) => [name, leafText(value)])) };
+  });
+}
+
+export interface Collected {
+  /** Values by JSON Pointer. */
+  values: Record<string, unknown>;
+  /** Problems by entry key (a table's by `key/row/column`). */
+  problems: Record<string, string>;
+}
+
+export function collectValues(entries: readonly Entry[], drafts: Drafts): Collected {
+  const values: Record<string, unknown> = {};
   const problems: Record<string, string> = {};
-  for (const field of fields) {
-    const parsed = parseCorrection(field, drafts[field.name] ?? '');
-    if (!parsed) continue;
-    if (parsed.ok) corrections[field.name] = parsed.value;
-    else problems[field.name] = parsed.error;
+  for (const entry of entries) {
+    const text = drafts.texts[entry.key] ?? '';
+    switch (entry.kind) {
+      case 'leaf': {
+        const parsed = parseLeafText(entry.node, text);
+        if (parsed?.ok) values[entry.pointer] = parsed.value;
+        else if (parsed) problems[entry.key] = parsed.error;
+        break;
+      }
+      case 'list': {
+        const parsed = parseListText(entry.items, text);
+        if (parsed?.ok) values[entry.pointer] = parsed.value;
+        else if (parsed) problems[entry.key] = parsed.error;
+        break;
+      }
+      case 'rows': {
+        const rows = drafts.rows[entry.key];
+        if (!rows) break;
+        values[entry.pointer] = rows.map((row, index) => {
+          const out: Record<string, unknown> = { ...row.base };
+          for (const column of entry.columns) {
+            if (!isLeaf(column.node)) continue;
+            const parsed = parseLeafText(column.node, row.texts[column.name] ?? '');
+            if (parsed && !parsed.ok) problems[`${entry.key}/${index}/${column.name}`] = parsed.error;
+            out[column.name] = parsed?.ok ? parsed.value : null;
+          }
+          return out;
+        });
+        break;
+      }
+      case 'other':
+        if (text.trim() === '') break;
+        try {
+          values[entry.pointer] = JSON.parse(text) as unknown;
+        } catch {
+          problems[entry.key] = 'Not JSON.';
+        }
+        break;
+    }
   }
-  return { corrections, problems };
+  return { values, problems };
+}
+
+/** How many entries have something typed (or a table being edited): what "accept as is" would drop. */
+export function enteredCount(drafts: Drafts): number {
+  return Object.values(drafts.texts).filter((text) => text.trim()).length + Object.keys(drafts.rows).length;
 }
 
 // The reviewer's name is remembered between visits: it is who they are, not a secret.

@@ -1,20 +1,21 @@
-import type { ExtractionSchema, FieldType, FieldValue } from '../../../contract/queue.ts';
+import { ACCEPTED_EXTENSIONS, ACCEPTED_MIME_TYPES, DOCUMENT_FORMATS } from '../../../contract/documents.ts';
 
-const MIME_BY_EXTENSION: Record<string, string> = {
-  pdf: 'application/pdf',
-  html: 'text/html',
-  htm: 'text/html',
-  txt: 'text/plain',
-  text: 'text/plain',
-  md: 'text/plain',
-  csv: 'text/plain',
-};
-export const ACCEPTED_FILES = '.pdf,.html,.htm,.txt,.md,.csv,application/pdf,text/html,text/plain';
+/** What the file picker offers: every format intake reads, by file name ending and MIME type. */
+export const ACCEPTED_FILES = [...ACCEPTED_EXTENSIONS, ...ACCEPTED_MIME_TYPES].join(',');
 
-/** The API's mime type for a picked file: from its extension, since browsers often leave `type` empty. */
+/** The formats intake reads, named as a person knows them ("PDF, PNG, JPEG, …"). */
+export const ACCEPTED_LABELS = Object.values(DOCUMENT_FORMATS)
+  .map((format) => format.label)
+  .join(', ');
+
+/**
+ * The MIME type to declare for a picked file: from its extension, since browsers often leave `type`
+ * empty; undefined for a file intake does not read. The server decides from the bytes in the end.
+ */
 export function mimeTypeOf(file: File): string | undefined {
   const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
-  return MIME_BY_EXTENSION[extension] ?? (['application/pdf', 'text/html', 'text/plain'].includes(file.type) ? file.type : undefined);
+  const format = Object.values(DOCUMENT_FORMATS).find((candidate) => (candidate.extensions as readonly string[]).includes(extension));
+  return format?.mimeType ?? (ACCEPTED_MIME_TYPES.includes(file.type) ? file.type : undefined);
 }
 
 export async function base64Of(file: File): Promise<string> {
@@ -23,24 +24,4 @@ export async function base64Of(file: File): Promise<string> {
   // In slices: String.fromCharCode over a whole multi-megabyte array overflows the call stack.
   for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
   return btoa(binary);
-}
-
-/** An expected value typed in a form, parsed by its field's type; blank means "not given". */
-export function parseExpected(type: FieldType, raw: string): FieldValue | undefined {
-  const text = raw.trim();
-  if (text === '') return undefined;
-  if (type === 'number' || type === 'integer') {
-    const number = Number(text.replace(/[$€£,\s]/g, ''));
-    return Number.isFinite(number) ? number : text;
-  }
-  if (type === 'boolean') return /^(true|yes|1)$/i.test(text) ? true : /^(false|no|0)$/i.test(text) ? false : text;
-  if (type === 'list') return text.split(',').map((part) => part.trim()).filter(Boolean);
-  return text;
-}
-
-export function expectedValues(schema: ExtractionSchema, raw: Record<string, string>): Record<string, FieldValue> | undefined {
-  const entries = schema.fields
-    .map((field) => [field.name, parseExpected(field.type, raw[field.name] ?? '')] as const)
-    .filter((entry): entry is readonly [string, FieldValue] => entry[1] !== undefined);
-  return entries.length ? Object.fromEntries(entries) : undefined;
 }

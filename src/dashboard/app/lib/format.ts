@@ -58,7 +58,9 @@ export function relativeTime(iso: string, now = Date.now()): string {
 /** A field value as plain text (lists joined); the caller renders it as text, never as HTML. */
 export function fieldValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.map(String).join(', ');
+  // A list of objects, or an object inside a row (a nested schema): its JSON, never "[object Object]".
+  if (Array.isArray(value)) return value.every((entry) => typeof entry !== 'object' || entry === null) ? value.map(fieldValue).join(', ') : JSON.stringify(value);
+  if (typeof value === 'object') return JSON.stringify(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
 }

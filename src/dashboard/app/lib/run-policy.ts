@@ -65,9 +65,11 @@ export function hours(value: number): string {
   return `${Number(value.toPrecision(4))} h`;
 }
 
-/** One line per limit for lists of configurations, e.g. `budget $0.05 per item`. */
-export function policySummary(config: Pick<ModelConfig, 'max_cost_usd' | 'review'>): string[] {
+/** One line per limit for lists of configurations, e.g. `budget $0.05 per item`, and how the document is sent when not as text. */
+export function policySummary(config: Pick<ModelConfig, 'max_cost_usd' | 'review' | 'document_input'>): string[] {
+  const images = { image: ['page images to vision models'], both: ['page images and text to vision models'], text: [] }[config.document_input ?? 'text'];
   return [
+    ...images,
     config.max_cost_usd === undefined ? 'no budget' : `budget ${usd(config.max_cost_usd)} per item`,
     config.review === undefined
       ? 'no human review'

@@ -6,6 +6,7 @@ import { RangeConfigurationTable, RangeModelTable } from '../components/analytic
 import { ChartCanvas } from '../components/chart.tsx';
 import { FilteredAnalyticsTables } from '../components/filtered-analytics-tables.tsx';
 import { Notice } from '../components/notice.tsx';
+import { PathAccuracyTable } from '../components/path-accuracy-table.tsx';
 import { RateLimitsPanel } from '../components/rate-limits-panel.tsx';
 import { StatCard } from '../components/stat-card.tsx';
 import { configurationComparison } from '../lib/analytics-charts.ts';
@@ -33,7 +34,8 @@ function rangeQuery(key: RangeKey): string {
 export function AnalyticsPage() {
   const [range, setRange] = useState<RangeKey>('24h');
   const [filters, setFilters] = useState<FilterChoice>(NO_FILTERS);
-  const path = useMemo(() => `/dashboard/analytics?${rangeQuery(range)}`, [range]);
+  const query = useMemo(() => rangeQuery(range), [range]);
+  const path = `/dashboard/analytics?${query}`;
   const { data, error } = useApi(path, TimeRangeAnalyticsSchema);
   const comparison = useMemo(() => data && configurationComparison(data), [data]);
   const filtered = hasFilters(filters);
@@ -93,6 +95,10 @@ export function AnalyticsPage() {
                   <ChartCanvas config={comparison} label="Scatter chart of accuracy against cost per configuration" height={280} />
                 )}
                 <RangeConfigurationTable rows={data.configurations} />
+              </section>
+              <section class="card" aria-labelledby="paths-title">
+                <h2 id="paths-title">Accuracy per field path</h2>
+                <PathAccuracyTable query={query} />
               </section>
             </>
           )}

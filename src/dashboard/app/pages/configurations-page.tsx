@@ -3,6 +3,7 @@ import { RetiredModelsSchema } from '../../../contract/catalog.ts';
 import { ConfigurationCreatedSchema, type SavedConfiguration } from '../../../contract/configurations.ts';
 import type { ModelConfig } from '../../../contract/model-config.ts';
 import { CHAIN_STAGES, type ChainStage } from '../../../contract/stages.ts';
+import { DocumentInputField } from '../components/document-input-field.tsx';
 import { ModelChainEditor } from '../components/model-chain-editor.tsx';
 import { Notice } from '../components/notice.tsx';
 import { OrchestratorFields } from '../components/orchestrator-fields.tsx';
@@ -40,6 +41,7 @@ const configOf = (saved: ModelConfig): ModelConfig => ({
   ...(saved.max_cost_usd === undefined ? {} : { max_cost_usd: saved.max_cost_usd }),
   ...(saved.review === undefined ? {} : { review: saved.review }),
   ...(saved.reasoning === undefined ? {} : { reasoning: saved.reasoning }),
+  ...(saved.document_input === undefined ? {} : { document_input: saved.document_input }),
 });
 
 /** Builds a configuration (model chains per stage, temperature, orchestrator), saves it, lists saved ones. */
@@ -126,6 +128,7 @@ export function ConfigurationsPage() {
           <OrchestratorFields config={config} models={models} onChange={setConfig} />
 
           <ReasoningEditor reasoning={config.reasoning} onChange={(reasoning) => setConfig({ ...config, reasoning })} />
+          <DocumentInputField config={config} models={models} onChange={setConfig} />
 
           <PolicyEditor draft={policy} problems={problems} onChange={setPolicy} />
 

@@ -6,6 +6,7 @@ import { ExperimentStatusBadge } from '../components/experiment-status.tsx';
 import { ArmsTable, ComparisonsTable, RunsTable } from '../components/experiment-tables.tsx';
 import { ExperimentVerdict } from '../components/experiment-verdict.tsx';
 import { Notice } from '../components/notice.tsx';
+import { PathAccuracyTable } from '../components/path-accuracy-table.tsx';
 import { api, describeError } from '../lib/api.ts';
 import { useSession } from '../lib/context.ts';
 import { count, dateTime, usd } from '../lib/format.ts';
@@ -103,6 +104,12 @@ export function ExperimentPage({ id }: { id: string }) {
           items fully right under only one side, which the McNemar exact test weighs{experiment.comparisons.length > 1 ? ' (p adjusted by Holm for the several comparisons)' : ''}.
         </p>
         <ComparisonsTable experiment={experiment} />
+      </section>
+
+      <section class="card" aria-labelledby="paths-title">
+        <h2 id="paths-title">Accuracy per field path</h2>
+        <p class="muted small">Per configuration, the labelled values of its completed runs, least accurate first.</p>
+        <PathAccuracyTable query={`experiment_id=${experiment.id}`} />
       </section>
 
       <section class="card" aria-labelledby="runs-title">

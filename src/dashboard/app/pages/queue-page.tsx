@@ -21,7 +21,8 @@ const POLL_MS = 1500;
 export function QueuePage() {
   const [filter, setFilter] = useState<ItemStatus | ''>('');
   const [search, setSearch] = useState('');
-  const [adding, setAdding] = useState(false);
+  /** Undefined until a person opens or closes the form: it is then open exactly when the queue is empty. */
+  const [adding, setAdding] = useState<boolean>();
   const [batch, setBatch] = useState<string[]>();
   const [message, setMessage] = useState<{ kind: 'error' | 'success' | 'info'; text: string }>();
   const selection = useSelection();
@@ -40,9 +41,8 @@ export function QueuePage() {
     if (wasBusy.current && !busy) void waiting.reload();
     wasBusy.current = busy;
   }, [busy]);
-  useEffect(() => {
-    if (items && items.length === 0 && !filter) setAdding(true);
-  }, [items === undefined]);
+  // Decided in the render that shows the empty queue, so the form and the empty list appear together.
+  const formOpen = adding ?? (items !== undefined && items.length === 0 && !filter);
 
   const needle = search.trim().toLowerCase();
   const visible = useMemo(() => (items ?? []).filter((item) => matchesSearch(item, needle)), [items, needle]);
@@ -66,15 +66,17 @@ export function QueuePage() {
               waiting for review
             </button>
           )}
-          <button type="button" class={adding ? 'button-secondary' : 'button-primary'} aria-expanded={adding} onClick={() => setAdding(!adding)}>
-            {adding ? 'Hide the form' : 'Add documents'}
+          <button type="button" class={formOpen ? 'button-secondary' : 'button-primary'} aria-expanded={formOpen} onClick={() => setAdding(!formOpen)}>
+            {formOpen ? 'Hide the form' : 'Add documents'}
           </button>
         </div>
       </header>
 
-      {adding && (
+      {formOpen && (
         <AddDocuments
           onAdded={() => {
+            // Opened because the queue was empty: it stays open for the next document.
+            setAdding(true);
             setFilter('');
             void page.reload();
           }}
@@ -108,7 +110,7 @@ export function QueuePage() {
         ) : visible.length === 0 ? (
           <div class="empty">
             <p>{search || filter ? 'No item matches.' : 'The queue is empty.'}</p>
-            {!search && !filter && <p class="muted">Use “Add documents” to paste text or upload PDF, HTML or text files.</p>}
+            {!search && !filter && <p class="muted">Use “Add documents” to paste text or upload files: PDFs, scans and photos, Word documents, HTML or text.</p>}
           </div>
         ) : (
           <DataTable

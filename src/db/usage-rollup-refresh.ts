@@ -1,0 +1,192 @@
+import type { Pool, PoolClient } from './pool.ts';
+import { notPending, runRefresh, takeDirtyHours, takePending, type RefreshOptions, type RefreshOutcome, type RefreshStep, type TakenRanges } from './rollup-refresh.ts';
+
+export type { RefreshOptions, RefreshOutcome } from './rollup-refresh.ts';
+
+/*
+ * Keeps the ledger's roll-ups (migrations/1764100000000_incremental-rollups.sql) current, in the
+ * way src/db/rollup-refresh.ts describes: each step adds the rows of the pending ranges it takes to
+ * the hourly and daily roll-ups (and to the minute roll-up, for the hours it covers), and recomputes
+ * from the ledger every hour marked dirty by an update or delete.
+ */
+
+/** How far back minute rows are kept: edges inside older hours read up to an hour of calls. */
+const MINUTE_ROWS_FOR = "interval '24 hours'";
+
+/**
+ * Rolls up the pending ledger rows and recomputes dirty hours, a chunk per transaction, until
+ * nothing is left or `maxMs` has passed. Returns at once (`ran: false`) while another refresh runs.
+ */
+export async function refreshUsageRollups(pool: Pool, options: RefreshOptions = {}): Promise<RefreshOutcome> {
+  // Statistics only: the ledger is read by index range scans, never index-only, so vacuuming it early buys nothing.
+  return runRefresh(pool, { lock: 'usage_rollups:refresh', pendingTable: 'usage_rollup_pending', afterBulkLoad: 'ANALYZE model_usage', step: refreshStep }, options);
+}
+
+async function refreshStep(client: PoolClient, chunkIds: number): Promise<RefreshStep> {
+  const since = await advanceMinuteRows(client);
+  const hours = await takeDirtyHours(client, 'usage_rollup_dirty');
+  const taken = await takePending(client, 'usage_rollup_pending', chunkIds);
+  if (hours.length > 0) await recomputeHours(client, hours, since);
+  if (taken.firstIds.length > 0) {
+    await addRows(client, taken, hours);
+    if (taken.latest && taken.latest >= since) await addMinuteRows(client, taken, hours, since);
+  }
+  if (hours.length > 0) await recomputeDays(client, [...new Set(hours.map((hour) => `${hour.slice(0, 10)}T00:00:00.000Z`))]);
+  return { ids: taken.ids, hours: hours.length };
+}
+
+/** Moves the start of the minute rows up to a day ago, dropping older minutes; returns it. */
+async function advanceMinuteRows(client: PoolClient): Promise<Date> {
+  const moved = await client.query<{ since: Date }>(
+    `UPDATE usage_rollup_minutely_since SET since = greatest(since, date_trunc('hour', now(), 'UTC') - ${MINUTE_ROWS_FOR}) RETURNING since`,
+  );
+  const since = moved.rows[0]!.since;
+  await client.query('DELETE FROM usage_rollup_minutely WHERE period_start < $1', [since]);
+  return since;
+}
+
+/**
+ * The per-bucket aggregate of some ledger rows `u` (a FROM clause naming them), per hour (or minute),
+ * group and scope ('*' and the configuration), as roll-up rows with their sparse histograms.
+ */
+const rollupRowsOf = (rows: string, unit: 'hour' | 'minute' = 'hour') => `
+  per_bucket AS (
+    SELECT date_trunc('${unit}', u.created_at, 'UTC') AS period_start, u.stage, u.provider, u.model,
+           coalesce(u.configuration_id::text, '') AS configuration_key, latency_bucket(u.response_time_ms) AS bucket,
+           count(*) AS calls, count(*) FILTER (WHERE u.success) AS successes, sum(u.input_tokens) AS input_tokens,
+           sum(u.output_tokens) AS output_tokens, sum(u.cost_usd) AS cost_usd, sum(u.response_time_ms) AS latency_sum_ms,
+           bool_or(u.simulated) AS simulated, min(u.created_at) AS first_call_at, max(u.created_at) AS last_call_at
+      FROM ${rows}
+     GROUP BY 1, 2, 3, 4, 5, 6
+  ),
+  scoped AS (
+    SELECT * FROM per_bucket
+    UNION ALL
+    SELECT period_start, stage, provider, model, '*', bucket, sum(calls), sum(successes), sum(input_tokens), sum(output_tokens),
+           sum(cost_usd), sum(latency_sum_ms), bool_or(simulated), min(first_call_at), max(last_call_at)
+      FROM per_bucket GROUP BY period_start, stage, provider, model, bucket
+  ),
+  rollup_rows AS (
+    SELECT period_start, stage, provider, model, configuration_key, sum(calls) AS calls, sum(successes) AS successes,
+           sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
+           sum(latency_sum_ms) AS latency_sum_ms, array_agg(bucket ORDER BY bucket) AS latency_buckets,
+           array_agg(calls ORDER BY bucket) AS latency_counts, array_agg(successes ORDER BY bucket) AS latency_successes,
+           bool_or(simulated) AS simulated, min(first_call_at) AS first_call_at, max(last_call_at) AS last_call_at
+      FROM scoped GROUP BY period_start, stage, provider, model, configuration_key
+  )`;
+
+const COLUMNS = `period_start, stage, provider, model, configuration_key, calls, successes, input_tokens, output_tokens, cost_usd,
+  latency_sum_ms, latency_buckets, latency_counts, latency_successes, simulated, first_call_at, last_call_at`;
+
+/** Adds rows to a roll-up row: sums add, histograms merge bucket by bucket, bounds widen. */
+const MERGE = (table: string) => `
+  ON CONFLICT (configuration_key, period_start, stage, provider, model) DO UPDATE SET
+    calls = ${table}.calls + EXCLUDED.calls, successes = ${table}.successes + EXCLUDED.successes,
+    input_tokens = ${table}.input_tokens + EXCLUDED.input_tokens, output_tokens = ${table}.output_tokens + EXCLUDED.output_tokens,
+    cost_usd = ${table}.cost_usd + EXCLUDED.cost_usd, latency_sum_ms = ${table}.latency_sum_ms + EXCLUDED.latency_sum_ms,
+    simulated = ${table}.simulated OR EXCLUDED.simulated,
+    first_call_at = least(${table}.first_call_at, EXCLUDED.first_call_at), last_call_at = greatest(${table}.last_call_at, EXCLUDED.last_call_at),
+    (latency_buckets, latency_counts, latency_successes) = (
+      SELECT array_agg(bucket ORDER BY bucket), array_agg(n ORDER BY bucket), array_agg(s ORDER BY bucket)
+        FROM (SELECT bucket, sum(n) AS n, sum(s) AS s
+                FROM (SELECT * FROM unnest(${table}.latency_buckets, ${table}.latency_counts, ${table}.latency_successes)
+                      UNION ALL
+                      SELECT * FROM unnest(EXCLUDED.latency_buckets, EXCLUDED.latency_counts, EXCLUDED.latency_successes)) AS both_sides(bucket, n, s)
+               GROUP BY bucket) AS merged)`;
+
+/**
+ * Adds the taken ranges' rows to the hourly roll-up and to the daily one, except rows in hours
+ * recomputed by this step (the recomputation already counted them) and, for the daily roll-up, in
+ * days recomputed from their hours by this step.
+ */
+async function addRows(client: PoolClient, taken: TakenRanges, recomputed: string[]): Promise<void> {
+  await client.query(
+    `WITH taken AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS t(first_id, last_id)),
+     ${rollupRowsOf(`taken t CROSS JOIN LATERAL (SELECT * FROM model_usage u WHERE u.id BETWEEN t.first_id AND t.last_id OFFSET 0) u
+                     WHERE date_trunc('hour', u.created_at, 'UTC') <> ALL ($3::timestamptz[])`)},
+     hourly AS (INSERT INTO usage_rollup_hourly AS r (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows ${MERGE('r')}),
+     daily_buckets AS (
+       SELECT date_trunc('day', period_start, 'UTC') AS period_start, stage, provider, model, configuration_key, b.bucket,
+              sum(b.n) AS n, sum(b.s) AS s
+         FROM rollup_rows, unnest(latency_buckets, latency_counts, latency_successes) AS b(bucket, n, s)
+        WHERE date_trunc('day', period_start, 'UTC') <> ALL ($4::timestamptz[])
+        GROUP BY 1, 2, 3, 4, 5, 6
+     ),
+     daily_rows AS (
+       SELECT t.*, h.latency_buckets, h.latency_counts, h.latency_successes
+         FROM (SELECT date_trunc('day', period_start, 'UTC') AS period_start, stage, provider, model, configuration_key,
+                      sum(calls) AS calls, sum(successes) AS successes, sum(input_tokens) AS input_tokens,
+                      sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd, sum(latency_sum_ms) AS latency_sum_ms,
+                      bool_or(simulated) AS simulated, min(first_call_at) AS first_call_at, max(last_call_at) AS last_call_at
+                 FROM rollup_rows WHERE date_trunc('day', period_start, 'UTC') <> ALL ($4::timestamptz[])
+                GROUP BY 1, 2, 3, 4, 5) t
+         JOIN (SELECT period_start, stage, provider, model, configuration_key, array_agg(bucket ORDER BY bucket) AS latency_buckets,
+                      array_agg(n ORDER BY bucket) AS latency_counts, array_agg(s ORDER BY bucket) AS latency_successes
+                 FROM daily_buckets GROUP BY 1, 2, 3, 4, 5) h USING (period_start, stage, provider, model, configuration_key)
+     )
+     INSERT INTO usage_rollup_daily AS r (${COLUMNS}) SELECT ${COLUMNS} FROM daily_rows ${MERGE('r')}`,
+    [taken.firstIds, taken.lastIds, recomputed, [...new Set(recomputed.map((hour) => `${hour.slice(0, 10)}T00:00:00.000Z`))]],
+  );
+}
+
+/** Adds the taken ranges' rows from `since` on to the minute roll-up, except in hours this step recomputed. */
+async function addMinuteRows(client: PoolClient, taken: TakenRanges, recomputed: string[], since: Date): Promise<void> {
+  await client.query(
+    `WITH taken AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS t(first_id, last_id)),
+     ${rollupRowsOf(
+       `taken t CROSS JOIN LATERAL (SELECT * FROM model_usage u WHERE u.id BETWEEN t.first_id AND t.last_id OFFSET 0) u
+         WHERE u.created_at >= $4 AND date_trunc('hour', u.created_at, 'UTC') <> ALL ($3::timestamptz[])`,
+       'minute',
+     )}
+     INSERT INTO usage_rollup_minutely AS r (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows ${MERGE('r')}`,
+    [taken.firstIds, taken.lastIds, recomputed, since],
+  );
+}
+
+/** Recomputes hours from the ledger, leaving out rows still pending (they are added when their range is taken). */
+async function recomputeHours(client: PoolClient, hours: string[], since: Date): Promise<void> {
+  const rows = `unnest($1::timestamptz[]) AS h(hour)
+                JOIN model_usage u ON u.created_at >= h.hour AND u.created_at < h.hour + interval '1 hour'
+               WHERE ${notPending('usage_rollup_pending', 'u')}`;
+  await client.query('DELETE FROM usage_rollup_hourly WHERE period_start = ANY ($1::timestamptz[])', [hours]);
+  await client.query(`WITH ${rollupRowsOf(rows)} INSERT INTO usage_rollup_hourly (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`, [hours]);
+  const recent = hours.filter((hour) => new Date(hour) >= since);
+  if (recent.length === 0) return;
+  await client.query(
+    `DELETE FROM usage_rollup_minutely WHERE date_trunc('hour', period_start, 'UTC') = ANY ($1::timestamptz[])`,
+    [recent],
+  );
+  await client.query(`WITH ${rollupRowsOf(rows, 'minute')} INSERT INTO usage_rollup_minutely (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`, [recent]);
+}
+
+/** Recomputes days from their hourly rows. */
+async function recomputeDays(client: PoolClient, days: string[]): Promise<void> {
+  await client.query('DELETE FROM usage_rollup_daily WHERE period_start = ANY ($1::timestamptz[])', [days]);
+  await client.query(
+    `WITH hourly AS (
+       SELECT d.day, r.* FROM unnest($1::timestamptz[]) AS d(day)
+         JOIN usage_rollup_hourly r ON r.period_start >= d.day AND r.period_start < d.day + interval '1 day'
+     ),
+     totals AS (
+       SELECT day, stage, provider, model, configuration_key, sum(calls) AS calls, sum(successes) AS successes,
+              sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
+              sum(latency_sum_ms) AS latency_sum_ms, bool_or(simulated) AS simulated,
+              min(first_call_at) AS first_call_at, max(last_call_at) AS last_call_at
+         FROM hourly GROUP BY 1, 2, 3, 4, 5
+     ),
+     histograms AS (
+       SELECT day, stage, provider, model, configuration_key, array_agg(bucket ORDER BY bucket) AS latency_buckets,
+              array_agg(n ORDER BY bucket) AS latency_counts, array_agg(s ORDER BY bucket) AS latency_successes
+         FROM (SELECT day, stage, provider, model, configuration_key, b.bucket, sum(b.n) AS n, sum(b.s) AS s
+                 FROM hourly, unnest(latency_buckets, latency_counts, latency_successes) AS b(bucket, n, s)
+                GROUP BY 1, 2, 3, 4, 5, 6) buckets
+        GROUP BY 1, 2, 3, 4, 5
+     )
+     INSERT INTO usage_rollup_daily (${COLUMNS})
+     SELECT t.day, t.stage, t.provider, t.model, t.configuration_key, t.calls, t.successes, t.input_tokens, t.output_tokens,
+            t.cost_usd, t.latency_sum_ms, h.latency_buckets, h.latency_counts, h.latency_successes, t.simulated,
+            t.first_call_at, t.last_call_at
+       FROM totals t JOIN histograms h USING (day, stage, provider, model, configuration_key)`,
+    [days],
+  );
+}
