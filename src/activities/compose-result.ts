@@ -3,9 +3,8 @@ import { compareLeafValues } from '../contract/schema/field-value.ts';
 import { getAt, isPointerWithin } from '../contract/schema/json-pointer.ts';
 import { valueLeaves } from '../contract/schema/leaves.ts';
 import { evaluateRules, type RuleFailure } from '../contract/schema/validation-rules.ts';
-import { itemTruth } from '../db/item-runs.ts';
+import { runForResult } from '../db/item-runs.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
-import { readOutputs } from '../db/stage-outputs.ts';
 import type { ValueSourceView } from '../contract/item-detail.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import { NOT_FOUND_CONFIDENCE_FACTOR, valueSources } from './value-sources.ts';
@@ -40,17 +39,15 @@ function covering<T>(entries: Record<string, T>, pointer: string): T | undefined
  * at the same place (the orchestrator's, when none did), and whether it is validated — that
  * extraction's validator accepted it and no validation rule of the schema fails on it — and where
  * it is written in the document, looked up by Quarry in the stored pages (preferring the pages of
- * the chunk it was read from). A value not found there keeps only part of its confidence.
+ * the chunk it was read from). A value not found there keeps only part of its confidence. The run's
+ * outputs, the item's truth and the run's cost come in one statement; `finalising` marks the item's
+ * stage in it (see runForResult).
  */
-export async function composeResult(client: Pool | PoolClient, queueItemId: string, runId: string, simulated: boolean) {
-  const item = await itemTruth(client, queueItemId);
+export async function composeResult(client: Pool | PoolClient, queueItemId: string, runId: string, simulated: boolean, options = { finalising: false }) {
+  const item = await runForResult(client, queueItemId, runId, options);
   if (!item) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
-  const schema = item.extraction_schema;
-  // One after another: `client` may be a transaction's single connection.
-  const classified = await readOutputs(client, queueItemId, runId, 'classify');
-  const extractions = await readOutputs(client, queueItemId, runId, 'extract');
-  const validations = await readOutputs(client, queueItemId, runId, 'validate');
-  const reviews = await readOutputs(client, queueItemId, runId, 'review');
+  const schema = item.schema;
+  const { classify: classified, extract: extractions, validate: validations, review: reviews } = item.outputs;
   const review = reviews.at(-1);
   if (!review) throw ApplicationFailure.nonRetryable('the run has no orchestrator review to finalise', FailureType.MissingStageOutput);
 
@@ -83,6 +80,7 @@ export async function composeResult(client: Pool | PoolClient, queueItemId: stri
     schema,
     sources,
     expected: item.expected,
+    costUsd: item.costUsd,
     result: {
       document_type: classified.at(-1)?.document_type ?? null,
       document_type_confidence: classified.at(-1)?.confidence ?? null,

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { readChunkOutputs } from '../db/chunk-outputs.ts';
 import { pageTexts } from '../db/document-pages.ts';
-import { itemForChunks, itemTruth } from '../db/item-runs.ts';
+import { itemForChunks } from '../db/item-runs.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { mergeChunkResults, type JsonValue } from '../documents/chunks/chunk-merge.ts';
 import { chunkDocument, estimateTokens } from '../documents/chunks/document-chunks.ts';
@@ -88,9 +88,9 @@ export function createDocumentChunks(deps: ActivityDependencies) {
       }
       let paths: string[] | undefined;
       if (input.onlyPaths) {
-        const item = await itemTruth(deps.pool, input.queueItemId);
+        const item = await itemForChunks(deps.pool, input.queueItemId);
         if (!item) throw itemMissing(input.queueItemId);
-        paths = disputedSubSchema(item.extraction_schema.root, input.onlyPaths).paths;
+        paths = disputedSubSchema(item.schema.root, input.onlyPaths).paths;
       }
       const output: StoredExtraction = {
         data: merged.data ?? {},

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { isModelStage, type ModelStage } from '../contract/stages.ts';
 import { recordFinishedRun } from '../db/configuration-usage.ts';
-import { completeItem, markFinalising, runCost, startRun, storeResult } from '../db/item-runs.ts';
+import { completeItem, runCost, startRun, storeResult } from '../db/item-runs.ts';
 import { inTransaction } from '../db/pool.ts';
 import { setItemStatus } from '../db/queue-items.ts';
 import { copyFirstPassOutput } from '../db/stage-outputs.ts';
@@ -125,33 +125,32 @@ export function createItemLifecycle(deps: ActivityDependencies) {
     /**
      * Writes the final result from the orchestrator's last review (with a reviewer's corrections,
      * which become the item's ground truth), scores it when the item is labelled, and records the
-     * run for its configuration — all in one transaction, and keyed by run id, so a retried
-     * finalise changes nothing.
+     * run for its configuration — the writes in one transaction, and keyed by run id, so a retried
+     * finalise changes nothing. What it reads (the run's outputs and cost, in one statement that also
+     * marks the stage) comes before the transaction: under READ COMMITTED a read inside it would see
+     * nothing more settled, and the transaction holds its configuration's lock for less.
      */
     async finalise(input: { queueItemId: string; configurationId: string; durationMs: number; review?: ReviewDecision }): Promise<FinaliseResult> {
       const runId = runIdOf();
-      return inTransaction(deps.pool, async (client) => {
-        await markFinalising(client, input.queueItemId);
-        const { result, schema, expected, sources } = await composeResult(client, input.queueItemId, runId, deps.simulated);
-        const modelData = result.data;
+      const { result, schema, expected, costUsd, sources } = await composeResult(deps.pool, input.queueItemId, runId, deps.simulated, { finalising: true });
+      const modelData = result.data;
 
-        // A reviewer's decision is ground truth: the values they corrected, and the values they
-        // accepted as they were. The model's own data is what is scored against it.
-        let groundTruth = expected;
-        let resultJson: Record<string, unknown> = result;
-        if (input.review) {
-          const corrected = correctedData(modelData, input.review.corrections);
-          groundTruth = corrected;
-          const fields = correctedFields(schema.root, result.fields, corrected, input.review.corrections, input.review.reviewer);
-          // A value a reviewer set is looked up again: the source is where their value is written.
-          for (const field of Object.values(fields)) if (field.corrected_by) field.source = sources.locate(field.value, field.chunk && [field.chunk.first_page, field.chunk.last_page]);
-          resultJson = { ...result, data: corrected, fields, reviewed_by: input.review.reviewer };
-        }
-        const score = scoreItem(schema, groundTruth, modelData);
-        const costUsd = await runCost(client, input.queueItemId, runId);
-        if (score.accuracy !== null) resultJson = { ...resultJson, scoring: score.fields };
-        await completeItem(client, input.queueItemId, { result: resultJson, accuracy: score.accuracy, expected: groundTruth });
-        await storeRunOutput(client, input.queueItemId, 'finalise', 0, null, { accuracy: score.accuracy, cost_usd: costUsd });
+      // A reviewer's decision is ground truth: the values they corrected, and the values they
+      // accepted as they were. The model's own data is what is scored against it.
+      let groundTruth = expected;
+      let resultJson: Record<string, unknown> = result;
+      if (input.review) {
+        const corrected = correctedData(modelData, input.review.corrections);
+        groundTruth = corrected;
+        const fields = correctedFields(schema.root, result.fields, corrected, input.review.corrections, input.review.reviewer);
+        // A value a reviewer set is looked up again: the source is where their value is written.
+        for (const field of Object.values(fields)) if (field.corrected_by) field.source = sources.locate(field.value, field.chunk && [field.chunk.first_page, field.chunk.last_page]);
+        resultJson = { ...result, data: corrected, fields, reviewed_by: input.review.reviewer };
+      }
+      const score = scoreItem(schema, groundTruth, modelData);
+      if (score.accuracy !== null) resultJson = { ...resultJson, scoring: score.fields };
+      await inTransaction(deps.pool, async (client) => {
+        await completeItem(client, input.queueItemId, { result: resultJson, accuracy: score.accuracy, expected: groundTruth }, { runId, output: { accuracy: score.accuracy, cost_usd: costUsd } });
         await recordFinishedRun(client, {
           runId,
           configurationId: input.configurationId,
@@ -161,8 +160,8 @@ export function createItemLifecycle(deps: ActivityDependencies) {
           costUsd,
           durationMs: input.durationMs,
         });
-        return { status: 'completed', accuracy: score.accuracy, costUsd, reviewedBy: input.review?.reviewer ?? null };
       });
+      return { status: 'completed', accuracy: score.accuracy, costUsd, reviewedBy: input.review?.reviewer ?? null };
     },
 
     /** The item's run failed for good: say why on the item, and count the failure for its configuration. */

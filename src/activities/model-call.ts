@@ -41,6 +41,11 @@ export interface ModelCall<S extends ModelStage> {
   prompt: StagePrompt<S>;
   /** Page images of the document, for a model that takes them (see document-input.ts). */
   images?: readonly PromptImage[] | undefined;
+  /**
+   * The stage's output to keep from a valid answer (by item, run, stage and step): stored in the
+   * same statement as the call's ledger row, so that the answer costs one round trip after the call.
+   */
+  output?: ((answer: StageAnswers[S]) => unknown) | undefined;
 }
 
 /** Characters per token for estimates before a call; the provider counts exactly afterwards. */
@@ -80,8 +85,9 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
   const stage = call.prompt.stage;
   const values = call.prompt.values;
 
-  const ledger = async (outcome: Outcome) => {
+  const ledger = async (outcome: Outcome, output?: { value: unknown }) => {
     const costUsd = deps.catalog.costUsd(model, outcome.usage);
+    const kept = output && { key: { queueItemId: call.queueItemId, runId: execution.runId, stage, step: call.step }, model: call.modelId, value: output.value };
     const added = await recordUsage(deps.pool, {
       callKey: [execution.workflowId, execution.runId, info.activityId, info.attempt, model.id].join('/'),
       queueItemId: call.queueItemId,
@@ -103,7 +109,7 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
       finishReason: outcome.finishReason,
       // A declared endpoint is always called for real, even beside simulated built-in providers.
       simulated: deps.simulated && (BUILT_IN_PROVIDERS as readonly string[]).includes(model.provider),
-    });
+    }, kept);
     const ms = Math.round(outcome.latencyMs);
     log.info({ queueItemId: call.queueItemId, workflowId: execution.workflowId, runId: execution.runId, stage, model: model.id, attempt: info.attempt, outcome: outcome.outcome, ms, costUsd }, 'provider call');
     // Counted with the ledger row, so a logging step that runs twice counts once here too.
@@ -160,7 +166,16 @@ export async function callModel<S extends ModelStage>(deps: ActivityDependencies
     };
     const answer = readStageAnswer(stage, call.prompt.format, result.json, { usage, latencyMs: result.latencyMs });
     await settleCapacity(deps, reservation, usage.inputTokens + usage.outputTokens);
-    await ledger({ success: true, usage, latencyMs: result.latencyMs, error: null, finishReason: result.finishReason, outcome: 'success' });
+    // The call is logged even if making its output fails (a bug): the row must not be lost with it.
+    let output: { value: unknown } | undefined;
+    let outputFailure: unknown;
+    try {
+      output = call.output && { value: call.output(answer) };
+    } catch (failure) {
+      outputFailure = failure;
+    }
+    await ledger({ success: true, usage, latencyMs: result.latencyMs, error: null, finishReason: result.finishReason, outcome: 'success' }, output);
+    if (outputFailure !== undefined) throw outputFailure;
     return answer;
   } catch (error) {
     if (!(error instanceof ProviderCallError)) throw error;
@@ -233,9 +248,9 @@ function cacheKeyOf(stage: ModelStage, prompt: StagePrompt<ModelStage>): string 
  * non-retryable and no provider is called, so the workflow moves on to the next model of the chain,
  * which may be cheaper.
  */
-async function checkBudget(
+async function checkBudget<S extends ModelStage>(
   deps: ActivityDependencies,
-  call: ModelCall<ModelStage>,
+  call: ModelCall<S>,
   model: CatalogModel,
   inputTokens: number,
   maxOutputTokens: number,

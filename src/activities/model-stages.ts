@@ -8,6 +8,7 @@ import { beginStage as beginItemStage, type ItemForStage } from '../db/item-runs
 import { chunkText } from '../documents/chunks/document-chunks.ts';
 import type { Pool } from '../db/pool.ts';
 import { buildClassifyPrompt, buildExtractPrompt, buildReviewPrompt, buildValidatePrompt, type ReviewCandidate, type ReviewVerdicts, type StoredExtraction, type StoredReview, type StoredValidation } from '../pipeline/stage-prompts.ts';
+import type { ReviewedData, ValidationVerdicts } from '../pipeline/stage-answers.ts';
 import { disputedSubSchema } from '../pipeline/structured-output/disputed-paths.ts';
 import type { ClassifyResult, ExtractCall, ExtractResult, ReviewResult, StageCall, ValidateResult } from '../workflows/extraction-types.ts';
 import { FailureType } from '../workflows/failure-types.ts';
@@ -15,17 +16,23 @@ import type { ActivityDependencies } from './dependencies.ts';
 import { documentForModel } from './document-input.ts';
 import { documentPageTexts, valuePagesOf } from './document-chunks.ts';
 import { callModel } from './model-call.ts';
-import { readRunOutputs, storeRunOutput } from './stage-outputs.ts';
 import { runIdOf } from './workflow-execution.ts';
 
-/** Reads what a stage needs and marks the stage as the item's current one. */
-async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage): Promise<ItemForStage> {
-  const item = await beginItemStage(pool, queueItemId, stage);
+/**
+ * Reads what a stage needs (with this run's outputs of the stages in `reads`) and marks the stage as
+ * the item's current one, in one round trip; the call's ledger row and the stage's output are
+ * another (`output` of callModel).
+ */
+async function beginStage(pool: Pool, queueItemId: string, stage: ModelStage, reads: readonly ModelStage[] = []): Promise<ItemForStage> {
+  const item = await beginItemStage(pool, queueItemId, stage, { runId: runIdOf(), reads });
   if (!item) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
   return item;
 }
 
 const attempt = () => Context.current().info.attempt;
+
+/** A classification's output is its answer as it came. */
+const keep = <A>(answer: A): A => answer;
 
 /**
  * The validator's verdicts with the schema's validation rules applied to the same data: every value a
@@ -85,8 +92,7 @@ export function createModelStages(deps: ActivityDependencies) {
     async classify(call: StageCall): Promise<ClassifyResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'classify');
       const { document, images } = await documentForModel(deps, item, call.model);
-      const answer = await callModel(deps, { ...common(call, item), images, prompt: buildClassifyPrompt({ document, schema: item.schema }) });
-      await storeRunOutput(deps.pool, call.queueItemId, 'classify', call.step, call.model, answer);
+      const answer = await callModel(deps, { ...common(call, item), images, prompt: buildClassifyPrompt({ document, schema: item.schema }), output: keep });
       return { attempt: attempt(), documentType: answer.document_type, confidence: answer.confidence };
     },
 
@@ -94,35 +100,33 @@ export function createModelStages(deps: ActivityDependencies) {
     async extract(call: ExtractCall): Promise<ExtractResult> {
       const item = await beginStage(deps.pool, call.queueItemId, 'extract');
       if (call.chunk) return extractChunk(call, call.chunk, item);
-      const { document, images } = await documentForModel(deps, item, call.model);
       const onlyPaths = onlyPathsOf(call);
+      const paths = onlyPaths && disputedSubSchema(item.schema.root, onlyPaths).paths;
+      const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
         images,
         prompt: buildExtractPrompt({ document, schema: item.schema, only_paths: onlyPaths, round: call.step }),
+        output: (answer): StoredExtraction => ({ ...answer, ...(paths ? { paths } : {}) }),
       });
-      const paths = onlyPaths && disputedSubSchema(item.schema.root, onlyPaths).paths;
-      const output: StoredExtraction = { ...answer, ...(paths ? { paths } : {}) };
-      await storeRunOutput(deps.pool, call.queueItemId, 'extract', call.step, call.model, output);
       return { attempt: attempt(), values: Object.keys(answer.confidence).length };
     },
 
     /** Judges, value by value, the extraction that the same step produced. */
     async validate(call: StageCall): Promise<ValidateResult> {
-      const item = await beginStage(deps.pool, call.queueItemId, 'validate');
-      const extractions = await readRunOutputs(deps.pool, call.queueItemId, 'extract');
-      const candidate = extractions.find((extraction) => extraction.step === call.step);
+      const item = await beginStage(deps.pool, call.queueItemId, 'validate', ['extract']);
+      const candidate = item.outputs.extract.find((extraction) => extraction.step === call.step);
       if (!candidate) throw ApplicationFailure.nonRetryable(`no extraction of step ${call.step} to validate`, FailureType.MissingStageOutput);
+      const ruleFailures = evaluateRules(item.schema.rules, candidate.data).failures;
+      const withRules = (answer: ValidationVerdicts): StoredValidation => ({ ...answer, verdicts: withRuleVerdicts(answer.verdicts, ruleFailures), rule_failures: ruleFailures });
       const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
         images,
         prompt: buildValidatePrompt({ document, schema: item.schema, candidate: candidate.data, paths: candidate.paths, value_pages: valuePagesOf(candidate) }),
+        output: withRules,
       });
-      const ruleFailures = evaluateRules(item.schema.rules, candidate.data).failures;
-      const output: StoredValidation = { ...answer, verdicts: withRuleVerdicts(answer.verdicts, ruleFailures), rule_failures: ruleFailures };
-      await storeRunOutput(deps.pool, call.queueItemId, 'validate', call.step, call.model, output);
-      return { attempt: attempt(), invalid: Object.values(output.verdicts).filter((verdict) => !verdict.valid).length };
+      return { attempt: attempt(), invalid: Object.values(withRules(answer).verdicts).filter((verdict) => !verdict.valid).length };
     },
 
     /**
@@ -131,11 +135,8 @@ export function createModelStages(deps: ActivityDependencies) {
      * have no identity across models); a path already re-extracted is not sent back again.
      */
     async review(call: StageCall): Promise<ReviewResult> {
-      const item = await beginStage(deps.pool, call.queueItemId, 'review');
-      const [extractions, validations] = await Promise.all([
-        readRunOutputs(deps.pool, call.queueItemId, 'extract'),
-        readRunOutputs(deps.pool, call.queueItemId, 'validate'),
-      ]);
+      const item = await beginStage(deps.pool, call.queueItemId, 'review', ['extract', 'validate']);
+      const { extract: extractions, validate: validations } = item.outputs;
       const candidates: ReviewCandidate[] = extractions.map((extraction) => ({
         model: extraction.model,
         round: extraction.step,
@@ -149,6 +150,12 @@ export function createModelStages(deps: ActivityDependencies) {
         return index < 0 ? [] : [{ candidate: index, validator: validation.model, verdicts: validation.verdicts }];
       });
       const reextracted = [...new Set(extractions.filter((extraction) => extraction.step > 0).flatMap((extraction) => extraction.paths ?? []))];
+      // A rule the final data breaks disputes every value it read, as if the orchestrator had.
+      const storedReview = (answer: ReviewedData): StoredReview => {
+        const ruleFailures = evaluateRules(item.schema.rules, answer.data).failures;
+        const disputed = disputedSubSchema(item.schema.root, [...answer.disputed, ...ruleFailures.flatMap((failure) => failure.pointers)]).paths;
+        return { ...answer, disputed, rule_failures: ruleFailures };
+      };
       const { document, images } = await documentForModel(deps, item, call.model);
       const answer = await callModel(deps, {
         ...common(call, item),
@@ -161,12 +168,9 @@ export function createModelStages(deps: ActivityDependencies) {
           verdicts,
           reextracted,
         }),
+        output: storedReview,
       });
-      // A rule the final data breaks disputes every value it read, as if the orchestrator had.
-      const ruleFailures = evaluateRules(item.schema.rules, answer.data).failures;
-      const disputed = disputedSubSchema(item.schema.root, [...answer.disputed, ...ruleFailures.flatMap((failure) => failure.pointers)]).paths;
-      const output: StoredReview = { ...answer, disputed, rule_failures: ruleFailures };
-      await storeRunOutput(deps.pool, call.queueItemId, 'review', call.step, call.model, output);
+      const disputed = storedReview(answer).disputed;
       return { attempt: attempt(), disputed: disputed.filter((path) => !reextracted.some((done) => isPointerWithin(path, done))) };
     },
   };

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
 import type { Pool } from '../db/pool.ts';
 
 /*
@@ -67,6 +67,8 @@ export interface HistoryStats {
   eventsPerItem: number;
   workflowTasksPerItem: number;
   activitiesPerItem: number;
+  /** Local activities: run inside a workflow task, recorded as markers. */
+  localActivitiesPerItem: number;
   /** Per item, by activity type: milliseconds waiting for a worker slot (scheduled → started) and running (started → closed). */
   activityMs: Record<string, { queued: number; running: number }>;
   /** Per item: milliseconds workflow tasks waited for the worker, and the worker took to complete them. */
@@ -85,6 +87,7 @@ export async function historyStats(temporal: Client, runs: ReadonlyArray<{ workf
   let events = 0;
   let workflowTasks = 0;
   let activities = 0;
+  let localActivities = 0;
   const activityMs: Record<string, { queued: number; running: number }> = {};
   const workflowTaskMs = { queued: 0, running: 0 };
   for (let start = 0; start < runs.length; start += 20) {
@@ -95,6 +98,8 @@ export async function historyStats(temporal: Client, runs: ReadonlyArray<{ workf
         events += 1;
         byId.set(Number(event.eventId), event);
         if (event.activityTaskScheduledEventAttributes) activities += 1;
+        // The marker the SDK's core records for each local activity's result.
+        if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities += 1;
         const started = event.activityTaskStartedEventAttributes;
         const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
         if (started) {
@@ -121,6 +126,7 @@ export async function historyStats(temporal: Client, runs: ReadonlyArray<{ workf
     eventsPerItem: per(events),
     workflowTasksPerItem: per(workflowTasks),
     activitiesPerItem: per(activities),
+    localActivitiesPerItem: per(localActivities),
     activityMs: Object.fromEntries(Object.entries(activityMs).map(([type, ms]) => [type, { queued: per(ms.queued), running: per(ms.running) }])),
     workflowTaskMs: { queued: per(workflowTaskMs.queued), running: per(workflowTaskMs.running) },
   };
@@ -150,6 +156,22 @@ export function countRoundTrips(pool: Pool): { counts(): Record<string, number>;
     }) as typeof client.query;
   });
   return { counts: () => ({ ...counts }), reset: () => (counts = {}) };
+}
+
+/** Counts the runs the server started eagerly (their first workflow task handed back with the start). */
+export function countEagerStarts(): { interceptor: WorkflowClientInterceptor; count(): number; reset(): void } {
+  let eager = 0;
+  return {
+    interceptor: {
+      async startWithDetails(input, next) {
+        const output = await next(input);
+        if (output.eagerlyStarted) eager += 1;
+        return output;
+      },
+    },
+    count: () => eager,
+    reset: () => (eager = 0),
+  };
 }
 
 /** Starts V8's sampling profiler in this process; `stop` writes a `.cpuprofile` (Chrome DevTools, speedscope). */

@@ -15,6 +15,9 @@ export interface BenchResult {
   history_events_per_item: number;
   workflow_tasks_per_item: number;
   activities_per_item: number;
+  local_activities_per_item: number;
+  /** Runs whose first workflow task the server handed back with the start (eager workflow start). */
+  eagerly_started: number;
   /** Per item, by activity type: ms waiting for a worker slot and ms running (from the histories' timestamps). */
   activity_ms_per_item: Record<string, { queued: number; running: number }>;
   /** Per item: ms workflow tasks waited for the worker, and ms the worker took to complete them. */
@@ -47,8 +50,9 @@ export function printBench(result: BenchResult, json: boolean, say: (line: strin
   say(`ratio             ${result.ratio}`);
   say(`item latency      p50 ${result.item_latency_p50_ms} ms, p95 ${result.item_latency_p95_ms} ms`);
   say(`overhead          ${result.orchestration_overhead_ms_per_stage} ms per stage (items run alone: their time not spent in provider calls, over the stages)`);
-  say(`history           ${result.history_events_per_item} events, ${result.workflow_tasks_per_item} workflow tasks, ${result.activities_per_item} activities per item`);
+  say(`history           ${result.history_events_per_item} events, ${result.workflow_tasks_per_item} workflow tasks, ${result.activities_per_item} activities and ${result.local_activities_per_item} local activities per item`);
   const activities = Object.entries(result.activity_ms_per_item).sort(([a], [b]) => a.localeCompare(b));
+  say(`eager starts      ${result.eagerly_started} of ${result.items} runs started eagerly on the bench's worker`);
   say(`activities        ms per item queued/running: ${activities.map(([type, ms]) => `${type} ${ms.queued}/${ms.running}`).join(', ')}`);
   say(`workflow tasks    ${result.workflow_task_ms_per_item.queued} ms queued, ${result.workflow_task_ms_per_item.running} ms running per item`);
   say(`database          ${tripsTotal.toFixed(1)} round trips per item: ${trips.map(([activity, count]) => `${activity} ${count}`).join(', ')}`);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadSettings } from '../config/environment.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
@@ -24,7 +24,7 @@ import { readingSettingsFrom } from '../worker/reading-settings.ts';
 import { freePort } from '../net/free-port.ts';
 import { quantile } from '../analytics/statistics.ts';
 import { bucketOf, type RateLimitSetting } from '../config/rate-limits.ts';
-import { countRoundTrips, cpuMsByTree, historyStats, ownCpuMs, startCpuProfile } from './bench-measures.ts';
+import { countEagerStarts, countRoundTrips, cpuMsByTree, historyStats, ownCpuMs, startCpuProfile } from './bench-measures.ts';
 import { printBench, type BenchResult } from './bench-report.ts';
 import { startSimulatorProcess } from './simulator-process.ts';
 
@@ -114,14 +114,15 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
       maxConcurrentActivityTaskExecutions: options.concurrency,
+      runsInFlight: options.items,
       dependencies: { pool, catalog, providers: runtime.providers, simulated: true, reading: readingSettingsFrom(settings) },
       rateLimits,
       shutdownGraceTime: '5 seconds',
     });
     stops.push(worker.shutdown);
-    const connection = await Connection.connect({ address: server.address });
-    stops.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+    // Over the worker's own connection, so that runs start eagerly on it, as under `quarry up`.
+    const eagerStarts = countEagerStarts();
+    const temporal = new Client({ connection: worker.connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: { workflow: [eagerStarts.interceptor] } });
 
     const config: ModelConfig = {
       temperature: 0,
@@ -138,6 +139,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
     const loadBefore = loadavg()[0]!;
     const profile = options.cpuProf ? await startCpuProfile() : undefined;
     roundTrips.reset();
+    eagerStarts.reset();
     const started = performance.now();
     const runs = await Promise.all(ids.map((id) => startExtraction({ pool, temporal, settings }, id, config, configurationId)));
     await Promise.all(runs.map((run) => temporal.workflow.getHandle(run.workflow_id, run.run_id).result().catch(() => undefined)));
@@ -145,6 +147,7 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
     const cpuAfter = { ...cpuMsByTree(pids), worker: ownCpuMs() };
     const loadAfter = loadavg()[0]!;
     const queries = roundTrips.counts();
+    const eagerlyStarted = eagerStarts.count();
     await profile?.stop(options.cpuProf!);
     const history = await historyStats(temporal, runs);
 
@@ -196,6 +199,8 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       history_events_per_item: history.eventsPerItem,
       workflow_tasks_per_item: history.workflowTasksPerItem,
       activities_per_item: history.activitiesPerItem,
+      local_activities_per_item: history.localActivitiesPerItem,
+      eagerly_started: eagerlyStarted,
       activity_ms_per_item: history.activityMs,
       workflow_task_ms_per_item: history.workflowTaskMs,
       db_round_trips_per_item: Object.fromEntries(Object.entries(queries).map(([activity, count]) => [activity, perItem(count)])),

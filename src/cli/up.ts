@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { ensureDashboardBuilt } from '../api/dashboard-build.ts';
 import { startApi } from '../api/serve.ts';
 import type { Settings } from '../config/environment.ts';
@@ -136,9 +136,9 @@ export async function up(settings: Settings): Promise<void> {
     });
     partUp('Worker', `polling ${settings.QUARRY_TASK_QUEUE}`, workerAt);
 
-    const connection = await Connection.connect({ address: temporalAddress });
-    stops.push({ name: 'Temporal client', stop: () => connection.close() });
-    const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors });
+    // The API's client shares the worker's connection, so runs it starts begin eagerly on this
+    // worker (temporal/eager-start.ts); the connection closes when the worker has stopped.
+    const temporal = new Client({ connection: worker.connection, namespace: settings.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors });
     const built = await ensureDashboardBuilt(say);
     if (built !== undefined) partUp('Dashboard', `built in ${built} s (its sources were newer than the last build)`);
     const api = await startApi({ pool, temporal, catalog, settings, simulated: runtime.simulated }, settings);

@@ -28,19 +28,11 @@ export async function recordFinishedRun(client: PoolClient, run: FinishedRun): P
   await refreshConfigurationUsage(client, run.configurationId);
 }
 
+/**
+ * Recomputes a configuration's roll-up from its runs, under the configuration's advisory lock (held
+ * to the end of the caller's transaction): `refresh_configuration_usage` in
+ * migrations/1764111000000_configuration-usage-refresh.sql, one round trip.
+ */
 export async function refreshConfigurationUsage(client: Pool | PoolClient, configurationId: string): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`configuration_usage:${configurationId}`]);
-  await client.query(
-    `INSERT INTO configuration_usage (configuration_id, times_used, labelled_runs, avg_accuracy, avg_cost_usd,
-        avg_duration_ms, success_rate, total_cost_usd, updated_at)
-     SELECT $1, count(*), count(accuracy), avg(accuracy), avg(cost_usd), avg(duration_ms),
-            avg((status = 'completed')::int), sum(cost_usd), now()
-       FROM configuration_runs WHERE configuration_id = $1
-     HAVING count(*) > 0
-     ON CONFLICT (configuration_id) DO UPDATE SET
-       times_used = EXCLUDED.times_used, labelled_runs = EXCLUDED.labelled_runs, avg_accuracy = EXCLUDED.avg_accuracy,
-       avg_cost_usd = EXCLUDED.avg_cost_usd, avg_duration_ms = EXCLUDED.avg_duration_ms,
-       success_rate = EXCLUDED.success_rate, total_cost_usd = EXCLUDED.total_cost_usd, updated_at = now()`,
-    [configurationId],
-  );
+  await client.query('SELECT refresh_configuration_usage($1)', [configurationId]);
 }

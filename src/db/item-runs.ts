@@ -4,24 +4,46 @@ import type { ModelStage } from '../contract/stages.ts';
 import { DataSchema } from '../contract/queue.ts';
 import { CanonicalSchemaFromStored } from '../contract/schema/schema-input.ts';
 import type { Pool, PoolClient } from './pool.ts';
-import type { QueueItemRow } from './queue-items.ts';
+import { ACTIVE_STATUSES } from '../contract/item-status.ts';
+import { QueueItemRowSchema, type QueueItemRow } from './queue-items.ts';
 import { nullableNumeric, parseFirst } from './rows.ts';
+import { parseRunOutputs, runOutputsJsonSql, storeOutputSql, storeOutputValues, type RunOutputs } from './stage-outputs.ts';
 
 /*
  * An item's run, as the item's row records it: claimed for a run, marked by each stage, given its
  * result, and handed back unchanged when the run could not start.
  */
 
-/** Moves the item to `queued` for a new run with `config`, clearing what the last run left. Call it with the row locked. */
-export async function claimForRun(client: PoolClient, itemId: string, run: { config: RunConfig; configurationId: string; workflowId: string }): Promise<void> {
-  await client.query(
-    `UPDATE ai_extraction_queue
-        SET status = 'queued', model_config = $2, configuration_id = $3, workflow_id = $4, run_id = NULL,
-            current_stage = NULL, result = NULL, accuracy = NULL, error = NULL, simulated = NULL,
-            started_at = now(), finished_at = NULL, updated_at = now()
-      WHERE id = $1`,
-    [itemId, JSON.stringify(run.config), run.configurationId, run.workflowId],
+/**
+ * Moves the item to `queued` for a new run with `config`, clearing what the last run left, unless a
+ * run of it is active; one statement. Its row lock is taken first (`FOR UPDATE` in `previous`), so
+ * concurrent claims of the same item serialise and a later one reads the claim before it (READ
+ * COMMITTED re-reads a row that changed while it waited) and finds the run active. Returns the row
+ * as it was, to restore if the run cannot start, and whether this call claimed it; undefined when
+ * there is no such item.
+ */
+export async function claimForRun(
+  pool: Pool,
+  itemId: string,
+  run: { config: RunConfig; configurationId: string; workflowId: string },
+): Promise<{ previous: QueueItemRow; claimed: boolean } | undefined> {
+  const result = await pool.query(
+    `WITH previous AS (SELECT * FROM ai_extraction_queue WHERE id = $1 FOR UPDATE),
+     claimed AS (
+       UPDATE ai_extraction_queue q
+          SET status = 'queued', model_config = $2, configuration_id = $3, workflow_id = $4, run_id = NULL,
+              current_stage = NULL, result = NULL, accuracy = NULL, error = NULL, simulated = NULL,
+              started_at = now(), finished_at = NULL, updated_at = now()
+         FROM previous p
+        WHERE q.id = p.id AND p.status <> ALL($5::text[])
+        RETURNING q.id)
+     SELECT previous.*, EXISTS (SELECT 1 FROM claimed) AS claimed FROM previous`,
+    [itemId, JSON.stringify(run.config), run.configurationId, run.workflowId, ACTIVE_STATUSES],
   );
+  const row = parseFirst(QueueItemRowSchema.extend({ claimed: z.boolean() }), result.rows, 'claimForRun');
+  if (!row) return undefined;
+  const { claimed, ...previous } = row;
+  return { previous, claimed };
 }
 
 export async function recordRunId(pool: Pool, itemId: string, workflowId: string, runId: string): Promise<void> {
@@ -73,6 +95,7 @@ const ItemForStageSchema = z
     orchestrator_prompt: z.string().nullable(),
     // A level this code does not know (a configuration saved by a newer version) reasons at the default.
     reasoning: ReasoningLevelSchema.nullable().catch(null),
+    outputs: z.unknown(),
     document_id: z.string().nullable(),
     document_input: DocumentInputSchema.nullable().catch(null),
   })
@@ -83,6 +106,8 @@ const ItemForStageSchema = z
     orchestratorPrompt: row.orchestrator_prompt ?? '',
     /** The stage's reasoning level from the run's configuration. */
     reasoning: row.reasoning ?? DEFAULT_REASONING,
+    /** This run's stored outputs of the stages the caller asked to read. */
+    outputs: parseRunOutputs(row.outputs, 'beginStage'),
     /** The stored upload; null for an item queued before uploads were kept. */
     documentId: row.document_id,
     /** How the run's configuration sends the document to models. */
@@ -90,22 +115,53 @@ const ItemForStageSchema = z
   }));
 export type ItemForStage = z.infer<typeof ItemForStageSchema>;
 
-/** Marks `stage` as the item's current one and reads what the stage needs; undefined when the item is gone. */
-export async function beginStage(pool: Pool, itemId: string, stage: ModelStage): Promise<ItemForStage | undefined> {
+/**
+ * Marks `stage` as the item's current one and reads what the stage needs, the run's stored outputs
+ * of the stages in `reads` with it, in one statement; undefined when the item is gone.
+ */
+export async function beginStage(pool: Pool, itemId: string, stage: ModelStage, run: { runId: string; reads: readonly ModelStage[] }): Promise<ItemForStage | undefined> {
   const result = await pool.query(
     `UPDATE ai_extraction_queue SET current_stage = $2, status = 'running', updated_at = now()
       WHERE id = $1
       RETURNING document_text, extraction_schema, configuration_id, model_config->>'orchestrator_prompt' AS orchestrator_prompt,
-                model_config->'reasoning'->>$2 AS reasoning, document_id, model_config->>'document_input' AS document_input`,
-    [itemId, stage],
+                model_config->'reasoning'->>$2 AS reasoning, document_id, model_config->>'document_input' AS document_input,
+                ${runOutputsJsonSql('$1', '$3', '$4')} AS outputs`,
+    [itemId, stage, run.runId, run.reads],
   );
   return parseFirst(ItemForStageSchema, result.rows, 'beginStage');
 }
 
-/** The item's schema and ground truth, for composing and scoring its result; undefined when the item is gone. */
-export async function itemTruth(client: Pool | PoolClient, itemId: string) {
-  const result = await client.query('SELECT extraction_schema, expected FROM ai_extraction_queue WHERE id = $1', [itemId]);
-  return parseFirst(z.object({ extraction_schema: CanonicalSchemaFromStored, expected: DataSchema.nullable() }), result.rows, 'itemTruth');
+const MODEL_STAGES: readonly ModelStage[] = ['classify', 'extract', 'validate', 'review'];
+
+const RunForResultSchema = z.object({
+  extraction_schema: CanonicalSchemaFromStored,
+  expected: DataSchema.nullable(),
+  outputs: z.unknown(),
+  cost_usd: nullableNumeric,
+});
+
+/**
+ * What composing and scoring a run's result needs, in one statement: the item's schema and ground
+ * truth, the run's outputs of every model stage and what the run has cost so far (from the ledger).
+ * With `finalising`, the same statement marks finalise as the item's current stage. Undefined when
+ * the item is gone.
+ */
+export async function runForResult(
+  client: Pool | PoolClient,
+  itemId: string,
+  runId: string,
+  options: { finalising: boolean },
+): Promise<{ schema: z.infer<typeof CanonicalSchemaFromStored>; expected: z.infer<typeof DataSchema> | null; outputs: RunOutputs; costUsd: number } | undefined> {
+  const columns = `extraction_schema, expected, ${runOutputsJsonSql('$1', '$2', '$3')} AS outputs,
+                   (SELECT sum(cost_usd) FROM model_usage WHERE queue_item_id = $1 AND run_id = $2) AS cost_usd`;
+  const result = await client.query(
+    options.finalising
+      ? `UPDATE ai_extraction_queue SET current_stage = 'finalise', updated_at = now() WHERE id = $1 RETURNING ${columns}`
+      : `SELECT ${columns} FROM ai_extraction_queue WHERE id = $1`,
+    [itemId, runId, MODEL_STAGES],
+  );
+  const row = parseFirst(RunForResultSchema, result.rows, 'runForResult');
+  return row && { schema: row.extraction_schema, expected: row.expected, outputs: parseRunOutputs(row.outputs, 'runForResult'), costUsd: row.cost_usd ?? 0 };
 }
 
 /** The result the review screen shows while the run waits for a person. */
@@ -113,21 +169,28 @@ export async function storeResult(pool: Pool, itemId: string, result: unknown): 
   await pool.query('UPDATE ai_extraction_queue SET result = $2, updated_at = now() WHERE id = $1', [itemId, JSON.stringify(result)]);
 }
 
-export async function markFinalising(client: PoolClient, itemId: string): Promise<void> {
-  await client.query(`UPDATE ai_extraction_queue SET current_stage = 'finalise', updated_at = now() WHERE id = $1`, [itemId]);
-}
-
-/** The run's ending: its result, its score and the ground truth it was scored against. */
+/**
+ * The run's ending: its result, its score and the ground truth it was scored against, and the
+ * finalise stage's output of the run, in one statement.
+ */
 export async function completeItem(
   client: PoolClient,
   itemId: string,
   outcome: { result: unknown; accuracy: number | null; expected: Record<string, unknown> | null },
+  finalised: { runId: string; output: unknown },
 ): Promise<void> {
   await client.query(
-    `UPDATE ai_extraction_queue SET status = 'completed', result = $2, accuracy = $3, expected = $4, error = NULL,
-            finished_at = now(), updated_at = now()
-      WHERE id = $1`,
-    [itemId, JSON.stringify(outcome.result), outcome.accuracy, outcome.expected === null ? null : JSON.stringify(outcome.expected)],
+    `WITH completed AS (
+       UPDATE ai_extraction_queue SET status = 'completed', result = $1, accuracy = $2, expected = $3, error = NULL,
+              finished_at = now(), updated_at = now()
+        WHERE id = $4)
+     ${storeOutputSql(4)}`,
+    [
+      JSON.stringify(outcome.result),
+      outcome.accuracy,
+      outcome.expected === null ? null : JSON.stringify(outcome.expected),
+      ...storeOutputValues({ queueItemId: itemId, runId: finalised.runId, stage: 'finalise', step: 0 }, null, finalised.output),
+    ],
   );
 }
 

@@ -22,7 +22,7 @@ export interface NewQueueItem {
   metadata: Record<string, unknown>;
 }
 
-const QueueItemRowSchema = z.object({
+export const QueueItemRowSchema = z.object({
   id: z.string(),
   status: z.enum(ITEM_STATUSES),
   document_text: z.string(),

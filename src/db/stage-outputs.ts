@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ModelStage } from '../contract/stages.ts';
 import type { Pool, PoolClient } from './pool.ts';
 import { parseFirst, parseRows } from './rows.ts';
+import { stripNul } from './strip-nul.ts';
 
 /*
  * What each stage of a run produced lives in stage_outputs, keyed by item, run, stage and step: later
@@ -42,18 +43,56 @@ function parseOutput<S extends ModelStage>(stage: S, output: unknown, query: str
 
 const StoredRowSchema = z.object({ step: z.number(), model: z.string(), output: z.unknown() });
 
+export interface OutputKey {
+  queueItemId: string;
+  runId: string;
+  stage: string;
+  step: number;
+}
+
+/**
+ * The statement that keeps a stage's output by (item, run, stage, step), a retried attempt replacing
+ * its predecessor's, with its six parameters numbered from `$first`: for `storeOutput`, and for
+ * statements that keep an output together with what it came with (a ledger row, an item's ending).
+ */
+export function storeOutputSql(first: number): string {
+  const [item, run, stage, step, model, output] = Array.from({ length: 6 }, (_, n) => `$${first + n}`);
+  return `INSERT INTO stage_outputs (queue_item_id, run_id, stage, step, model, output) VALUES (${item}, ${run}, ${stage}, ${step}, ${model}, ${output})
+     ON CONFLICT (queue_item_id, run_id, stage, step) DO UPDATE SET model = EXCLUDED.model, output = EXCLUDED.output, created_at = now()`;
+}
+
+/** The parameters of `storeOutputSql`. JSONB cannot hold NUL, which a model's answer may: it is dropped from every string. */
+export function storeOutputValues(key: OutputKey, model: string | null, output: unknown): unknown[] {
+  const json = JSON.stringify(output, (_, value: unknown) => (typeof value === 'string' ? stripNul(value) : value));
+  return [key.queueItemId, key.runId, key.stage, key.step, model, json];
+}
+
 /** Keeps a stage's output by (item, run, stage, step); a retried attempt replaces its predecessor's. */
-export async function storeOutput(
-  client: Pool | PoolClient,
-  key: { queueItemId: string; runId: string; stage: string; step: number },
-  model: string | null,
-  output: unknown,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO stage_outputs (queue_item_id, run_id, stage, step, model, output) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (queue_item_id, run_id, stage, step) DO UPDATE SET model = EXCLUDED.model, output = EXCLUDED.output, created_at = now()`,
-    [key.queueItemId, key.runId, key.stage, key.step, model, JSON.stringify(output)],
-  );
+export async function storeOutput(client: Pool | PoolClient, key: OutputKey, model: string | null, output: unknown): Promise<void> {
+  await client.query(storeOutputSql(1), storeOutputValues(key, model, output));
+}
+
+/**
+ * A scalar subquery for a statement that reads a run's stored outputs of the stages `$stages` (a
+ * text[]) together with something else: a JSON array of {stage, step, model, output}, which
+ * `parseRunOutputs` reads.
+ */
+export function runOutputsJsonSql(item: string, run: string, stages: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('stage', o.stage, 'step', o.step, 'model', o.model, 'output', o.output) ORDER BY o.stage, o.step), '[]')
+             FROM stage_outputs o WHERE o.queue_item_id = ${item} AND o.run_id = ${run} AND o.stage = ANY(${stages}::text[]))`;
+}
+
+export type RunOutputs = { [S in ModelStage]: Array<StageOutput<S>> };
+
+const StoredStageRowSchema = z.object({ stage: z.enum(['classify', 'extract', 'validate', 'review']), step: z.number(), model: z.string(), output: z.unknown() });
+
+/** The outputs a `runOutputsJsonSql` subquery read, by stage, each stage's by step. */
+export function parseRunOutputs(rows: unknown, query: string): RunOutputs {
+  const outputs: RunOutputs = { classify: [], extract: [], validate: [], review: [] };
+  for (const row of parseRows(StoredStageRowSchema, Array.isArray(rows) ? rows : [rows], query)) {
+    (outputs[row.stage] as unknown[]).push({ ...parseOutput(row.stage, row.output, query), step: row.step, model: row.model });
+  }
+  return outputs;
 }
 
 /** Every stored output of a model stage in a run, by step. */

@@ -1,4 +1,6 @@
 import type { Pool } from './pool.ts';
+import { storeOutputSql, storeOutputValues, type OutputKey } from './stage-outputs.ts';
+import { stripNul } from './strip-nul.ts';
 
 export interface UsageRecord {
   /** The attempt's deterministic identity: workflow, run, activity, attempt and model. */
@@ -32,46 +34,57 @@ export interface UsageRecord {
   simulated: boolean;
 }
 
+const LEDGER_COLUMNS = `call_key, queue_item_id, configuration_id, workflow_id, run_id, stage, model,
+       provider, temperature, attempt, input_tokens, output_tokens, response_time_ms, cost_usd, success,
+       error, finish_reason, simulated, step, cached_input_tokens, cache_write_tokens, reasoning_tokens`;
+const LEDGER_INSERT = `INSERT INTO model_usage (${LEDGER_COLUMNS})
+     VALUES (${Array.from({ length: 22 }, (_, n) => `$${n + 1}`).join(', ')})
+     ON CONFLICT (call_key) DO NOTHING`;
+
+function ledgerValues(record: UsageRecord): unknown[] {
+  return [
+    record.callKey,
+    record.queueItemId,
+    record.configurationId,
+    record.workflowId,
+    record.runId,
+    record.stage,
+    record.model,
+    record.provider,
+    record.temperature,
+    record.attempt,
+    record.inputTokens,
+    record.outputTokens,
+    Math.round(record.responseTimeMs),
+    record.costUsd,
+    record.success,
+    record.error === null ? null : stripNul(record.error).slice(0, 4000),
+    record.finishReason,
+    record.simulated,
+    record.step,
+    record.cachedInputTokens,
+    record.cacheWriteTokens,
+    record.reasoningTokens,
+  ];
+}
+
 /**
  * Appends one provider call attempt to the ledger. The insert is idempotent on `call_key`, so a
  * retried or replayed logging step never counts a call twice. Returns whether a row was added.
+ *
+ * With `output`, the stage's output that the call answered is kept in the same statement (see
+ * db/stage-outputs.ts): one round trip, and the row and the answer are stored together or not at all.
  */
-export async function recordUsage(pool: Pool, record: UsageRecord): Promise<boolean> {
-  const result = await pool.query(
-    `INSERT INTO model_usage (call_key, queue_item_id, configuration_id, workflow_id, run_id, stage, model,
-       provider, temperature, attempt, input_tokens, output_tokens, response_time_ms, cost_usd, success,
-       error, finish_reason, simulated, step, cached_input_tokens, cache_write_tokens, reasoning_tokens)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-     ON CONFLICT (call_key) DO NOTHING`,
-    [
-      record.callKey,
-      record.queueItemId,
-      record.configurationId,
-      record.workflowId,
-      record.runId,
-      record.stage,
-      record.model,
-      record.provider,
-      record.temperature,
-      record.attempt,
-      record.inputTokens,
-      record.outputTokens,
-      Math.round(record.responseTimeMs),
-      record.costUsd,
-      record.success,
-      record.error === null ? null : stripNul(record.error).slice(0, 4000),
-      record.finishReason,
-      record.simulated,
-      record.step,
-      record.cachedInputTokens,
-      record.cacheWriteTokens,
-      record.reasoningTokens,
-    ],
+export async function recordUsage(pool: Pool, record: UsageRecord, output?: { key: OutputKey; model: string | null; value: unknown }): Promise<boolean> {
+  if (!output) {
+    const result = await pool.query(LEDGER_INSERT, ledgerValues(record));
+    return result.rowCount === 1;
+  }
+  // Both inserts run whether or not the outer SELECT reads them; only the ledger's says whether a row was added.
+  const result = await pool.query<{ added: number }>(
+    `WITH added AS (${LEDGER_INSERT} RETURNING 1), kept AS (${storeOutputSql(23)})
+     SELECT count(*)::int AS added FROM added`,
+    [...ledgerValues(record), ...storeOutputValues(output.key, output.model, output.value)],
   );
-  return result.rowCount === 1;
-}
-
-/** PostgreSQL text cannot hold NUL; provider error bodies sometimes do. */
-export function stripNul(text: string): string {
-  return text.replaceAll('\u0000', '');
+  return result.rows[0]?.added === 1;
 }

@@ -94,11 +94,31 @@ export class UnpricedModelError extends Error {
 }
 
 /**
+ * Per catalog entry, the library's provider narrowed to the entry's model: found once by the
+ * library's own matching (a walk over the provider's models and their match rules), so that pricing
+ * a call is a lookup among one. The model's prices stay whole, date constraints and tiers included;
+ * new price data (refreshPrices) empties it.
+ */
+let narrowedProviders = new WeakMap<PricedEntry, Provider>();
+
+function narrowedProvider(entry: PricedEntry, at: Date): Provider {
+  let provider = narrowedProviders.get(entry);
+  if (!provider) {
+    const found = calcPrice({ input_tokens: 0, output_tokens: 0 }, entry.price_model ?? entry.provider_model, { ...options(entry), timestamp: at });
+    if (!found) throw new UnpricedModelError(`no price for ${entry.id} (${entry.provider}/${entry.provider_model})`);
+    const { fallback_model_providers: _, ...own } = found.provider;
+    provider = { ...own, models: [found.model] };
+    narrowedProviders.set(entry, provider);
+  }
+  return provider;
+}
+
+/**
  * What a call with this usage costs in USD, as the provider bills it: the library's figure for the
  * same usage. Throws for a model the library cannot price (the catalog refuses those at load).
  */
 export function callCostUsd(entry: PricedEntry, usage: CallUsage, at: Date = new Date()): number {
-  const result = calcPrice(toLibraryUsage(usage), entry.price_model ?? entry.provider_model, { ...options(entry), timestamp: at });
+  const result = calcPrice(toLibraryUsage(usage), entry.price_model ?? entry.provider_model, { provider: narrowedProvider(entry, at), timestamp: at });
   if (!result) throw new UnpricedModelError(`no price for ${entry.id} (${entry.provider}/${entry.provider_model})`);
   return result.total_price;
 }
@@ -163,5 +183,6 @@ export async function refreshPrices(refresh: PriceRefreshOptions = {}): Promise<
   } catch {
     return false;
   }
+  if (loaded) narrowedProviders = new WeakMap();
   return loaded;
 }

@@ -1,12 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Settings } from '../config/environment.ts';
-import { ACTIVE_STATUSES } from '../contract/item-status.ts';
 import type { ModelConfig } from '../contract/model-config.ts';
 import type { Started } from '../contract/queue.ts';
 import type { ResumableStage } from '../contract/stages.ts';
 import { claimForRun, recordRunId, restoreClaimedItem } from '../db/item-runs.ts';
-import { inTransaction, type Pool } from '../db/pool.ts';
-import { getQueueItem } from '../db/queue-items.ts';
+import type { Pool } from '../db/pool.ts';
+import { startsEagerly } from '../temporal/eager-start.ts';
 import { workflowIdFor } from '../temporal/names.ts';
 import { ConfigurationIdKey, ExtractionStatusKey, QueueItemIdKey } from '../temporal/search-attributes.ts';
 import { extractDocument } from '../workflows/extract-document.ts';
@@ -17,7 +16,8 @@ export type StartedRun = Started;
 
 /**
  * Starts the extraction workflow of one queue item with a resolved configuration. The item's row is
- * locked while its status moves to `queued`, so concurrent requests for the same item serialise:
+ * locked while its status moves to `queued` (one statement, see claimForRun), so concurrent requests
+ * for the same item serialise:
  * the first starts the run, the others see it active and get a 409. The workflow id conflict policy
  * is the second guard, for a run started by other means.
  */
@@ -29,18 +29,15 @@ export async function startExtraction(
   resume?: { fromRunId: string; fromStage: ResumableStage },
 ): Promise<StartedRun> {
   const workflowId = workflowIdFor(itemId);
-  const previous = await inTransaction(deps.pool, async (client) => {
-    const item = await getQueueItem(client, itemId, true);
-    if (!item) throw new NotFoundError(`queue item ${itemId}`);
-    if (ACTIVE_STATUSES.includes(item.status)) {
-      throw new ConflictError('run_active', `queue item ${itemId} is ${item.status}; its run ${workflowId} is still active`, {
-        workflow_id: workflowId,
-        status: item.status,
-      });
-    }
-    await claimForRun(client, itemId, { config: { ...config, configuration_id: configurationId }, configurationId, workflowId });
-    return item;
-  });
+  const claim = await claimForRun(deps.pool, itemId, { config: { ...config, configuration_id: configurationId }, configurationId, workflowId });
+  if (!claim) throw new NotFoundError(`queue item ${itemId}`);
+  const previous = claim.previous;
+  if (!claim.claimed) {
+    throw new ConflictError('run_active', `queue item ${itemId} is ${previous.status}; its run ${workflowId} is still active`, {
+      workflow_id: workflowId,
+      status: previous.status,
+    });
+  }
 
   const input = extractionInputFor(itemId, configurationId, config, deps.settings, resume);
   const start = () =>
@@ -50,6 +47,7 @@ export async function startExtraction(
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      requestEagerStart: startsEagerly(deps.temporal),
       typedSearchAttributes: [
         { key: QueueItemIdKey, value: itemId },
         { key: ExtractionStatusKey, value: 'queued' },

@@ -40,6 +40,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     options.namespace ?? 'default',
     '--log-level',
     'warn',
+    // A client sharing a worker's connection (quarry up, the bench) starts runs eagerly: see eager-start.ts.
+    '--dynamic-config-value',
+    'system.enableEagerWorkflowStart=true',
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   if (options.dbFile) {

@@ -10,6 +10,7 @@ import { documentsTaskQueue } from '../temporal/names.ts';
 import { logger } from '../logger.ts';
 import { ensureUsageRollupSchedule } from '../temporal/usage-rollup-schedule.ts';
 import { installWorkerRuntime } from './runtime.ts';
+import { workflowTaskSettings } from './workflow-task-settings.ts';
 
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Activities this worker runs at once (the SDK's default otherwise). */
   maxConcurrentActivityTaskExecutions?: number;
+  /** Runs the worker is expected to hold at once, when known: its workflow cache keeps at least that many. */
+  runsInFlight?: number;
   /** Serve the worker runtime's own Prometheus metrics (appended to Quarry's `/metrics`). */
   exportMetrics?: boolean;
   /** Enough for an in-flight provider call to finish when the worker is asked to stop. */
@@ -42,6 +45,11 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   worker: Worker;
+  /**
+   * The worker's connection to Temporal, open until the worker stops. A client over it in the same
+   * process can start workflows eagerly on this worker (temporal/eager-start.ts).
+   */
+  connection: NativeConnection;
   /** Polls the documents task queue: reading, with `dependencies.reading.concurrency` slots. */
   reader: Worker;
   /** Settles when the worker has stopped (after `shutdown`, or on a fatal error). */
@@ -75,6 +83,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // throttle heartbeats to 80 % of the heartbeat timeout, leaving a cancelled call running that long.
     maxHeartbeatThrottleInterval: '1 second',
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
+    ...workflowTaskSettings({ activitySlots: options.maxConcurrentActivityTaskExecutions, runsInFlight: options.runsInFlight }),
     ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
@@ -119,6 +128,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   return {
     worker,
+    connection,
     reader,
     done,
     shutdown: async () => {

@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.ts';
 import { documentsTaskQueue } from '../temporal/names.ts';
 import type { RunPolicy } from './extraction-types.ts';
@@ -6,11 +6,22 @@ import type { RunPolicy } from './extraction-types.ts';
 /** Every activity the worker registers, by name and signature. Workflows import only this type. */
 export type Activities = ReturnType<typeof createActivities>;
 
-/** Activities that only touch PostgreSQL: retried patiently, since a database hiccup passes. */
-export const bookkeeping = proxyActivities<Activities>({
+const BOOKKEEPING_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
+} satisfies ActivityOptions & LocalActivityOptions;
+
+/** Activities that only touch PostgreSQL: retried patiently, since a database hiccup passes. */
+export const bookkeeping = proxyActivities<Activities>(BOOKKEEPING_OPTIONS);
+
+/**
+ * The same activities as local activities: the worker runs them inside the workflow task that needs
+ * them and records each result as a marker, so they cost no task dispatch, no slot wait and no
+ * workflow task of their own. They are retried by the worker under the same policy; one that runs
+ * again after a lost workflow task is safe because every bookkeeping activity is idempotent (keyed
+ * by run id). Runs started before this existed replay with `bookkeeping` (see run-bookkeeping.ts).
+ */
+export const localBookkeeping = proxyLocalActivities<Activities>(BOOKKEEPING_OPTIONS);
 
 /**
  * Reading the run's document, on the documents task queue beside the run's own: its workers take

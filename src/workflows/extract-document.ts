@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { modelStagesBefore, type ChainStage } from '../contract/stages.ts';
-import { bookkeeping, documentReading } from './activity-proxies.ts';
+import { documentReading } from './activity-proxies.ts';
 import type { ExtractionInput, FinaliseResult, FitResult, ReusedStages, StageCall } from './extraction-types.ts';
 import { extractsInChunks, extractWithModel } from './chunked-extraction.ts';
 import { describeFailure, nextModels, runChain } from './fallback-chain.ts';
@@ -8,6 +8,7 @@ import { FailureType } from './failure-types.ts';
 import { HumanReview } from './human-review.ts';
 import { RunProgress } from './progress.ts';
 import { reportingToParent } from './report-to-parent.ts';
+import { runBookkeeping, type RunBookkeeping } from './run-bookkeeping.ts';
 
 /** What every stage call of the run carries; each call adds its model. */
 type CallBase = Omit<StageCall, 'model'>;
@@ -26,12 +27,13 @@ export async function extractDocument(input: ExtractionInput): Promise<FinaliseR
 
 async function runExtraction(input: ExtractionInput): Promise<FinaliseResult> {
   const { queueItemId, policy } = input;
+  const bookkeeping = runBookkeeping();
   const progress = new RunProgress(queueItemId);
-  const humanReview = new HumanReview();
+  const humanReview = new HumanReview(bookkeeping);
   const runStartedAt = Date.now();
   try {
     progress.setStatus('running');
-    const chains = await parse(progress, input);
+    const chains = await parse(bookkeeping, progress, input);
     const reused: ReusedStages = input.resume
       ? await bookkeeping.reuseStageOutputs({ queueItemId, fromRunId: input.resume.fromRunId, stages: modelStagesBefore(input.resume.fromStage) })
       : {};
@@ -79,7 +81,7 @@ const READS_DOCUMENT = 'read-document-in-workflow';
  * cost a request). A chain left empty fails the run at once with `DocumentTooLarge`; a document that
  * cannot be read fails it with the reason.
  */
-async function parse(progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
+async function parse(bookkeeping: RunBookkeeping, progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
   const entry = progress.startStage('parse');
   const queueItemId = input.queueItemId;
   const models = [...new Set([...Object.values(input.chains).flat(), input.orchestratorModel])];

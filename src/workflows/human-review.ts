@@ -1,9 +1,9 @@
 import { ApplicationFailure, condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { correctionPointer, isSchemaPath } from '../contract/schema/json-pointer.ts';
-import { bookkeeping } from './activity-proxies.ts';
 import type { ReviewDecision, ReviewSettings } from './extraction-types.ts';
 import { FailureType } from './failure-types.ts';
 import type { RunProgress } from './progress.ts';
+import type { RunBookkeeping } from './run-bookkeeping.ts';
 
 /**
  * A reviewer's decision for a run waiting in `needs_review`. The validator refuses it unless the run
@@ -22,7 +22,7 @@ export class HumanReview {
   private awaiting: { fields: string[] } | undefined;
   private decision: ReviewDecision | undefined;
 
-  constructor() {
+  constructor(private readonly bookkeeping: RunBookkeeping) {
     setHandler(
       submitReviewUpdate,
       (reviewDecision) => {
@@ -48,12 +48,12 @@ export class HumanReview {
    * values; fails the run with `ReviewDeadline` when the policy says so.
    */
   async decide(progress: RunProgress, queueItemId: string, settings: ReviewSettings): Promise<ReviewDecision | undefined> {
-    const prepared = await bookkeeping.prepareResult({ queueItemId, confidenceThreshold: settings.confidenceThreshold });
+    const prepared = await this.bookkeeping.prepareResult({ queueItemId, confidenceThreshold: settings.confidenceThreshold });
     if (!prepared.needsReview) return undefined;
     const entry = progress.startStage('human_review');
     entry.status = 'waiting';
     this.awaiting = { fields: prepared.fields };
-    await bookkeeping.markNeedsReview({ queueItemId, reasons: prepared.reasons });
+    await this.bookkeeping.markNeedsReview({ queueItemId, reasons: prepared.reasons });
     progress.setStatus('needs_review');
     progress.say(`Waiting for a reviewer: ${prepared.reasons.join('; ')}`);
     const decided = await condition(() => this.decision !== undefined, settings.deadlineMs);

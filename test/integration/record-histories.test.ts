@@ -110,6 +110,24 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     await save('chunked-extraction', id);
   });
 
+  it('records runs whose bookkeeping ran as local activities (the local-bookkeeping patch)', async () => {
+    const completed = await run(123, mixedProviderConfig);
+    await waitForStatus(stack, completed, ['completed']);
+    await save('local-bookkeeping-completed', completed);
+
+    const reviewed = await run(124, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
+    await waitForStatus(stack, reviewed, ['needs_review']);
+    await stack.temporal.workflow
+      .getHandle(`extraction-${reviewed}`)
+      .executeUpdate(submitReviewUpdate, { args: [{ reviewer: 'recorder', corrections: { vendor_name: 'Corrected GmbH' } }] });
+    await waitForStatus(stack, reviewed, ['completed']);
+    await save('local-bookkeeping-human-review', reviewed);
+
+    const failed = await run(125, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-haiku-4-5'] } });
+    await waitForStatus(stack, failed, ['failed']);
+    await save('local-bookkeeping-chain-exhausted', failed);
+  });
+
   it('records an experiment: a parent workflow running its children in a window', async () => {
     const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
     const arm = (name: string, extract: string) => ({
