@@ -115,7 +115,9 @@ export async function bench(options: BenchOptions, say: (line: string) => void):
       taskQueue,
       maxConcurrentActivityTaskExecutions: options.concurrency,
       runsInFlight: options.items,
-      dependencies: { pool, catalog, providers: runtime.providers, simulated: true, reading: readingSettingsFrom(settings) },
+      // The bench's documents are pasted text, read in a few ms: reading gets as many slots as the
+      // model stages, so that the documents queue measures Temporal's dispatch, not a cap of 2.
+      dependencies: { pool, catalog, providers: runtime.providers, simulated: true, reading: { ...readingSettingsFrom(settings), concurrency: Math.max(settings.QUARRY_READ_CONCURRENCY, options.concurrency) } },
       rateLimits,
       shutdownGraceTime: '5 seconds',
     });

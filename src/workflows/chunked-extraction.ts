@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import { bookkeeping, type Activities } from './activity-proxies.ts';
+import { bookkeeping, localBookkeeping, type Activities } from './activity-proxies.ts';
 import type { ExtractCall, ExtractResult } from './extraction-types.ts';
 
 /**
@@ -8,6 +8,13 @@ import type { ExtractCall, ExtractResult } from './extraction-types.ts';
  * both replaying.
  */
 export const EXTRACTS_IN_CHUNKS = 'extract-long-documents-in-chunks';
+
+/**
+ * Runs begun after this plan and merge their chunks in local activities (both only read and write
+ * PostgreSQL, keyed by run and step, so a repeat changes nothing): every extraction plans, even a
+ * short document's, and a regular activity there cost each run a task dispatch and its queue wait.
+ */
+export const CHUNK_BOOKKEEPING_LOCAL = 'chunk-bookkeeping-local';
 
 /** Chunks of one extraction in flight at once: enough to overlap the calls, few enough to leave slots to other runs. */
 const PARALLEL_CHUNKS = 4;
@@ -25,11 +32,12 @@ export function extractsInChunks(): boolean {
  */
 export async function extractWithModel(activities: Activities, call: ExtractCall): Promise<ExtractResult> {
   if (!extractsInChunks()) return activities.extract(call);
-  const plan = await bookkeeping.planChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
+  const books = patched(CHUNK_BOOKKEEPING_LOCAL) ? localBookkeeping : bookkeeping;
+  const plan = await books.planChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
   if (plan.chunks.length <= 1) return activities.extract(call);
   const count = plan.chunks.length;
   const answered = await inLanes(plan.chunks, PARALLEL_CHUNKS, (chunk) => activities.extract({ ...call, chunk: { ...chunk, count } }));
-  const merged = await bookkeeping.mergeChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, chunks: count, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
+  const merged = await books.mergeChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, chunks: count, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
   return { attempt: Math.max(...answered.map((result) => result.attempt)), values: merged.values };
 }
 
