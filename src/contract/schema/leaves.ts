@@ -26,12 +26,23 @@ export interface ValueLeaf {
 export function schemaLeaves(root: ObjectNode): SchemaLeaf[] {
   const leaves: SchemaLeaf[] = [];
   const seen = new Set<string>();
+  eachSchemaPattern(root, (node, pattern) => {
+    if (!isLeaf(node)) return true;
+    if (!seen.has(pattern)) leaves.push({ pattern, node });
+    seen.add(pattern);
+    return false;
+  });
+  return leaves;
+}
+
+/**
+ * Walks the schema's nodes with their patterns, depth first in schema order: into an object's
+ * properties, an array's items and a map's values (as `*`), and a union's options (at the same
+ * pattern), wherever `enter` answers true.
+ */
+function eachSchemaPattern(root: ObjectNode, enter: (node: SchemaNode, pattern: string) => boolean): void {
   const visit = (node: SchemaNode, pattern: string) => {
-    if (isLeaf(node)) {
-      if (!seen.has(pattern)) leaves.push({ pattern, node });
-      seen.add(pattern);
-      return;
-    }
+    if (!enter(node, pattern)) return;
     switch (node.kind) {
       case 'object':
         for (const property of node.properties) visit(property.node, childPointer(pattern, property.name));
@@ -50,7 +61,6 @@ export function schemaLeaves(root: ObjectNode): SchemaLeaf[] {
     }
   };
   visit(root, '');
-  return leaves;
 }
 
 /**
@@ -157,25 +167,9 @@ export function isLeafPointer(root: ObjectNode, pointer: string): boolean {
  */
 export function schemaPaths(root: ObjectNode): string[] {
   const paths = new Set<string>();
-  const visit = (node: SchemaNode, pattern: string) => {
+  eachSchemaPattern(root, (_node, pattern) => {
     paths.add(pattern);
-    switch (node.kind) {
-      case 'object':
-        for (const property of node.properties) visit(property.node, childPointer(pattern, property.name));
-        return;
-      case 'array':
-        visit(node.items, childPointer(pattern, WILDCARD));
-        return;
-      case 'map':
-        visit(node.values, childPointer(pattern, WILDCARD));
-        return;
-      case 'union':
-        for (const option of node.options) visit(option, pattern);
-        return;
-      default:
-        return;
-    }
-  };
-  visit(root, '');
+    return true;
+  });
   return [...paths];
 }
