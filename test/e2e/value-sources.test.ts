@@ -44,13 +44,26 @@ describe('where each value came from, in the dashboard', { timeout: 240_000 }, (
     return queued.body.id as string;
   }
 
-  /** The box drawn over the page image, as shares of the image's size. */
-  const boxOnImage = () =>
-    page.locator('section.document-card .document-page-figure').evaluate((figure) => {
-      const image = figure.querySelector('img')!.getBoundingClientRect();
-      const box = figure.querySelector('.source-box')!.getBoundingClientRect();
-      return { left: (box.left - image.left) / image.width, top: (box.top - image.top) / image.height, width: box.width / image.width, height: box.height / image.height };
-    });
+  /**
+   * The box drawn over the page image, as shares of the image's size — once both are on the page:
+   * the image is fetched (with the token) after the page switches, and the box can be drawn first.
+   */
+  const boxOnImage = async () => {
+    const figure = page.locator('section.document-card .document-page-figure');
+    let measured: { left: number; top: number; width: number; height: number } | null = null;
+    await expect
+      .poll(async () => {
+        measured = await figure.evaluate((element) => {
+          const image = element.querySelector('img')?.getBoundingClientRect();
+          const box = element.querySelector('.source-box')?.getBoundingClientRect();
+          if (!image || !box || image.width === 0 || image.height === 0) return null;
+          return { left: (box.left - image.left) / image.width, top: (box.top - image.top) / image.height, width: box.width / image.width, height: box.height / image.height };
+        });
+        return measured;
+      })
+      .not.toBeNull();
+    return measured!;
+  };
 
   it("jumps to a value's page when it is clicked, with its box on the page image and its text marked", async () => {
     const id = await run(41, accurate, ['completed']);
