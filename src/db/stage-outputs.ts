@@ -95,19 +95,6 @@ export function parseRunOutputs(rows: unknown, query: string): RunOutputs {
   return outputs;
 }
 
-/** Every stored output of a model stage in a run, by step. */
-export async function readOutputs<S extends ModelStage>(client: Pool | PoolClient, queueItemId: string, runId: string, stage: S): Promise<Array<StageOutput<S>>> {
-  const result = await client.query(
-    'SELECT step, model, output FROM stage_outputs WHERE queue_item_id = $1 AND run_id = $2 AND stage = $3 ORDER BY step',
-    [queueItemId, runId, stage],
-  );
-  return parseRows(StoredRowSchema, result.rows, 'readOutputs').map((row) => ({
-    ...parseOutput(stage, row.output, 'readOutputs'),
-    step: row.step,
-    model: row.model,
-  }));
-}
-
 /**
  * Copies the first-pass output of `stage` from an earlier run of the item into `toRunId`, and returns
  * it; undefined when that run has none.
