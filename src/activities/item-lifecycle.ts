@@ -9,11 +9,12 @@ import { applyCorrections, InvalidPointerError } from '../contract/schema/correc
 import { schemaPaths } from '../contract/schema/leaves.ts';
 import { scoreItem } from '../contract/schema/score-data.ts';
 import { correctedFields } from './corrected-fields.ts';
-import type { FinaliseResult, FitResult, ParseResult, PreparedResult, ReadDocumentResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
+import type { FinaliseResult, FitResult, ParsedInPlace, ParseResult, PreparedResult, ReadDocumentResult, ReusedStages, ReviewDecision } from '../workflows/extraction-types.ts';
 import { fitsContext } from '../providers/reasoning.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import { composeResult } from './compose-result.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { readRunDocument } from './read-document.ts';
 import { storeRunOutput } from './stage-outputs.ts';
 import { executionOf, runIdOf } from './workflow-execution.ts';
 
@@ -49,15 +50,28 @@ export function createItemLifecycle(deps: ActivityDependencies) {
     return { estimatedTokens, tooLargeFor: unfit };
   };
 
+  /** Which configured models the read document fits, stored as the parse stage's output. */
+  const fitModels = async (input: { queueItemId: string; models: string[]; read: ReadDocumentResult }): Promise<FitResult> => {
+    const fit = tooLargeFor(input.models, input.read.characters);
+    await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, { ...input.read, ...fit });
+    return fit;
+  };
+
   return {
     /**
      * Checks which configured models the read document fits: those it does not fit are dropped from
      * their chains by the workflow, without a wasted call. Its output closes the parse stage.
      */
-    async fitModels(input: { queueItemId: string; models: string[]; read: ReadDocumentResult }): Promise<FitResult> {
-      const fit = tooLargeFor(input.models, input.read.characters);
-      await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, { ...input.read, ...fit });
-      return fit;
+    fitModels,
+
+    /**
+     * The whole parse stage, as a local activity, for a document that needs no reader (a small text,
+     * or one read before): `readDocument` and `fitModels` in one, without a task on the documents
+     * queue. Null for a document that needs a reader: then `readDocument` reads it.
+     */
+    async parseInPlace(input: { queueItemId: string; models: string[] }): Promise<ParsedInPlace | null> {
+      const read = await readRunDocument(deps, input.queueItemId, { inPlace: true });
+      return read ? { read, fit: await fitModels({ ...input, read }) } : null;
     },
 
     /**

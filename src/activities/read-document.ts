@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { DocumentFormat } from '../contract/documents.ts';
 import { documentOfItem, getDocument, markDocumentFailed, markDocumentRead, takeReadingLease, type DocumentRow } from '../db/documents.ts';
 import { joinPagesIntoItem, storedPageCount, storedPages, storePage, type ReadFigures } from '../db/document-pages.ts';
 import { startRun } from '../db/item-runs.ts';
@@ -36,22 +37,51 @@ export function createDocumentReading(deps: ActivityDependencies) {
      * run at once, with the reason its sender can act on.
      */
     async readDocument(input: { queueItemId: string }): Promise<ReadDocumentResult> {
-      const { workflowId, runId } = executionOf();
-      const claimed = await startRun(deps.pool, input.queueItemId, { runId, workflowId, simulated: deps.simulated });
-      if (!claimed) throw ApplicationFailure.nonRetryable(`queue item ${input.queueItemId} no longer exists`, FailureType.ItemMissing);
-
-      const document = await documentOfItem(deps.pool, input.queueItemId);
-      // Queued before uploads were kept: its text was read at intake, as one page.
-      if (!document) return { pages: 1, characters: claimed.characters, ocrPages: 0, ocrMsPerPage: null, readMs: 0, reused: true };
-
-      const reused = document.status === 'read' || !(await readOnce(deps, document, runId));
-      const figures = await joinPagesIntoItem(deps.pool, input.queueItemId, document.id);
-      if (!figures) throw ApplicationFailure.nonRetryable(`queue item ${input.queueItemId} no longer exists`, FailureType.ItemMissing);
-      const result = summary(figures, reused);
-      logger.info({ queueItemId: input.queueItemId, documentId: document.id, format: document.format, ...result }, 'document read');
-      return result;
+      return (await readRunDocument(deps, input.queueItemId, { inPlace: false }))!;
     },
   };
+}
+
+/** Formats whose reading is a few milliseconds' work (no layout, no OCR), below this size. */
+const IN_PLACE_FORMATS: readonly DocumentFormat[] = ['text'];
+const IN_PLACE_MAX_BYTES = 1_000_000;
+
+/** Whether a document can be read in place: read before, or a small text that no other run is reading. */
+const readableInPlace = (document: DocumentRow) => document.status === 'read' || (IN_PLACE_FORMATS.includes(document.format) && document.size_bytes <= IN_PLACE_MAX_BYTES);
+
+/**
+ * Marks the item running under this run and reads its document. With `inPlace` (a local activity,
+ * inside a workflow task) it never waits and never heartbeats: a document that needs a reader (a
+ * PDF, a scan, a large file, or one another run holds the reading lease of) is left unread and the
+ * answer is undefined.
+ */
+export async function readRunDocument(deps: ActivityDependencies, queueItemId: string, options: { inPlace: boolean }): Promise<ReadDocumentResult | undefined> {
+  const { workflowId, runId } = executionOf();
+  const document = await documentOfItem(deps.pool, queueItemId);
+  if (options.inPlace && document && !readableInPlace(document)) return undefined;
+  const claimed = await startRun(deps.pool, queueItemId, { runId, workflowId, simulated: deps.simulated });
+  if (!claimed) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
+  // Queued before uploads were kept: its text was read at intake, as one page.
+  if (!document) return { pages: 1, characters: claimed.characters, ocrPages: 0, ocrMsPerPage: null, readMs: 0, reused: true };
+
+  let reused = document.status === 'read';
+  if (!reused && options.inPlace) {
+    // Marked running already: the reader the workflow falls back to marks it again, to the same.
+    if (!(await takeReadingLease(deps.pool, document.id, runId, LEASE_MS))) return undefined;
+    await readAndStore(deps, document, runId);
+  } else if (!reused) {
+    reused = !(await readOnce(deps, document, runId));
+  }
+  const figures = await joinPagesIntoItem(deps.pool, queueItemId, document.id);
+  if (!figures) throw ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
+  const result = summary(figures, reused);
+  logger.info({ queueItemId, documentId: document.id, format: document.format, inPlace: options.inPlace, ...result }, 'document read');
+  return result;
+}
+
+/** A heartbeat, where there is one: a local activity has none (the workflow task it runs in is its liveness). */
+function heartbeat(context: Context, details: unknown): void {
+  if (!context.info.isLocal) context.heartbeat(details);
 }
 
 /**
@@ -77,8 +107,8 @@ async function readAndStore(deps: ActivityDependencies, document: DocumentRow, r
   const context = Context.current();
   const fromPage = (await storedPageCount(deps.pool, document.id)) + 1;
   let progress = { page: fromPage - 1, pages: document.page_count ?? 0 };
-  const heartbeat = setInterval(() => {
-    context.heartbeat(progress);
+  const beating = setInterval(() => {
+    heartbeat(context, progress);
     void takeReadingLease(deps.pool, document.id, reader, LEASE_MS).catch(() => undefined);
   }, HEARTBEAT_EVERY_MS);
   try {
@@ -97,7 +127,7 @@ async function readAndStore(deps: ActivityDependencies, document: DocumentRow, r
         await storePage(deps.pool, document.id, page, readMs);
         documentPageReads.observe({ format: document.format, ocr: String(page.ocr) }, readMs / 1000);
         progress = { page: page.page, pages };
-        context.heartbeat(progress);
+        heartbeat(context, progress);
         pageStarted = performance.now();
       },
     });
@@ -106,7 +136,7 @@ async function readAndStore(deps: ActivityDependencies, document: DocumentRow, r
   } catch (error) {
     throw await readingFailure(deps, document, error);
   } finally {
-    clearInterval(heartbeat);
+    clearInterval(beating);
   }
 }
 

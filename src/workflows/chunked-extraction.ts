@@ -1,6 +1,6 @@
-import { patched } from '@temporalio/workflow';
 import { bookkeeping, localBookkeeping, type Activities } from './activity-proxies.ts';
 import type { ExtractCall, ExtractResult } from './extraction-types.ts';
+import type { RunPatches } from './run-patches.ts';
 
 /**
  * Runs begun before long documents were extracted in chunks dropped every model the document did
@@ -20,8 +20,8 @@ export const CHUNK_BOOKKEEPING_LOCAL = 'chunk-bookkeeping-local';
 const PARALLEL_CHUNKS = 4;
 
 /** Whether this run keeps models the document does not fit in its extract chain (to extract in chunks). */
-export function extractsInChunks(): boolean {
-  return patched(EXTRACTS_IN_CHUNKS);
+export function extractsInChunks(patches: RunPatches): boolean {
+  return patches.has(EXTRACTS_IN_CHUNKS);
 }
 
 /**
@@ -30,9 +30,9 @@ export function extractsInChunks(): boolean {
  * rows, at most PARALLEL_CHUNKS at once — and then merged in PostgreSQL. Only the chunks' bounds
  * and counts cross the history, so a 500-page document's run stays small.
  */
-export async function extractWithModel(activities: Activities, call: ExtractCall): Promise<ExtractResult> {
-  if (!extractsInChunks()) return activities.extract(call);
-  const books = patched(CHUNK_BOOKKEEPING_LOCAL) ? localBookkeeping : bookkeeping;
+export async function extractWithModel(patches: RunPatches, activities: Activities, call: ExtractCall): Promise<ExtractResult> {
+  if (!extractsInChunks(patches)) return activities.extract(call);
+  const books = patches.has(CHUNK_BOOKKEEPING_LOCAL) ? localBookkeeping : bookkeeping;
   const plan = await books.planChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
   if (plan.chunks.length <= 1) return activities.extract(call);
   const count = plan.chunks.length;

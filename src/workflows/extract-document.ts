@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import { modelStagesBefore, type ChainStage } from '../contract/stages.ts';
 import { documentReading } from './activity-proxies.ts';
 import type { ExtractionInput, FinaliseResult, FitResult, ReusedStages, StageCall } from './extraction-types.ts';
@@ -9,6 +9,7 @@ import { HumanReview } from './human-review.ts';
 import { RunProgress } from './progress.ts';
 import { reportingToParent } from './report-to-parent.ts';
 import { runBookkeeping, type RunBookkeeping } from './run-bookkeeping.ts';
+import { runPatches, type RunPatches } from './run-patches.ts';
 
 /** What every stage call of the run carries; each call adds its model. */
 type CallBase = Omit<StageCall, 'model'>;
@@ -22,18 +23,19 @@ type CallBase = Omit<StageCall, 'model'>;
  * summaries cross into the history; documents and model outputs stay in PostgreSQL.
  */
 export async function extractDocument(input: ExtractionInput): Promise<FinaliseResult> {
-  return reportingToParent(input.queueItemId, () => runExtraction(input));
+  const patches = runPatches();
+  return reportingToParent(patches, input.queueItemId, () => runExtraction(patches, input));
 }
 
-async function runExtraction(input: ExtractionInput): Promise<FinaliseResult> {
+async function runExtraction(patches: RunPatches, input: ExtractionInput): Promise<FinaliseResult> {
   const { queueItemId, policy } = input;
-  const bookkeeping = runBookkeeping();
+  const bookkeeping = runBookkeeping(patches);
   const progress = new RunProgress(queueItemId);
   const humanReview = new HumanReview(bookkeeping);
   const runStartedAt = Date.now();
   try {
     progress.setStatus('running');
-    const chains = await parse(bookkeeping, progress, input);
+    const chains = await parse(patches, bookkeeping, progress, input);
     const reused: ReusedStages = input.resume
       ? await bookkeeping.reuseStageOutputs({ queueItemId, fromRunId: input.resume.fromRunId, stages: modelStagesBefore(input.resume.fromStage) })
       : {};
@@ -42,7 +44,7 @@ async function runExtraction(input: ExtractionInput): Promise<FinaliseResult> {
     if (reused.classify) progress.reuseStage('classify', reused.classify.model);
     else await runChain(progress, progress.startStage('classify'), chains.classify, policy, (activities, model) => activities.classify({ ...call, model }));
 
-    await extractUntilSettled(progress, input, chains, reused, call);
+    await extractUntilSettled(patches, progress, input, chains, reused, call);
 
     const decision = input.review ? await humanReview.decide(progress, queueItemId, input.review) : undefined;
 
@@ -78,25 +80,33 @@ const READS_DOCUMENT = 'read-document-in-workflow';
 /**
  * The parse stage: reads the uploaded document (marking the item running) and drops from each chain
  * the models whose context window the document does not fit (calling them would only fail, and
- * cost a request). A chain left empty fails the run at once with `DocumentTooLarge`; a document that
- * cannot be read fails it with the reason.
+ * cost a request). A document that needs no reader (a text, or one read before) is read in place,
+ * with the fit, in one local activity; any other goes to the documents task queue's readers. A chain
+ * left empty fails the run at once with `DocumentTooLarge`; a document that cannot be read fails it
+ * with the reason.
  */
-async function parse(bookkeeping: RunBookkeeping, progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
+async function parse(patches: RunPatches, bookkeeping: RunBookkeeping, progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
   const entry = progress.startStage('parse');
   const queueItemId = input.queueItemId;
   const models = [...new Set([...Object.values(input.chains).flat(), input.orchestratorModel])];
   let parsed: FitResult;
-  if (patched(READS_DOCUMENT)) {
-    const read = await documentReading().readDocument({ queueItemId });
-    progress.documentRead(read);
-    parsed = await bookkeeping.fitModels({ queueItemId, models, read });
+  if (patches.has(READS_DOCUMENT)) {
+    const inPlace = patches.folded ? await bookkeeping.parseInPlace({ queueItemId, models }) : null;
+    if (inPlace) {
+      progress.documentRead(inPlace.read);
+      parsed = inPlace.fit;
+    } else {
+      const read = await documentReading().readDocument({ queueItemId });
+      progress.documentRead(read);
+      parsed = await bookkeeping.fitModels({ queueItemId, models, read });
+    }
   } else {
     parsed = await bookkeeping.parse({ queueItemId, models });
   }
   progress.finishStage(entry, 'completed');
   const fits = (chain: string[]) => chain.filter((model) => !parsed.tooLargeFor.includes(model));
   // A model the document does not fit still extracts it, in chunks (chunked-extraction.ts).
-  const chains = { classify: fits(input.chains.classify), extract: extractsInChunks() ? input.chains.extract : fits(input.chains.extract), validate: fits(input.chains.validate) };
+  const chains = { classify: fits(input.chains.classify), extract: extractsInChunks(patches) ? input.chains.extract : fits(input.chains.extract), validate: fits(input.chains.validate) };
   const orchestratorFits = !parsed.tooLargeFor.includes(input.orchestratorModel);
   for (const [stage, chain] of Object.entries({ ...chains, review: orchestratorFits ? [input.orchestratorModel] : [] })) {
     if (chain.length === 0) {
@@ -115,7 +125,7 @@ async function parse(bookkeeping: RunBookkeeping, progress: RunProgress, input: 
  * each round with the next model of the extract chain, until nothing is disputed, the rounds are
  * spent or no other model is left. Round 0 may come from an earlier run (a resumed retry).
  */
-async function extractUntilSettled(progress: RunProgress, input: ExtractionInput, chains: Record<ChainStage, string[]>, reused: ReusedStages, call: CallBase) {
+async function extractUntilSettled(patches: RunPatches, progress: RunProgress, input: ExtractionInput, chains: Record<ChainStage, string[]>, reused: ReusedStages, call: CallBase) {
   const { policy } = input;
   let step = 0;
   let onlyPaths: string[] | undefined;
@@ -130,7 +140,7 @@ async function extractUntilSettled(progress: RunProgress, input: ExtractionInput
     } else {
       try {
         const extracted = await runChain(progress, progress.startStage('extract', step), extractChain, policy, (activities, model) =>
-          extractWithModel(activities, { ...call, model, step, ...(onlyPaths ? { onlyPaths } : {}) }),
+          extractWithModel(patches, activities, { ...call, model, step, ...(onlyPaths ? { onlyPaths } : {}) }),
         );
         extractedBy = extracted.model;
       } catch (error) {

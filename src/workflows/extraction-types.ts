@@ -148,6 +148,12 @@ export interface FitResult {
   tooLargeFor: string[];
 }
 
+/** A document read in place (`parseInPlace`), and the models it fits. */
+export interface ParsedInPlace {
+  read: ReadDocumentResult;
+  fit: FitResult;
+}
+
 /** What the `parse` activity of runs begun before documents were read in the workflow returned. */
 export interface ParseResult {
   characters: number;

@@ -1,5 +1,6 @@
-import { CancellationScope, defineSignal, getExternalWorkflowHandle, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, defineSignal, getExternalWorkflowHandle, isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { RunFinished } from './experiment-types.ts';
+import type { RunPatches } from './run-patches.ts';
 
 /** Sent by a run started as a child (an experiment's) to its parent when it ends, however it ends. */
 export const runFinishedSignal = defineSignal<[RunFinished]>('runFinished');
@@ -10,7 +11,7 @@ export const runFinishedSignal = defineSignal<[RunFinished]>('runFinished');
  * child gets it in its current run, which is how it learns about children it no longer holds a handle
  * to. Behind a patch, since runs started before it replay without the signal.
  */
-export async function reportingToParent<T>(queueItemId: string, run: () => Promise<T>): Promise<T> {
+export async function reportingToParent<T>(patches: RunPatches, queueItemId: string, run: () => Promise<T>): Promise<T> {
   let status: RunFinished['status'] = 'failed';
   try {
     const result = await run();
@@ -21,7 +22,7 @@ export async function reportingToParent<T>(queueItemId: string, run: () => Promi
     throw error;
   } finally {
     const parent = workflowInfo().parent;
-    if (parent && patched('report-run-to-parent')) {
+    if (parent && patches.has('report-run-to-parent')) {
       // A parent that has already closed (it stops waiting once every run has ended) cannot be
       // signalled; that is no failure of this run.
       await CancellationScope.nonCancellable(() => getExternalWorkflowHandle(parent.workflowId).signal(runFinishedSignal, { queueItemId, status })).catch(

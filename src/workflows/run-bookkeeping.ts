@@ -1,5 +1,5 @@
-import { patched } from '@temporalio/workflow';
 import { bookkeeping, localBookkeeping } from './activity-proxies.ts';
+import type { RunPatches } from './run-patches.ts';
 
 /** The patch that moved an extraction run's database bookkeeping into local activities. */
 export const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
@@ -10,8 +10,8 @@ export type RunBookkeeping = typeof bookkeeping;
  * The bookkeeping activities of this run (parse, reuse, review preparation, finalise and the
  * endings): local activities for runs started by this code, regular ones when replaying a run
  * recorded before the patch, whose history holds activity tasks where new runs hold markers.
- * Call it once, before the run's first command, and pass the answer to every part of the run.
+ * Call it once, at the point of the run's first command, and pass the answer to every part of the run.
  */
-export function runBookkeeping(): RunBookkeeping {
-  return patched(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : bookkeeping;
+export function runBookkeeping(patches: RunPatches): RunBookkeeping {
+  return patches.has(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : bookkeeping;
 }

@@ -128,6 +128,26 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     await save('local-bookkeeping-chain-exhausted', failed);
   });
 
+  it('records runs begun with the patches folded (one marker): a text read in place, a PDF read on the documents queue, a human review', async () => {
+    const inPlace = await run(126, mixedProviderConfig);
+    await waitForStatus(stack, inPlace, ['completed']);
+    await save('folded-text-read-in-place', inPlace);
+
+    const pdf = minimalPdf(invoice(127).document.text.split('\n'));
+    const read = (await stack.request('POST', '/queue', { ...invoice(127), document: { content_base64: Buffer.from(pdf).toString('base64'), mime_type: 'application/pdf' } })).body.id as string;
+    expect((await stack.request('POST', `/queue/process/${read}`, mixedProviderConfig)).status).toBe(202);
+    await waitForStatus(stack, read, ['completed']);
+    await save('folded-pdf-read-by-reader', read);
+
+    const reviewed = await run(128, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
+    await waitForStatus(stack, reviewed, ['needs_review']);
+    await stack.temporal.workflow
+      .getHandle(`extraction-${reviewed}`)
+      .executeUpdate(submitReviewUpdate, { args: [{ reviewer: 'recorder', corrections: { vendor_name: 'Corrected GmbH' } }] });
+    await waitForStatus(stack, reviewed, ['completed']);
+    await save('folded-human-review', reviewed);
+  });
+
   it('records an experiment: a parent workflow running its children in a window', async () => {
     const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
     const arm = (name: string, extract: string) => ({
