@@ -69,10 +69,12 @@ export async function storePage(client: Pool | PoolClient, documentId: string, p
   );
 }
 
+const CountRowSchema = z.object({ n: numeric });
+
 /** How many pages of the document are stored. Pages are stored in order, so these are pages 1 to n. */
 export async function storedPageCount(client: Pool | PoolClient, documentId: string): Promise<number> {
   const result = await client.query('SELECT count(*) AS n FROM document_pages WHERE document_id = $1', [documentId]);
-  return parseFirst(z.object({ n: numeric }), result.rows, 'storedPageCount')?.n ?? 0;
+  return parseFirst(CountRowSchema, result.rows, 'storedPageCount')?.n ?? 0;
 }
 
 /** The stored pages in order, without their word boxes (what a viewer lists). */
@@ -103,6 +105,8 @@ export interface ReadFigures {
   readMs: number;
 }
 
+const JoinedPagesRowSchema = z.object({ characters: z.number(), pages: numeric, ocr_pages: numeric, ocr_ms: numeric, read_ms: numeric });
+
 /**
  * Writes the document's pages, joined, into the item's `document_text` (what the stages read) and
  * returns the document's figures; undefined when the item is gone.
@@ -122,12 +126,14 @@ export async function joinPagesIntoItem(client: Pool | PoolClient, itemId: strin
     [itemId, documentId, PAGE_SEPARATOR],
   );
   const row = parseFirst(
-    z.object({ characters: z.number(), pages: numeric, ocr_pages: numeric, ocr_ms: numeric, read_ms: numeric }),
+    JoinedPagesRowSchema,
     result.rows,
     'joinPagesIntoItem',
   );
   return row && { pages: row.pages, characters: row.characters, ocrPages: row.ocr_pages, ocrMs: row.ocr_ms, readMs: row.read_ms };
 }
+
+const PageTextRowSchema = z.object({ page: z.number().int(), text: z.string() });
 
 /** The text of pages `from` to `to` in order (what one chunk of a long document's extraction reads). */
 export async function pageTexts(client: Pool | PoolClient, documentId: string, range?: { from: number; to: number }): Promise<Array<{ page: number; text: string }>> {
@@ -135,5 +141,5 @@ export async function pageTexts(client: Pool | PoolClient, documentId: string, r
     `SELECT page, text FROM document_pages WHERE document_id = $1 AND page BETWEEN $2 AND $3 ORDER BY page`,
     [documentId, range?.from ?? 1, range?.to ?? 2_147_483_647],
   );
-  return parseRows(z.object({ page: z.number().int(), text: z.string() }), result.rows, 'pageTexts');
+  return parseRows(PageTextRowSchema, result.rows, 'pageTexts');
 }

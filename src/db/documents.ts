@@ -37,6 +37,8 @@ export type DocumentRow = z.infer<typeof DocumentRowSchema>;
 
 const COLUMNS = 'd.id, d.format, d.mime_type, d.declared_mime_type, d.filename, d.size_bytes, d.sha256, d.storage, d.status, d.page_count, d.error, d.read_at';
 
+const IdRowSchema = z.object({ id: z.string() });
+
 /** Stores uploads in one statement, in order; their ids in the same order. */
 export async function insertDocuments(client: Pool | PoolClient, documents: readonly NewDocument[]): Promise<string[]> {
   const result = await client.query(
@@ -56,7 +58,7 @@ export async function insertDocuments(client: Pool | PoolClient, documents: read
       documents.map((document) => document.content),
     ],
   );
-  return parseRows(z.object({ id: z.string() }), result.rows, 'insertDocuments').map((row) => row.id);
+  return parseRows(IdRowSchema, result.rows, 'insertDocuments').map((row) => row.id);
 }
 
 /** The document of a queue item; undefined when the item has none (queued before durable intake) or is gone. */
@@ -70,10 +72,12 @@ export async function getDocument(client: Pool | PoolClient, documentId: string)
   return parseFirst(DocumentRowSchema, result.rows, 'getDocument');
 }
 
+const ContentRowSchema = z.object({ content: z.instanceof(Buffer).nullable() });
+
 /** The bytes of a document stored in PostgreSQL; undefined for one kept in the documents directory. */
 export async function documentContent(client: Pool | PoolClient, documentId: string): Promise<Buffer | undefined> {
   const result = await client.query('SELECT content FROM documents WHERE id = $1', [documentId]);
-  return parseFirst(z.object({ content: z.instanceof(Buffer).nullable() }), result.rows, 'documentContent')?.content ?? undefined;
+  return parseFirst(ContentRowSchema, result.rows, 'documentContent')?.content ?? undefined;
 }
 
 /**

@@ -47,6 +47,8 @@ export async function setItemTruth(
   ]);
 }
 
+const ReviewIdRowSchema = z.object({ id: z.union([z.number(), z.string()]).transform(Number) });
+
 /** Keeps a review: who corrected what, and the ground truth before and after. Returns its id. */
 export async function insertItemReview(
   client: PoolClient,
@@ -64,6 +66,6 @@ export async function insertItemReview(
       review.accuracy,
     ],
   );
-  const row = parseFirst(z.object({ id: z.union([z.number(), z.string()]).transform(Number) }), result.rows, 'insertItemReview');
+  const row = parseFirst(ReviewIdRowSchema, result.rows, 'insertItemReview');
   return row!.id;
 }

@@ -14,6 +14,8 @@ import { parseRunOutputs, runOutputsJsonSql, storeOutputSql, storeOutputValues, 
  * result, and handed back unchanged when the run could not start.
  */
 
+const ClaimedRowSchema = QueueItemRowSchema.extend({ claimed: z.boolean() });
+
 /**
  * Moves the item to `queued` for a new run with `config`, clearing what the last run left, unless a
  * run of it is active; one statement. Its row lock is taken first (`FOR UPDATE` in `previous`), so
@@ -40,7 +42,7 @@ export async function claimForRun(
      SELECT previous.*, EXISTS (SELECT 1 FROM claimed) AS claimed FROM previous`,
     [itemId, JSON.stringify(run.config), run.configurationId, run.workflowId, ACTIVE_STATUSES],
   );
-  const row = parseFirst(QueueItemRowSchema.extend({ claimed: z.boolean() }), result.rows, 'claimForRun');
+  const row = parseFirst(ClaimedRowSchema, result.rows, 'claimForRun');
   if (!row) return undefined;
   const { claimed, ...previous } = row;
   return { previous, claimed };
@@ -75,6 +77,8 @@ export async function restoreClaimedItem(pool: Pool, previous: QueueItemRow): Pr
   );
 }
 
+const StartedRowSchema = z.object({ characters: z.number() });
+
 /** Marks the item running under this run (the parse stage); the document's length, or undefined when the item is gone. */
 export async function startRun(pool: Pool, itemId: string, run: { runId: string; workflowId: string; simulated: boolean }): Promise<{ characters: number } | undefined> {
   const result = await pool.query(
@@ -84,7 +88,7 @@ export async function startRun(pool: Pool, itemId: string, run: { runId: string;
       RETURNING length(document_text) AS characters`,
     [itemId, run.runId, run.workflowId, run.simulated],
   );
-  return parseFirst(z.object({ characters: z.number() }), result.rows, 'startRun');
+  return parseFirst(StartedRowSchema, result.rows, 'startRun');
 }
 
 const ItemForStageSchema = z
@@ -194,10 +198,12 @@ export async function completeItem(
   );
 }
 
+const CostRowSchema = z.object({ cost: nullableNumeric });
+
 /** What a run of the item has cost so far, from the ledger. */
 export async function runCost(client: Pool | PoolClient, itemId: string, runId: string): Promise<number> {
   const result = await client.query('SELECT sum(cost_usd) AS cost FROM model_usage WHERE queue_item_id = $1 AND run_id = $2', [itemId, runId]);
-  return parseFirst(z.object({ cost: nullableNumeric }), result.rows, 'runCost')?.cost ?? 0;
+  return parseFirst(CostRowSchema, result.rows, 'runCost')?.cost ?? 0;
 }
 
 const ItemForChunksSchema = z
@@ -233,6 +239,8 @@ export async function itemForChunks(client: Pool | PoolClient, itemId: string) {
   return parseFirst(ItemForChunksSchema, result.rows, 'itemForChunks');
 }
 
+const ItemDocumentRowSchema = z.object({ document_id: z.string().nullable(), document_text: z.string(), review_when_not_found: z.boolean().nullable() });
+
 /** The item's document (its stored upload, or its text) and whether a value not found sends it to review. */
 export async function itemDocument(client: Pool | PoolClient, itemId: string) {
   const result = await client.query(
@@ -240,6 +248,6 @@ export async function itemDocument(client: Pool | PoolClient, itemId: string) {
        FROM ai_extraction_queue WHERE id = $1`,
     [itemId],
   );
-  const row = parseFirst(z.object({ document_id: z.string().nullable(), document_text: z.string(), review_when_not_found: z.boolean().nullable() }), result.rows, 'itemDocument');
+  const row = parseFirst(ItemDocumentRowSchema, result.rows, 'itemDocument');
   return row && { documentId: row.document_id, text: row.document_text, reviewWhenNotFound: row.review_when_not_found ?? false };
 }

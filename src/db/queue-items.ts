@@ -50,6 +50,8 @@ export const QueueItemRowSchema = z.object({
 });
 export type QueueItemRow = z.infer<typeof QueueItemRowSchema>;
 
+const IdRowSchema = z.object({ id: z.string() });
+
 /** Inserts several items in one statement: all of them land, or none. */
 export async function insertQueueItems(client: Pool | PoolClient, items: NewQueueItem[]): Promise<string[]> {
   const result = await client.query(
@@ -71,7 +73,7 @@ export async function insertQueueItems(client: Pool | PoolClient, items: NewQueu
       items.map((item) => item.text ?? null),
     ],
   );
-  return parseRows(z.object({ id: z.string() }), result.rows, 'insertQueueItems').map((row) => row.id);
+  return parseRows(IdRowSchema, result.rows, 'insertQueueItems').map((row) => row.id);
 }
 
 /** One item; `lock` takes its row lock, for a transaction that changes it depending on what it reads. */
@@ -83,7 +85,7 @@ export async function getQueueItem(client: Pool | PoolClient, id: string, lock =
 /** Which of `ids` are items of the queue. */
 export async function existingItemIds(pool: Pool, ids: readonly string[]): Promise<Set<string>> {
   const result = await pool.query('SELECT id FROM ai_extraction_queue WHERE id = ANY($1::uuid[])', [ids]);
-  return new Set(parseRows(z.object({ id: z.string() }), result.rows, 'existingItemIds').map((row) => row.id));
+  return new Set(parseRows(IdRowSchema, result.rows, 'existingItemIds').map((row) => row.id));
 }
 
 const SummaryRowSchema = QueueItemSummarySchema.extend({ accuracy: nullableNumeric });
@@ -122,12 +124,14 @@ export async function listQueueItems(
   return parseRows(SummaryRowSchema, result.rows, 'listQueueItems');
 }
 
+const CountRowSchema = z.object({ n: z.number() });
+
 /** How many items there are, or how many have `status` (the review badge's count). */
 export async function countQueueItems(pool: Pool, status?: ItemStatus): Promise<number> {
   const result = status
     ? await pool.query('SELECT count(*)::int AS n FROM ai_extraction_queue WHERE status = $1', [status])
     : await pool.query('SELECT count(*)::int AS n FROM ai_extraction_queue');
-  return parseFirst(z.object({ n: z.number() }), result.rows, 'countQueueItems')?.n ?? 0;
+  return parseFirst(CountRowSchema, result.rows, 'countQueueItems')?.n ?? 0;
 }
 
 export async function setItemStatus(

@@ -95,6 +95,8 @@ export function parseRunOutputs(rows: unknown, query: string): RunOutputs {
   return outputs;
 }
 
+const CopiedRowSchema = StoredRowSchema.omit({ step: true });
+
 /**
  * Copies the first-pass output of `stage` from an earlier run of the item into `toRunId`, and returns
  * it; undefined when that run has none.
@@ -114,18 +116,22 @@ export async function copyFirstPassOutput<S extends ModelStage>(
      RETURNING model, output`,
     [queueItemId, fromRunId, toRunId, stage],
   );
-  const row = parseFirst(StoredRowSchema.omit({ step: true }), copied.rows, 'copyFirstPassOutput');
+  const row = parseFirst(CopiedRowSchema, copied.rows, 'copyFirstPassOutput');
   return row && { model: row.model, output: parseOutput(stage, row.output, 'copyFirstPassOutput') };
 }
+
+const StoredOutputRowSchema = z.object({ stage: z.string(), step: z.number(), model: z.string().nullable() });
 
 /** What a run stored, stage by stage, in the order it was stored (the item's stage timeline). */
 export async function storedOutputsOfRun(pool: Pool, queueItemId: string, runId: string): Promise<Array<{ stage: string; step: number; model: string | null }>> {
   const result = await pool.query('SELECT stage, step, model FROM stage_outputs WHERE queue_item_id = $1 AND run_id = $2 ORDER BY id', [queueItemId, runId]);
-  return parseRows(z.object({ stage: z.string(), step: z.number(), model: z.string().nullable() }), result.rows, 'storedOutputsOfRun');
+  return parseRows(StoredOutputRowSchema, result.rows, 'storedOutputsOfRun');
 }
+
+const StageRowSchema = z.object({ stage: z.string() });
 
 /** The stages a run finished a first pass of (step 0). */
 export async function firstPassStages(pool: Pool, queueItemId: string, runId: string): Promise<Set<string>> {
   const result = await pool.query('SELECT DISTINCT stage FROM stage_outputs WHERE queue_item_id = $1 AND run_id = $2 AND step = 0', [queueItemId, runId]);
-  return new Set(parseRows(z.object({ stage: z.string() }), result.rows, 'firstPassStages').map((row) => row.stage));
+  return new Set(parseRows(StageRowSchema, result.rows, 'firstPassStages').map((row) => row.stage));
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { formatPointer, getAt } from '../../contract/schema/json-pointer.ts';
 import { patternOf, valueLeaves } from '../../contract/schema/leaves.ts';
@@ -124,6 +125,25 @@ function confidenceProperties(values: number): Record<string, JsonSchema> {
   };
 }
 
+const confidenceListZod = z.array(z.strictObject({ pointer: z.string(), confidence: confidenceZod }));
+const verdictsZod = z.strictObject({ verdicts: z.array(z.strictObject({ pointer: z.string(), valid: z.boolean(), reason: z.string() })) });
+
+const extractZodOf = (wire: ObjectNode) => z.strictObject({ data: wireZod(wire), default_confidence: confidenceZod, confidence: confidenceListZod });
+const reviewZodOf = (wire: ObjectNode) => extractZodOf(wire).extend({ disputed: z.array(z.string()) });
+
+/**
+ * The checkers of extract and review answers, by stage and wire schema. zod compiles a schema on its
+ * first parse, which costs more than the parse: every call of a stage with the same extraction
+ * schema (a queue of one kind of document) reuses the compiled one.
+ */
+const answerZods = new LRUCache<string, z.ZodType>({ max: 256 });
+function answerZodOf<T extends z.ZodType>(stage: 'extract' | 'review', wire: ObjectNode, build: (wire: ObjectNode) => T): T {
+  const key = `${stage} ${JSON.stringify(wire)}`;
+  let zod = answerZods.get(key) as T | undefined;
+  if (!zod) answerZods.set(key, (zod = build(wire)));
+  return zod;
+}
+
 function zodIssues(error: z.ZodError): AnswerIssue[] {
   return error.issues.map((issue) => ({ path: formatPointer(issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment))), message: issue.message }));
 }
@@ -154,7 +174,7 @@ function readData(stage: StageAnswerError['stage'], root: ObjectNode, answer: { 
 export function extractAnswerFormat(root: ObjectNode): AnswerFormat<ExtractedData> {
   const wire = wireRoot(root);
   const schema = strictObject({ data: wireJsonSchema(wire), ...confidenceProperties(answerValues(root)) });
-  const answerZod = z.strictObject({ data: wireZod(wire), default_confidence: confidenceZod, confidence: z.array(z.strictObject({ pointer: z.string(), confidence: confidenceZod })) });
+  const answerZod = answerZodOf('extract', wire, extractZodOf);
   return {
     name: 'extraction',
     schema,
@@ -180,13 +200,12 @@ export function validateAnswerFormat(root: ObjectNode, candidate: unknown): Answ
       answerValues(root, candidate),
     ),
   });
-  const answerZod = z.strictObject({ verdicts: z.array(z.strictObject({ pointer: z.string(), valid: z.boolean(), reason: z.string() })) });
   return {
     name: 'validation',
     schema,
     candidateWire,
     read(answer) {
-      const parsed = parseOrThrow('validate', answerZod, answer);
+      const parsed = parseOrThrow('validate', verdictsZod, answer);
       const unresolved: string[] = [];
       const listed = new Map<string, LeafVerdict>();
       for (const entry of parsed.verdicts) {
@@ -210,12 +229,7 @@ export function reviewAnswerFormat(root: ObjectNode): AnswerFormat<ReviewedData>
     ...confidenceProperties(answerValues(root)),
     disputed: { type: 'array', description: 'Pointers of the values, rows or lists no candidate settles.', items: { type: 'string' }, maxItems: Math.max(1, answerValues(root)) },
   });
-  const answerZod = z.strictObject({
-    data: wireZod(wire),
-    default_confidence: confidenceZod,
-    confidence: z.array(z.strictObject({ pointer: z.string(), confidence: confidenceZod })),
-    disputed: z.array(z.string()),
-  });
+  const answerZod = answerZodOf('review', wire, reviewZodOf);
   return {
     name: 'review',
     schema,
