@@ -9,6 +9,7 @@ import type { DocumentPage } from '../documents/document-page.ts';
 import { buildExtractPrompt, type StoredExtraction } from '../pipeline/stage-prompts.ts';
 import { disputedSubSchema } from '../pipeline/structured-output/disputed-paths.ts';
 import { answerRoom } from '../providers/reasoning.ts';
+import type { CatalogModel } from '../providers/types.ts';
 import type { ChunkPlan, MergeChunksCall } from '../workflows/extraction-types.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import type { ActivityDependencies } from './dependencies.ts';
@@ -21,6 +22,60 @@ const SAFETY_FRACTION = 0.1;
 const MIN_CHUNK_TOKENS = 500;
 /** Disagreements between chunks kept with a merged value, for validation and review to see. */
 const MAX_CONFLICTS = 3;
+/**
+ * The share of a model's chunk budget a document may fill to be extracted whole without a plan: the
+ * check from the joined text errs by a separator a page against the plan's page-by-page count.
+ */
+const WHOLE_WITHOUT_PLAN = 0.9;
+
+type ItemForChunks = NonNullable<Awaited<ReturnType<typeof itemForChunks>>>;
+
+/**
+ * How many tokens of the document one extraction by `model` may read: what its input limit and window
+ * leave beside the extraction prompt (the part note included when `pages` are named) and room for the
+ * answer, less a safety margin, and no more than the configuration's chunk size. A model that leaves
+ * too little fails the run's extraction with it at once.
+ */
+function chunkBudget(model: CatalogModel, item: ItemForChunks, call: { step: number; onlyPaths?: string[] | undefined }, pages?: number): number {
+  const bare = buildExtractPrompt({
+    document: '',
+    schema: item.schema,
+    only_paths: call.onlyPaths,
+    round: call.step,
+    ...(pages === undefined ? {} : { part: { first_page: 1, last_page: pages, pages } }),
+  });
+  const promptTokens = estimateTokens(bare.system + bare.prompt);
+  const room = Math.min(model.input_limit, model.context_window - answerRoom(model, bare.values));
+  const fitsModel = Math.floor((room - promptTokens) * (1 - SAFETY_FRACTION));
+  if (fitsModel < MIN_CHUNK_TOKENS) {
+    throw ApplicationFailure.create({
+      type: FailureType.DocumentTooLarge,
+      nonRetryable: true,
+      message: `${model.id}: its window (${model.context_window} tokens) leaves no room for the document beside the extraction prompt (about ${promptTokens} tokens)`,
+    });
+  }
+  return Math.min(fitsModel, item.chunkTokens ?? Infinity);
+}
+
+/**
+ * The extract models that take the item's document whole in the run's first extraction, clearly
+ * enough that they need no plan (`planChunks`): no page limit configured, and the document well
+ * inside the budget. A model near its limit, or one the document does not fit, is left to the plan.
+ */
+export async function extractsWholeWithoutPlan(deps: ActivityDependencies, queueItemId: string, models: readonly string[]): Promise<string[]> {
+  const item = await itemForChunks(deps.pool, queueItemId);
+  if (!item || item.chunkPages) return [];
+  const tokens = estimateTokens(item.text);
+  return models.filter((id) => {
+    const model = deps.catalog.get(id);
+    if (!model) return false;
+    try {
+      return tokens <= chunkBudget(model, item, { step: 0 }) * WHOLE_WITHOUT_PLAN;
+    } catch {
+      return false;
+    }
+  });
+}
 
 const itemMissing = (queueItemId: string) => ApplicationFailure.nonRetryable(`queue item ${queueItemId} no longer exists`, FailureType.ItemMissing);
 
@@ -48,18 +103,7 @@ export function createDocumentChunks(deps: ActivityDependencies) {
       if (!model || pages.length === 0) return { ...whole, maxTokens: 0 };
 
       // The prompt around a chunk: instructions, schema, and the note that it is a part.
-      const bare = buildExtractPrompt({ document: '', schema: item.schema, only_paths: input.onlyPaths, round: input.step, part: { first_page: 1, last_page: pages.length, pages: pages.length } });
-      const promptTokens = estimateTokens(bare.system + bare.prompt);
-      const room = Math.min(model.input_limit, model.context_window - answerRoom(model, bare.values));
-      const fitsModel = Math.floor((room - promptTokens) * (1 - SAFETY_FRACTION));
-      if (fitsModel < MIN_CHUNK_TOKENS) {
-        throw ApplicationFailure.create({
-          type: FailureType.DocumentTooLarge,
-          nonRetryable: true,
-          message: `${model.id}: its window (${model.context_window} tokens) leaves no room for the document beside the extraction prompt (about ${promptTokens} tokens)`,
-        });
-      }
-      const maxTokens = Math.min(fitsModel, item.chunkTokens ?? Infinity);
+      const maxTokens = chunkBudget(model, item, input, pages.length);
       const asPages = pages.map((page): DocumentPage => ({ page: page.page, text: page.text, ocr: false, width: null, height: null, words: [] }));
       const chunks = chunkDocument(asPages, { maxTokens, ...(item.chunkPages ? { maxPages: item.chunkPages } : {}), overlapPages: item.overlapPages ?? 1 });
       return { chunks: chunks.map(({ index, firstPage, lastPage, start, end }) => ({ index, firstPage, lastPage, start, end })), maxTokens };

@@ -14,6 +14,7 @@ import { fitsContext } from '../providers/reasoning.ts';
 import { FailureType } from '../workflows/failure-types.ts';
 import { composeResult } from './compose-result.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { extractsWholeWithoutPlan } from './document-chunks.ts';
 import { readRunDocument } from './read-document.ts';
 import { storeRunOutput } from './stage-outputs.ts';
 import { executionOf, runIdOf } from './workflow-execution.ts';
@@ -50,9 +51,15 @@ export function createItemLifecycle(deps: ActivityDependencies) {
     return { estimatedTokens, tooLargeFor: unfit };
   };
 
-  /** Which configured models the read document fits, stored as the parse stage's output. */
-  const fitModels = async (input: { queueItemId: string; models: string[]; read: ReadDocumentResult }): Promise<FitResult> => {
-    const fit = tooLargeFor(input.models, input.read.characters);
+  /**
+   * Which configured models the read document fits, stored as the parse stage's output; given the
+   * extract chain, also which of its models take the document whole without a chunk plan.
+   */
+  const fitModels = async (input: { queueItemId: string; models: string[]; read: ReadDocumentResult; extractModels?: string[] }): Promise<FitResult> => {
+    const fit: FitResult = {
+      ...tooLargeFor(input.models, input.read.characters),
+      ...(input.extractModels ? { extractWhole: await extractsWholeWithoutPlan(deps, input.queueItemId, input.extractModels) } : {}),
+    };
     await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, { ...input.read, ...fit });
     return fit;
   };
@@ -69,7 +76,7 @@ export function createItemLifecycle(deps: ActivityDependencies) {
      * or one read before): `readDocument` and `fitModels` in one, without a task on the documents
      * queue. Null for a document that needs a reader: then `readDocument` reads it.
      */
-    async parseInPlace(input: { queueItemId: string; models: string[] }): Promise<ParsedInPlace | null> {
+    async parseInPlace(input: { queueItemId: string; models: string[]; extractModels: string[] }): Promise<ParsedInPlace | null> {
       const read = await readRunDocument(deps, input.queueItemId, { inPlace: true });
       return read ? { read, fit: await fitModels({ ...input, read }) } : null;
     },

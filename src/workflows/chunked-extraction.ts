@@ -30,8 +30,10 @@ export function extractsInChunks(patches: RunPatches): boolean {
  * rows, at most PARALLEL_CHUNKS at once — and then merged in PostgreSQL. Only the chunks' bounds
  * and counts cross the history, so a 500-page document's run stays small.
  */
-export async function extractWithModel(patches: RunPatches, activities: Activities, call: ExtractCall): Promise<ExtractResult> {
+export async function extractWithModel(patches: RunPatches, extractWhole: readonly string[], activities: Activities, call: ExtractCall): Promise<ExtractResult> {
   if (!extractsInChunks(patches)) return activities.extract(call);
+  // The parse stage found the document well inside this model's budget: the plan would be one chunk.
+  if (call.step === 0 && !call.onlyPaths && extractWhole.includes(call.model)) return activities.extract(call);
   const books = patches.has(CHUNK_BOOKKEEPING_LOCAL) ? localBookkeeping : bookkeeping;
   const plan = await books.planChunks({ queueItemId: call.queueItemId, model: call.model, step: call.step, ...(call.onlyPaths ? { onlyPaths: call.onlyPaths } : {}) });
   if (plan.chunks.length <= 1) return activities.extract(call);

@@ -11,6 +11,12 @@ import { reportingToParent } from './report-to-parent.ts';
 import { runBookkeeping, type RunBookkeeping } from './run-bookkeeping.ts';
 import { runPatches, type RunPatches } from './run-patches.ts';
 
+/** The chains the parse stage leaves, and the extract models that need no chunk plan. */
+interface ParsedChains {
+  chains: Record<ChainStage, string[]>;
+  extractWhole: readonly string[];
+}
+
 /** What every stage call of the run carries; each call adds its model. */
 type CallBase = Omit<StageCall, 'model'>;
 
@@ -35,7 +41,7 @@ async function runExtraction(patches: RunPatches, input: ExtractionInput): Promi
   const runStartedAt = Date.now();
   try {
     progress.setStatus('running');
-    const chains = await parse(patches, bookkeeping, progress, input);
+    const { chains, extractWhole } = await parse(patches, bookkeeping, progress, input);
     const reused: ReusedStages = input.resume
       ? await bookkeeping.reuseStageOutputs({ queueItemId, fromRunId: input.resume.fromRunId, stages: modelStagesBefore(input.resume.fromStage) })
       : {};
@@ -44,7 +50,7 @@ async function runExtraction(patches: RunPatches, input: ExtractionInput): Promi
     if (reused.classify) progress.reuseStage('classify', reused.classify.model);
     else await runChain(progress, progress.startStage('classify'), chains.classify, policy, (activities, model) => activities.classify({ ...call, model }));
 
-    await extractUntilSettled(patches, progress, input, chains, reused, call);
+    await extractUntilSettled(patches, progress, input, { chains, extractWhole }, reused, call);
 
     const decision = input.review ? await humanReview.decide(progress, queueItemId, input.review) : undefined;
 
@@ -83,22 +89,23 @@ const READS_DOCUMENT = 'read-document-in-workflow';
  * cost a request). A document that needs no reader (a text, or one read before) is read in place,
  * with the fit, in one local activity; any other goes to the documents task queue's readers. A chain
  * left empty fails the run at once with `DocumentTooLarge`; a document that cannot be read fails it
- * with the reason.
+ * with the reason. A folded run also learns which extract models take the document whole.
  */
-async function parse(patches: RunPatches, bookkeeping: RunBookkeeping, progress: RunProgress, input: ExtractionInput): Promise<Record<ChainStage, string[]>> {
+async function parse(patches: RunPatches, bookkeeping: RunBookkeeping, progress: RunProgress, input: ExtractionInput): Promise<ParsedChains> {
   const entry = progress.startStage('parse');
   const queueItemId = input.queueItemId;
   const models = [...new Set([...Object.values(input.chains).flat(), input.orchestratorModel])];
   let parsed: FitResult;
   if (patches.has(READS_DOCUMENT)) {
-    const inPlace = patches.folded ? await bookkeeping.parseInPlace({ queueItemId, models }) : null;
+    const extractModels = input.chains.extract;
+    const inPlace = patches.folded ? await bookkeeping.parseInPlace({ queueItemId, models, extractModels }) : null;
     if (inPlace) {
       progress.documentRead(inPlace.read);
       parsed = inPlace.fit;
     } else {
       const read = await documentReading().readDocument({ queueItemId });
       progress.documentRead(read);
-      parsed = await bookkeeping.fitModels({ queueItemId, models, read });
+      parsed = await bookkeeping.fitModels({ queueItemId, models, read, ...(patches.folded ? { extractModels } : {}) });
     }
   } else {
     parsed = await bookkeeping.parse({ queueItemId, models });
@@ -117,7 +124,7 @@ async function parse(patches: RunPatches, bookkeeping: RunBookkeeping, progress:
       });
     }
   }
-  return chains;
+  return { chains, extractWhole: parsed.extractWhole ?? [] };
 }
 
 /**
@@ -125,7 +132,8 @@ async function parse(patches: RunPatches, bookkeeping: RunBookkeeping, progress:
  * each round with the next model of the extract chain, until nothing is disputed, the rounds are
  * spent or no other model is left. Round 0 may come from an earlier run (a resumed retry).
  */
-async function extractUntilSettled(patches: RunPatches, progress: RunProgress, input: ExtractionInput, chains: Record<ChainStage, string[]>, reused: ReusedStages, call: CallBase) {
+async function extractUntilSettled(patches: RunPatches, progress: RunProgress, input: ExtractionInput, parsed: ParsedChains, reused: ReusedStages, call: CallBase) {
+  const { chains, extractWhole } = parsed;
   const { policy } = input;
   let step = 0;
   let onlyPaths: string[] | undefined;
@@ -140,7 +148,7 @@ async function extractUntilSettled(patches: RunPatches, progress: RunProgress, i
     } else {
       try {
         const extracted = await runChain(progress, progress.startStage('extract', step), extractChain, policy, (activities, model) =>
-          extractWithModel(patches, activities, { ...call, model, step, ...(onlyPaths ? { onlyPaths } : {}) }),
+          extractWithModel(patches, extractWhole, activities, { ...call, model, step, ...(onlyPaths ? { onlyPaths } : {}) }),
         );
         extractedBy = extracted.model;
       } catch (error) {

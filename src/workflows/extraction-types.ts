@@ -146,6 +146,8 @@ export interface FitResult {
   estimatedTokens: number;
   /** Models of the configuration whose context window the document does not fit. */
   tooLargeFor: string[];
+  /** Models of the extract chain that take the document whole in the first extraction, without a chunk plan (folded runs). */
+  extractWhole?: string[];
 }
 
 /** A document read in place (`parseInPlace`), and the models it fits. */

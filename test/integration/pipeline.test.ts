@@ -117,6 +117,28 @@ describe('the extraction pipeline on the simulator', () => {
     // At most one re-extraction round (extract, validate, review again) between review and finalise.
     expect([6, 9]).toContain(names.length);
   });
+
+  it('reads a pasted text in place and extracts it whole without a plan: four tasks on the queue, one patch marker', async () => {
+    const id = await queue(stack, 3);
+    await stack.request('POST', `/queue/process/${id}`, mixedProviderConfig);
+    await waitForStatus(stack, id, ['completed']);
+    const handle = stack.temporal.workflow.getHandle(`extraction-${id}`);
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const activities = events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    const local = events.flatMap((event) => {
+      const marker = event.markerRecordedEventAttributes;
+      if (marker?.markerName !== 'core_local_activity') return [];
+      const data = marker.details?.data?.payloads?.[0]?.data;
+      return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+    });
+    expect(activities.slice(0, 4)).toEqual(['classify', 'extract', 'validate', 'review']);
+    expect(local[0]).toBe('parseInPlace');
+    expect(local.at(-1)).toBe('finalise');
+    // The first extraction reads the short text whole: a plan is made only for a re-extraction round.
+    expect(local.indexOf('planChunks')).not.toBe(1);
+    expect(events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')).toHaveLength(1);
+  });
 });
 
 describe('fallback chains', () => {

@@ -148,6 +148,12 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     await save('folded-human-review', reviewed);
   });
 
+  it('records a folded run whose extract model takes the document whole, without a chunk plan', async () => {
+    const whole = await run(129, mixedProviderConfig);
+    await waitForStatus(stack, whole, ['completed']);
+    await save('folded-extract-without-plan', whole);
+  });
+
   it('records an experiment: a parent workflow running its children in a window', async () => {
     const shared = { temperature: 0, orchestrator_model: 'gpt-4.1-mini', orchestrator_prompt: '' };
     const arm = (name: string, extract: string) => ({
