@@ -6,12 +6,21 @@ export type { RefreshOptions, RefreshOutcome } from './rollup-refresh.ts';
 /*
  * Keeps the ledger's roll-ups (migrations/1764100000000_incremental-rollups.sql) current, in the
  * way src/db/rollup-refresh.ts describes: each step adds the rows of the pending ranges it takes to
- * the hourly and daily roll-ups (and to the minute roll-up, for the hours it covers), and recomputes
- * from the ledger every hour marked dirty by an update or delete.
+ * the hourly and daily roll-ups (and to the minute and second roll-ups, for the hours they cover),
+ * and recomputes from the ledger every hour marked dirty by an update or delete.
  */
 
-/** How far back minute rows are kept: edges inside older hours read up to an hour of calls. */
-const MINUTE_ROWS_FOR = "interval '24 hours'";
+/**
+ * The roll-ups finer than an hour, kept for recent hours only: from their `since` (an hour, moved
+ * forward by every step to `keepFor` before the current hour) on, every rolled-up call is in their
+ * rows too. An edge inside a kept hour reads at most a minute of calls from the ledger; inside a
+ * kept minute (migrations/1764112000000_usage-rollup-seconds.sql), at most a second.
+ */
+const FINE_ROLLUPS = [
+  { unit: 'minute', table: 'usage_rollup_minutely', sinceTable: 'usage_rollup_minutely_since', keepFor: "interval '24 hours'" },
+  { unit: 'second', table: 'usage_rollup_secondly', sinceTable: 'usage_rollup_secondly_since', keepFor: "interval '1 hour'" },
+] as const;
+type FineRollup = (typeof FINE_ROLLUPS)[number];
 
 /**
  * Rolls up the pending ledger rows and recomputes dirty hours, a chunk per transaction, until
@@ -23,25 +32,29 @@ export async function refreshUsageRollups(pool: Pool, options: RefreshOptions = 
 }
 
 async function refreshStep(client: PoolClient, chunkIds: number): Promise<RefreshStep> {
-  const since = await advanceMinuteRows(client);
+  const fine: Array<{ rollup: FineRollup; since: Date }> = [];
+  for (const rollup of FINE_ROLLUPS) fine.push({ rollup, since: await advanceFineRows(client, rollup) });
   const hours = await takeDirtyHours(client, 'usage_rollup_dirty');
   const taken = await takePending(client, 'usage_rollup_pending', chunkIds);
-  if (hours.length > 0) await recomputeHours(client, hours, since);
+  if (hours.length > 0) await recomputeHours(client, hours, fine);
   if (taken.firstIds.length > 0) {
     await addRows(client, taken, hours);
-    if (taken.latest && taken.latest >= since) await addMinuteRows(client, taken, hours, since);
+    for (const { rollup, since } of fine) if (taken.latest && taken.latest >= since) await addFineRows(client, rollup, taken, hours, since);
   }
   if (hours.length > 0) await recomputeDays(client, [...new Set(hours.map((hour) => `${hour.slice(0, 10)}T00:00:00.000Z`))]);
   return { ids: taken.ids, hours: hours.length };
 }
 
-/** Moves the start of the minute rows up to a day ago, dropping older minutes; returns it. */
-async function advanceMinuteRows(client: PoolClient): Promise<Date> {
-  const moved = await client.query<{ since: Date }>(
-    `UPDATE usage_rollup_minutely_since SET since = greatest(since, date_trunc('hour', now(), 'UTC') - ${MINUTE_ROWS_FOR}) RETURNING since`,
+/** Moves the start of a fine roll-up's rows up to `keepFor` before the current hour, dropping older rows; returns it. */
+async function advanceFineRows(client: PoolClient, rollup: FineRollup): Promise<Date> {
+  const moved = await client.query<{ since: Date; before: Date }>(
+    `WITH before AS (SELECT since FROM ${rollup.sinceTable})
+     UPDATE ${rollup.sinceTable} SET since = greatest(since, date_trunc('hour', now(), 'UTC') - ${rollup.keepFor})
+     RETURNING since, (SELECT since FROM before) AS before`,
   );
-  const since = moved.rows[0]!.since;
-  await client.query('DELETE FROM usage_rollup_minutely WHERE period_start < $1', [since]);
+  const { since, before } = moved.rows[0]!;
+  // Only when it moved (once an hour): finding the rows to drop scans the table.
+  if (since > before) await client.query(`DELETE FROM ${rollup.table} WHERE period_start < $1`, [since]);
   return since;
 }
 
@@ -49,7 +62,7 @@ async function advanceMinuteRows(client: PoolClient): Promise<Date> {
  * The per-bucket aggregate of some ledger rows `u` (a FROM clause naming them), per hour (or minute),
  * group and scope ('*' and the configuration), as roll-up rows with their sparse histograms.
  */
-const rollupRowsOf = (rows: string, unit: 'hour' | 'minute' = 'hour') => `
+const rollupRowsOf = (rows: string, unit: 'hour' | FineRollup['unit'] = 'hour') => `
   per_bucket AS (
     SELECT date_trunc('${unit}', u.created_at, 'UTC') AS period_start, u.stage, u.provider, u.model,
            coalesce(u.configuration_id::text, '') AS configuration_key, latency_bucket(u.response_time_ms) AS bucket,
@@ -129,34 +142,33 @@ async function addRows(client: PoolClient, taken: TakenRanges, recomputed: strin
   );
 }
 
-/** Adds the taken ranges' rows from `since` on to the minute roll-up, except in hours this step recomputed. */
-async function addMinuteRows(client: PoolClient, taken: TakenRanges, recomputed: string[], since: Date): Promise<void> {
+/** Adds the taken ranges' rows from `since` on to a fine roll-up, except in hours this step recomputed. */
+async function addFineRows(client: PoolClient, rollup: FineRollup, taken: TakenRanges, recomputed: string[], since: Date): Promise<void> {
   await client.query(
     `WITH taken AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS t(first_id, last_id)),
      ${rollupRowsOf(
        `taken t CROSS JOIN LATERAL (SELECT * FROM model_usage u WHERE u.id BETWEEN t.first_id AND t.last_id OFFSET 0) u
          WHERE u.created_at >= $4 AND date_trunc('hour', u.created_at, 'UTC') <> ALL ($3::timestamptz[])`,
-       'minute',
+       rollup.unit,
      )}
-     INSERT INTO usage_rollup_minutely AS r (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows ${MERGE('r')}`,
+     INSERT INTO ${rollup.table} AS r (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows ${MERGE('r')}`,
     [taken.firstIds, taken.lastIds, recomputed, since],
   );
 }
 
 /** Recomputes hours from the ledger, leaving out rows still pending (they are added when their range is taken). */
-async function recomputeHours(client: PoolClient, hours: string[], since: Date): Promise<void> {
+async function recomputeHours(client: PoolClient, hours: string[], fine: ReadonlyArray<{ rollup: FineRollup; since: Date }>): Promise<void> {
   const rows = `unnest($1::timestamptz[]) AS h(hour)
                 JOIN model_usage u ON u.created_at >= h.hour AND u.created_at < h.hour + interval '1 hour'
                WHERE ${notPending('usage_rollup_pending', 'u')}`;
   await client.query('DELETE FROM usage_rollup_hourly WHERE period_start = ANY ($1::timestamptz[])', [hours]);
   await client.query(`WITH ${rollupRowsOf(rows)} INSERT INTO usage_rollup_hourly (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`, [hours]);
-  const recent = hours.filter((hour) => new Date(hour) >= since);
-  if (recent.length === 0) return;
-  await client.query(
-    `DELETE FROM usage_rollup_minutely WHERE date_trunc('hour', period_start, 'UTC') = ANY ($1::timestamptz[])`,
-    [recent],
-  );
-  await client.query(`WITH ${rollupRowsOf(rows, 'minute')} INSERT INTO usage_rollup_minutely (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`, [recent]);
+  for (const { rollup, since } of fine) {
+    const recent = hours.filter((hour) => new Date(hour) >= since);
+    if (recent.length === 0) continue;
+    await client.query(`DELETE FROM ${rollup.table} WHERE date_trunc('hour', period_start, 'UTC') = ANY ($1::timestamptz[])`, [recent]);
+    await client.query(`WITH ${rollupRowsOf(rows, rollup.unit)} INSERT INTO ${rollup.table} (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows`, [recent]);
+  }
 }
 
 /** Recomputes days from their hourly rows. */
