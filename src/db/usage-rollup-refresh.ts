@@ -136,19 +136,22 @@ async function addRows(client: PoolClient, taken: TakenRanges, recomputed: strin
   // $5, $6, …: the fine roll-ups' `since`, in FINE_ROLLUPS order (coarse to fine).
   const since = (index: number) => `$${5 + index}::timestamptz`;
   const finest = `CASE ${fine.map(({ rollup }, index) => `WHEN u.created_at >= ${since(index)} THEN '${rollup.unit}'`).reverse().join(' ')} ELSE 'hour' END`;
-  const regrouped = (name: string, unit: string, where = '') => `
-    ${name} AS (
+  // A roll-up's aggregates: those already per its unit (from its `since` to the next finer one's)
+  // as they are, and those per a finer unit (from the next finer `since` on) regrouped — on a month
+  // of calls nearly all are per hour already, and regrouping them would cost a second pass.
+  const bucketsOf = (name: string, unit: string, index: number) => {
+    const from = index < 0 ? 'true' : `period_start >= ${since(index)}`;
+    if (index === fine.length - 1) return `${name} AS (SELECT * FROM finest WHERE ${from})`;
+    return `${name} AS (
+      SELECT * FROM finest WHERE ${from} AND period_start < ${since(index + 1)}
+      UNION ALL
       SELECT date_trunc('${unit}', period_start, 'UTC') AS period_start, stage, provider, model, configuration_key, bucket, ${MERGED_AGGREGATES}
-        FROM finest ${where} GROUP BY 1, 2, 3, 4, 5, 6
+        FROM finest WHERE ${from} AND period_start >= ${since(index + 1)} GROUP BY 1, 2, 3, 4, 5, 6
     )`;
+  };
   const levels = fine.map(({ rollup }, index) => {
     const name = `${rollup.unit}_rollup`;
-    // The finest level's rows are already per its unit from its `since` on: filtered, not regrouped.
-    const buckets =
-      index === fine.length - 1
-        ? `${rollup.unit}_buckets AS (SELECT * FROM finest WHERE period_start >= ${since(index)})`
-        : regrouped(`${rollup.unit}_buckets`, rollup.unit, `WHERE period_start >= ${since(index)}`);
-    return `${buckets},${rollupRowsFrom(name, `${rollup.unit}_buckets`)},
+    return `${bucketsOf(`${rollup.unit}_buckets`, rollup.unit, index)},${rollupRowsFrom(name, `${rollup.unit}_buckets`)},
      ${rollup.unit}_added AS (INSERT INTO ${rollup.table} AS r (${COLUMNS}) SELECT ${COLUMNS} FROM ${name} ${MERGE('r')})`;
   });
   await client.query(
@@ -160,7 +163,7 @@ async function addRows(client: PoolClient, taken: TakenRanges, recomputed: strin
        `date_trunc(${finest}, u.created_at, 'UTC')`,
      )},
      ${levels.join(',')},
-     ${regrouped('hour_buckets', 'hour')},${rollupRowsFrom('rollup_rows', 'hour_buckets')},
+     ${bucketsOf('hour_buckets', 'hour', -1)},${rollupRowsFrom('rollup_rows', 'hour_buckets')},
      hourly AS (INSERT INTO usage_rollup_hourly AS r (${COLUMNS}) SELECT ${COLUMNS} FROM rollup_rows ${MERGE('r')}),
      daily_buckets AS (
        SELECT date_trunc('day', period_start, 'UTC') AS period_start, stage, provider, model, configuration_key, b.bucket,
