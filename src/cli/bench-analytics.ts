@@ -20,6 +20,8 @@ import { ROLLUP_MAX_MS } from '../temporal/usage-rollup-schedule.ts';
 export interface BenchAnalyticsOptions {
   rows: number;
   days: number;
+  /** The burst scenario's calls lie in the last this many minutes (by default: the current hour so far, at least ten minutes). */
+  burstMinutes?: number | undefined;
   iterations: number;
   configurations: number;
   scenarios: Scenario[];
@@ -106,7 +108,7 @@ async function runScenario(settings: Settings, options: BenchAnalyticsOptions, s
     const models = catalog.list().map((model) => ({ id: model.id, provider: model.provider }));
     const configurations = Array.from({ length: options.configurations }, () => randomUUID());
     const now = new Date();
-    const range = loadRange(scenario, now, options.days);
+    const range = loadRange(scenario, now, options.days, options.burstMinutes);
     say(`${scenario}: ${options.rows.toLocaleString('en')} calls from ${range.from.toISOString()} to ${range.to.toISOString()}`);
 
     let started = performance.now();

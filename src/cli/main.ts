@@ -225,6 +225,7 @@ program
   .description('analytics benchmark: N synthetic ledger rows loaded in bulk (spread over D days, or a burst in the current hour), p50/p95 of every analytics route right after the load and once rolled up (embedded throwaway PostgreSQL unless --database-url)')
   .option('--rows <n>', 'ledger rows to generate', integer('--rows'), 1_000_000)
   .option('--days <d>', 'days the bulk scenario spreads its rows over', integer('--days'), 30)
+  .option('--burst-minutes <m>', 'minutes before now the burst scenario spreads its rows over (default: the current hour so far, at least ten minutes)', integer('--burst-minutes'))
   .option('--iterations <i>', 'timed requests per case and phase', integer('--iterations'), 20)
   .option('--configurations <c>', 'configurations the rows are spread over', integer('--configurations'), 50)
   .option('--scenarios <list>', `comma-separated, of ${SCENARIOS.join(', ')}`, 'bulk,burst')
@@ -232,11 +233,13 @@ program
   .option('--database-url <url>', 'a PostgreSQL server to create the scenario databases on (each dropped afterwards)')
   .option('--json')
   .action(
-    async (options: { rows: number; days: number; iterations: number; configurations: number; scenarios: string; liveCalls: number; databaseUrl?: string; json?: boolean }) => {
+    async (options: { rows: number; days: number; burstMinutes?: number; iterations: number; configurations: number; scenarios: string; liveCalls: number; databaseUrl?: string; json?: boolean }) => {
       const scenarios = options.scenarios.split(',').map((name) => name.trim());
       const unknown = scenarios.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
       if (unknown.length > 0 || scenarios.length === 0) throw new CliError(`--scenarios takes ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`);
-      if (options.iterations < 1 || options.configurations < 2 || options.liveCalls < 1) throw new CliError('--iterations and --live-calls must be at least 1, --configurations at least 2');
+      if (options.iterations < 1 || options.configurations < 2 || options.liveCalls < 1 || (options.burstMinutes ?? 1) < 1) {
+        throw new CliError('--iterations, --live-calls and --burst-minutes must be at least 1, --configurations at least 2');
+      }
       const { benchAnalytics } = await import('./bench-analytics.ts');
       await benchAnalytics(
         loadSettings(),

@@ -7,9 +7,11 @@
  *   its calls for that group do), unless the day has a dirty hour.
  * - Otherwise, on the edge days and the days with a dirty hour, hourly rows whose calls all lie in
  *   the range. An hourly row that straddles an edge is replaced, from the minute roll-up's `since`
- *   on (the last day), by its minute rows whose calls all lie in the range and the ledger rows of the
- *   one straddling minute; before `since`, by its ledger rows inside the range (a "slice": the calls
- *   of its groups between the edge and the end of the hour or minute).
+ *   on (the last day), by its minute rows whose calls all lie in the range and the one straddling
+ *   minute; before `since`, by its ledger rows inside the range (a "slice": the calls of its groups
+ *   between the edge and the end of the hour, minute or second). The straddling minute is read, from
+ *   the second roll-up's `since` on (the last hour or two), by its second rows whose calls all lie
+ *   in the range and the ledger rows of the one straddling second; before it, as a slice.
  * - Dirty hours (rows changed or deleted since they were rolled up) from the ledger, inside the range.
  * - Ledger rows not rolled up yet, from their pending id ranges in id order, up to a cap of ids: the
  *   one read whose size depends on how far behind the roll-up is, and so the one that is bounded. When
@@ -41,6 +43,30 @@ const groupFilter = (alias: string) =>
 const ledgerFilter = `${groupFilter('u')} AND ($3 = '*' OR coalesce(u.configuration_id::text, '') = $3)`;
 
 const sameGroup = (a: string, b: string) => `${a}.stage = ${b}.stage AND ${a}.provider = ${b}.provider AND ${a}.model = ${b}.model`;
+
+/** The spans of the ledger slices read at a range's edges, each with its CTE of keys `<unit>_slice_keys`. */
+const SLICE_UNITS = ['hour', 'minute', 'second'] as const;
+
+/** Whether ledger row `u` lies in a slice of `unit` of its group. */
+const inSlice = (unit: (typeof SLICE_UNITS)[number]) =>
+  `EXISTS (SELECT 1 FROM ${unit}_slice_keys s WHERE s.period_start = date_trunc('${unit}', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})`;
+
+/**
+ * The CTE `name`: for each straddling period of `parentSlices` (of length `span`) from `since` on,
+ * the rows of the finer roll-up `table` inside it that overlap the range, of the straddling groups,
+ * flagged `inside` when all their calls lie in the range.
+ */
+const finerRows = (name: string, parentSlices: string, since: string, table: string, span: string) => `${name} AS (
+  SELECT r.*, r.first_call_at >= b.lo AND r.last_call_at < b.hi AS inside
+    FROM (SELECT DISTINCT s.period_start FROM ${parentSlices} s, ${since} m WHERE s.period_start >= m.since) ps CROSS JOIN bounds b
+   CROSS JOIN LATERAL (
+     SELECT * FROM ${table} fr
+      WHERE fr.configuration_key = $3 AND fr.period_start >= ps.period_start AND fr.period_start < ps.period_start + ${span}
+     OFFSET 0
+   ) r
+   WHERE r.last_call_at >= b.lo AND r.first_call_at < b.hi
+     AND EXISTS (SELECT 1 FROM ${parentSlices} s WHERE s.period_start = ps.period_start AND ${sameGroup('s', 'r')})
+)`;
 
 export const USAGE_PARTS_CTES = `
 bounds AS (SELECT coalesce($1::timestamptz, '-infinity') AS lo, coalesce($2::timestamptz, 'infinity') AS hi),
@@ -77,27 +103,23 @@ hour_rows AS (
 ),
 hour_slices AS (SELECT period_start, stage, provider, model FROM hour_rows WHERE NOT inside),
 minute_since AS (SELECT since FROM usage_rollup_minutely_since),
--- A straddling hour from \`since\` on is read by its minutes instead: the minute rows of its groups
--- whose calls all lie in the range, and the ledger only for the minute that straddles the edge.
-minute_rows AS (
-  SELECT r.*, r.first_call_at >= b.lo AND r.last_call_at < b.hi AS inside
-    FROM (SELECT DISTINCT s.period_start FROM hour_slices s, minute_since m WHERE s.period_start >= m.since) hs CROSS JOIN bounds b
-   CROSS JOIN LATERAL (
-     SELECT * FROM usage_rollup_minutely mr
-      WHERE mr.configuration_key = $3 AND mr.period_start >= hs.period_start AND mr.period_start < hs.period_start + interval '1 hour'
-     OFFSET 0
-   ) r
-   WHERE r.last_call_at >= b.lo AND r.first_call_at < b.hi
-     AND EXISTS (SELECT 1 FROM hour_slices s WHERE s.period_start = hs.period_start AND ${sameGroup('s', 'r')})
-),
--- What is read from the ledger at the edges: whole hours before \`since\`, single minutes after.
+second_since AS (SELECT since FROM usage_rollup_secondly_since),
+-- A straddling hour from the minute rows' \`since\` on is read by its minutes instead: the minute rows
+-- of its groups whose calls all lie in the range, and below them the minute that straddles the edge;
+-- from the second rows' \`since\` on, that minute is read by its seconds the same way.
+${finerRows('minute_rows', 'hour_slices', 'minute_since', 'usage_rollup_minutely', "interval '1 hour'")},
+minute_slices AS (SELECT period_start, stage, provider, model FROM minute_rows WHERE NOT inside),
+${finerRows('second_rows', 'minute_slices', 'second_since', 'usage_rollup_secondly', "interval '1 minute'")},
+-- What is read from the ledger at the edges: whole hours before the minute rows, single minutes
+-- before the second rows, single seconds after.
 slices AS (
   SELECT s.period_start, interval '1 hour' AS span, s.stage, s.provider, s.model FROM hour_slices s, minute_since m WHERE s.period_start < m.since
   UNION ALL
-  SELECT period_start, interval '1 minute', stage, provider, model FROM minute_rows WHERE NOT inside
+  SELECT s.period_start, interval '1 minute', s.stage, s.provider, s.model FROM minute_slices s, second_since m WHERE s.period_start < m.since
+  UNION ALL
+  SELECT period_start, interval '1 second', stage, provider, model FROM second_rows WHERE NOT inside
 ),
-hour_slice_keys AS (SELECT period_start, stage, provider, model FROM slices WHERE span = interval '1 hour'),
-minute_slice_keys AS (SELECT period_start, stage, provider, model FROM slices WHERE span = interval '1 minute'),
+${SLICE_UNITS.map((unit) => `${unit}_slice_keys AS (SELECT period_start, stage, provider, model FROM slices WHERE span = interval '1 ${unit}')`).join(',\n')},
 -- Every ledger read below is a LATERAL subquery that only names the index range to scan (a slice's
 -- calls by created_at, a pending range by id), with OFFSET 0 so that the planner can neither flatten
 -- it nor push the other conditions into it, and the rows it returns are filtered afterwards. Left to
@@ -112,8 +134,7 @@ slice_period_rows AS MATERIALIZED (
 slice_rows AS (
   SELECT ${LEDGER_COLUMNS} FROM slice_period_rows u
    WHERE ($3 = '*' OR coalesce(u.configuration_id::text, '') = $3)
-     AND (EXISTS (SELECT 1 FROM hour_slice_keys s WHERE s.period_start = date_trunc('hour', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
-          OR EXISTS (SELECT 1 FROM minute_slice_keys s WHERE s.period_start = date_trunc('minute', u.created_at, 'UTC') AND ${sameGroup('s', 'u')}))
+     AND (${SLICE_UNITS.map((unit) => inSlice(unit)).join('\n          OR ')})
 ),
 dirty_rows AS (
   SELECT ${LEDGER_COLUMNS} FROM dirty d CROSS JOIN bounds b
@@ -136,8 +157,7 @@ pending_rows AS (
   SELECT ${LEDGER_COLUMNS} FROM pending_range_rows u CROSS JOIN bounds b
    WHERE u.created_at >= b.lo AND u.created_at < b.hi AND ${ledgerFilter}
      AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.hour = date_trunc('hour', u.created_at, 'UTC'))
-     AND NOT EXISTS (SELECT 1 FROM hour_slice_keys s WHERE s.period_start = date_trunc('hour', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
-     AND NOT EXISTS (SELECT 1 FROM minute_slice_keys s WHERE s.period_start = date_trunc('minute', u.created_at, 'UTC') AND ${sameGroup('s', 'u')})
+     ${SLICE_UNITS.map((unit) => `AND NOT ${inSlice(unit)}`).join('\n     ')}
 ),
 raw AS (
   SELECT date_trunc('hour', u.created_at, 'UTC') AS period_start, u.stage, u.provider, u.model, latency_bucket(u.response_time_ms) AS bucket,
@@ -156,6 +176,9 @@ rolled AS (
   UNION ALL
   SELECT period_start, stage, provider, model, calls, successes, input_tokens, output_tokens, cost_usd, latency_sum_ms, simulated,
          first_call_at, last_call_at, latency_buckets, latency_counts, latency_successes FROM minute_rows WHERE inside
+  UNION ALL
+  SELECT period_start, stage, provider, model, calls, successes, input_tokens, output_tokens, cost_usd, latency_sum_ms, simulated,
+         first_call_at, last_call_at, latency_buckets, latency_counts, latency_successes FROM second_rows WHERE inside
 ),
 part_totals AS (
   SELECT period_start, stage, provider, model, calls, successes, input_tokens, output_tokens, cost_usd, latency_sum_ms, simulated, first_call_at, last_call_at FROM rolled

@@ -9,8 +9,9 @@ import { modelPerformance, type UsageFilters } from '../../src/db/usage-rollups.
 
 // The rows of this file live in a year no other test writes to, under providers of their own, so
 // that the direct aggregate and the roll-up query see the same calls while other files run. A future
-// year: its hours are within the minute roll-up (which keeps the last day and on), so edges are
-// read by minute; the test of older hours uses a past year.
+// year: its hours are within the minute and second roll-ups (which keep the last day, and the last
+// hour or two, and on), so edges are read by second; the test of older hours uses a past year, the
+// test of edges read by minute the hours between a day and a few hours ago.
 const YEAR = 2031 + Math.floor(Math.random() * 40);
 const at = (iso: string) => new Date(`${YEAR}-${iso}`);
 const PROVIDER = `rollup-${randomUUID().slice(0, 8)}`;
@@ -74,14 +75,12 @@ async function pendingIn(pool: Pool, range: { from: Date; to: Date }) {
 async function expectRebuildIdentical(pool: Pool, range: { from: Date; to: Date }) {
   const rows = async (table: string) =>
     (await pool.query(`SELECT * FROM ${table} WHERE period_start >= $1 AND period_start < $2 AND provider LIKE $3 ORDER BY 1, 2, 3, 4, 5`, [range.from, range.to, `${PROVIDER}%`])).rows;
-  const before = { hourly: await rows('usage_rollup_hourly'), daily: await rows('usage_rollup_daily'), minutely: await rows('usage_rollup_minutely') };
-  expect(before.hourly.length).toBeGreaterThan(0);
-  expect(before.minutely.length).toBeGreaterThan(0);
+  const tables = ['usage_rollup_hourly', 'usage_rollup_daily', 'usage_rollup_minutely', 'usage_rollup_secondly'];
+  const before = await Promise.all(tables.map(rows));
+  for (const table of before) expect(table.length).toBeGreaterThan(0);
   await pool.query(`INSERT INTO usage_rollup_dirty (hour) SELECT generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour')`, [range.from, range.to]);
   await refresh(pool);
-  expect(await rows('usage_rollup_hourly')).toEqual(before.hourly);
-  expect(await rows('usage_rollup_daily')).toEqual(before.daily);
-  expect(await rows('usage_rollup_minutely')).toEqual(before.minutely);
+  expect(await Promise.all(tables.map(rows))).toEqual(before);
 }
 
 async function viaRollups(pool: Pool, filters: UsageFilters) {
@@ -126,7 +125,7 @@ describe('analytics roll-ups', () => {
     });
   }
 
-  it('equals it for a burst within one hour, with edges inside its minutes (read by minute)', async () => {
+  it('equals it for a burst within one hour, with edges inside its minutes (read by second)', async () => {
     await generateSyntheticLedger(pool, { rows: 30_000, from: at('06-01T10:00:00Z'), to: at('06-01T11:00:00Z'), tag: `burst-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
     await refresh(pool);
     for (const range of [
@@ -140,6 +139,54 @@ describe('analytics roll-ups', () => {
     }
   });
 
+  it('equals it for a burst within two minutes, with edges inside its seconds (read from the ledger by second)', async () => {
+    // 100 calls a second: an edge inside a second reads that second's calls of the straddling groups.
+    await generateSyntheticLedger(pool, { rows: 12_000, from: at('06-03T10:20:00Z'), to: at('06-03T10:22:00Z'), tag: `seconds-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    await refresh(pool);
+    const seconds = await pool.query('SELECT count(DISTINCT period_start)::int AS n FROM usage_rollup_secondly WHERE period_start >= $1 AND period_start < $2 AND provider LIKE $3', [
+      at('06-03T10:20:00Z'), at('06-03T10:22:00Z'), `${PROVIDER}%`,
+    ]);
+    expect(seconds.rows[0].n).toBe(120);
+    for (const range of [
+      { from: at('06-03T10:20:17.25Z'), to: at('06-03T11:00:00Z') },
+      { from: at('06-03T10:00:00Z'), to: at('06-03T10:21:42.875Z') },
+      { from: at('06-03T10:20:17.25Z'), to: at('06-03T10:21:03.5Z') },
+      { from: at('06-03T10:20:17.25Z'), to: at('06-03T10:20:17.75Z') },
+      { from: at('06-03T10:20:59.5Z'), to: at('06-03T10:21:00.5Z') },
+    ]) {
+      expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+      expectSame(await viaRollups(pool, { ...range, stage: 'review' }), await directAggregate(pool, { ...range, stage: 'review' }));
+      expectSame(await viaRollups(pool, { ...range, configurationId: CONFIGS[1] }), await directAggregate(pool, { ...range, configurationId: CONFIGS[1] }));
+    }
+    // Calls arriving late, into seconds already rolled up: read from their pending range, then added.
+    await generateSyntheticLedger(pool, { rows: 300, from: at('06-03T10:20:10Z'), to: at('06-03T10:20:30Z'), tag: `seconds-late-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    const range = { from: at('06-03T10:20:17.25Z'), to: at('06-03T10:21:03.5Z') };
+    expect(await pendingIn(pool, range)).toBeGreaterThan(0);
+    expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+    await refresh(pool);
+    expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+    await expectRebuildIdentical(pool, { from: at('06-03T00:00:00Z'), to: at('06-04T00:00:00Z') });
+  });
+
+  it('equals it where edges fall in hours with minute rows but no second rows (read from the ledger by minute)', async () => {
+    // Hours between the second roll-up's start (the last hour or two) and the minute roll-up's (a day ago).
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const hoursAgo = (hours: number, ms = 0) => new Date(hour - hours * 3_600_000 + ms);
+    await generateSyntheticLedger(pool, { rows: 6_000, from: hoursAgo(10), to: hoursAgo(4), tag: `recent-${randomUUID()}`, models: MODELS, configurations: CONFIGS });
+    await refresh(pool);
+    const count = async (table: string) =>
+      (await pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE period_start >= $1 AND period_start < $2 AND provider LIKE $3`, [hoursAgo(10), hoursAgo(4), `${PROVIDER}%`])).rows[0].n;
+    expect(await count('usage_rollup_minutely')).toBeGreaterThan(0);
+    expect(await count('usage_rollup_secondly')).toBe(0);
+    for (const range of [
+      { from: hoursAgo(9, 437_250), to: hoursAgo(5, 1_921_500) },
+      { from: hoursAgo(7, 65_125), to: hoursAgo(7, 68_900) },
+    ]) {
+      expectSame(await viaRollups(pool, range), await directAggregate(pool, range));
+      expectSame(await viaRollups(pool, { ...range, configurationId: CONFIGS[0] }), await directAggregate(pool, { ...range, configurationId: CONFIGS[0] }));
+    }
+  });
+
   it('equals it where edges fall in hours older than the minute roll-up (read from the ledger by hour)', async () => {
     const past = 2001 + Math.floor(Math.random() * 20);
     const old = (iso: string) => new Date(`${past}-${iso}`);
@@ -147,7 +194,9 @@ describe('analytics roll-ups', () => {
     const minutes = await pool.query('SELECT count(*)::int AS n FROM usage_rollup_minutely WHERE period_start >= $1 AND period_start < $2', [old('03-01T00:00:00Z'), old('03-04T00:00:00Z')]);
     await refresh(pool);
     expect(minutes.rows[0].n).toBe(0);
-    expect((await pool.query('SELECT count(*)::int AS n FROM usage_rollup_minutely WHERE period_start >= $1 AND period_start < $2', [old('03-01T00:00:00Z'), old('03-04T00:00:00Z')])).rows[0].n).toBe(0);
+    for (const table of ['usage_rollup_minutely', 'usage_rollup_secondly']) {
+      expect((await pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE period_start >= $1 AND period_start < $2`, [old('03-01T00:00:00Z'), old('03-04T00:00:00Z')])).rows[0].n).toBe(0);
+    }
     for (const range of [
       { from: old('03-01T07:13:27.5Z'), to: old('03-02T19:48:01Z') },
       { from: old('03-02T10:05:00Z'), to: old('03-02T10:55:00Z') },
