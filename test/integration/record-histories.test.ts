@@ -33,9 +33,21 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     const history = await stack.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
     await writeFile(path.join(fixtures, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
   }
-  async function run(n: number, config: object) {
-    const id = (await stack.request('POST', '/queue', invoice(n))).body.id as string;
+  async function run(n: number, config: object, item: object = invoice(n)) {
+    const id = (await stack.request('POST', '/queue', item)).body.id as string;
     expect((await stack.request('POST', `/queue/process/${id}`, config)).status).toBe(202);
+    return id;
+  }
+  /** Invoice `n` uploaded as a PDF. */
+  const pdfUpload = (n: number, bytes: Uint8Array) => ({ ...invoice(n), document: { content_base64: Buffer.from(bytes).toString('base64'), mime_type: 'application/pdf' } });
+  /** A run sent to review by its confidence threshold, corrected by the recorder, and completed. */
+  async function reviewedRun(n: number) {
+    const id = await run(n, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
+    await waitForStatus(stack, id, ['needs_review']);
+    await stack.temporal.workflow
+      .getHandle(`extraction-${id}`)
+      .executeUpdate(submitReviewUpdate, { args: [{ reviewer: 'recorder', corrections: { vendor_name: 'Corrected GmbH' } }] });
+    await waitForStatus(stack, id, ['completed']);
     return id;
   }
 
@@ -55,12 +67,7 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
   });
 
   it('records a human review and a resumed retry', async () => {
-    const reviewed = await run(103, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
-    await waitForStatus(stack, reviewed, ['needs_review']);
-    await stack.temporal.workflow
-      .getHandle(`extraction-${reviewed}`)
-      .executeUpdate(submitReviewUpdate, { args: [{ reviewer: 'recorder', corrections: { vendor_name: 'Corrected GmbH' } }] });
-    await waitForStatus(stack, reviewed, ['completed']);
+    const reviewed = await reviewedRun(103);
     await save('human-review', reviewed);
 
     const resumed = await run(104, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, validate: ['claude-haiku-4-5'] } });
@@ -86,16 +93,13 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
   });
 
   it('records runs that read their uploaded document first: a PDF that completes, an encrypted one that fails', async () => {
-    const upload = (n: number, bytes: Uint8Array) => ({ ...invoice(n), document: { content_base64: Buffer.from(bytes).toString('base64'), mime_type: 'application/pdf' } });
     const pdf = minimalPdf(invoice(120).document.text.split('\n'));
-    const read = (await stack.request('POST', '/queue', upload(120, pdf))).body.id as string;
-    expect((await stack.request('POST', `/queue/process/${read}`, mixedProviderConfig)).status).toBe(202);
+    const read = await run(120, mixedProviderConfig, pdfUpload(120, pdf));
     await waitForStatus(stack, read, ['completed']);
     await save('read-uploaded-pdf', read);
 
     const encrypted = readFileSync(path.resolve(import.meta.dirname, '../fixtures/documents/encrypted.pdf'));
-    const unreadable = (await stack.request('POST', '/queue', upload(121, encrypted))).body.id as string;
-    expect((await stack.request('POST', `/queue/process/${unreadable}`, mixedProviderConfig)).status).toBe(202);
+    const unreadable = await run(121, mixedProviderConfig, pdfUpload(121, encrypted));
     await waitForStatus(stack, unreadable, ['failed']);
     await save('unreadable-document', unreadable);
   });
@@ -104,8 +108,7 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     const { expected } = invoice(122);
     const lines = ['Document type: invoice', `Vendor Name: ${expected.vendor_name}`, `Invoice Number: ${expected.invoice_number}`, `Issue Date: ${expected.issue_date}`, `Total Amount: ${expected.total_amount.toFixed(2)}`];
     const pdf = await pdfWith(lines.map((line) => labelledLines([line])));
-    const id = (await stack.request('POST', '/queue', { ...invoice(122), document: { content_base64: Buffer.from(pdf).toString('base64'), mime_type: 'application/pdf' } })).body.id as string;
-    expect((await stack.request('POST', `/queue/process/${id}`, { ...mixedProviderConfig, chunk_pages: 1, chunk_overlap_pages: 0 })).status).toBe(202);
+    const id = await run(122, { ...mixedProviderConfig, chunk_pages: 1, chunk_overlap_pages: 0 }, pdfUpload(122, pdf));
     await waitForStatus(stack, id, ['completed']);
     await save('chunked-extraction', id);
   });
@@ -115,12 +118,7 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     await waitForStatus(stack, completed, ['completed']);
     await save('local-bookkeeping-completed', completed);
 
-    const reviewed = await run(124, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
-    await waitForStatus(stack, reviewed, ['needs_review']);
-    await stack.temporal.workflow
-      .getHandle(`extraction-${reviewed}`)
-      .executeUpdate(submitReviewUpdate, { args: [{ reviewer: 'recorder', corrections: { vendor_name: 'Corrected GmbH' } }] });
-    await waitForStatus(stack, reviewed, ['completed']);
+    const reviewed = await reviewedRun(124);
     await save('local-bookkeeping-human-review', reviewed);
 
     const failed = await run(125, { ...mixedProviderConfig, stage_models: { ...mixedProviderConfig.stage_models, extract: ['claude-haiku-4-5'] } });
@@ -134,17 +132,11 @@ describe.runIf(recording)('recording workflow histories for the replay test', ()
     await save('folded-text-read-in-place', inPlace);
 
     const pdf = minimalPdf(invoice(127).document.text.split('\n'));
-    const read = (await stack.request('POST', '/queue', { ...invoice(127), document: { content_base64: Buffer.from(pdf).toString('base64'), mime_type: 'application/pdf' } })).body.id as string;
-    expect((await stack.request('POST', `/queue/process/${read}`, mixedProviderConfig)).status).toBe(202);
+    const read = await run(127, mixedProviderConfig, pdfUpload(127, pdf));
     await waitForStatus(stack, read, ['completed']);
     await save('folded-pdf-read-by-reader', read);
 
-    const reviewed = await run(128, { ...mixedProviderConfig, review: { confidence_threshold: 1, deadline_hours: 1 } });
-    await waitForStatus(stack, reviewed, ['needs_review']);
-    await stack.temporal.workflow
-      .getHandle(`extraction-${reviewed}`)
-      .executeUpdate(submitReviewUpdate, { args: [{ reviewer: 'recorder', corrections: { vendor_name: 'Corrected GmbH' } }] });
-    await waitForStatus(stack, reviewed, ['completed']);
+    const reviewed = await reviewedRun(128);
     await save('folded-human-review', reviewed);
   });
 
