@@ -4,7 +4,7 @@ import { pageTexts } from '../db/document-pages.ts';
 import { itemForChunks } from '../db/item-runs.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { mergeChunkResults, type JsonValue } from '../documents/chunks/chunk-merge.ts';
-import { chunkDocument, estimateTokens } from '../documents/chunks/document-chunks.ts';
+import { chunkDocument, estimateTokens, tokensOfCharacters } from '../documents/chunks/document-chunks.ts';
 import type { DocumentPage } from '../documents/document-page.ts';
 import { buildExtractPrompt, type StoredExtraction } from '../pipeline/stage-prompts.ts';
 import { disputedSubSchema } from '../pipeline/structured-output/disputed-paths.ts';
@@ -58,21 +58,25 @@ function chunkBudget(model: CatalogModel, item: ItemForChunks, call: { step: num
 }
 
 /**
- * The extract models that take the item's document whole in the run's first extraction, clearly
- * enough that they need no plan (`planChunks`): no page limit configured, and the document well
- * inside the budget. A model near its limit, or one the document does not fit, is left to the plan.
+ * The extract models that take the item's document (of `characters`, as read) whole in the run's
+ * first extraction, clearly enough that they need no plan (`planChunks`): no page limit configured,
+ * and the document well inside the budget. A model near its limit, or one the document does not fit,
+ * is left to the plan. A document longer than every model's input is not looked at again.
  */
-export async function extractsWholeWithoutPlan(deps: ActivityDependencies, queueItemId: string, models: readonly string[]): Promise<string[]> {
+export async function extractsWholeWithoutPlan(deps: ActivityDependencies, queueItemId: string, models: readonly string[], characters: number): Promise<string[]> {
+  const tokens = tokensOfCharacters(characters);
+  const candidates = models.flatMap((id) => {
+    const model = deps.catalog.get(id);
+    return model && tokens <= model.input_limit * WHOLE_WITHOUT_PLAN ? [model] : [];
+  });
+  if (candidates.length === 0) return [];
   const item = await itemForChunks(deps.pool, queueItemId);
   if (!item || item.chunkPages) return [];
-  const tokens = estimateTokens(item.text);
-  return models.filter((id) => {
-    const model = deps.catalog.get(id);
-    if (!model) return false;
+  return candidates.flatMap((model) => {
     try {
-      return tokens <= chunkBudget(model, item, { step: 0 }) * WHOLE_WITHOUT_PLAN;
+      return tokens <= chunkBudget(model, item, { step: 0 }) * WHOLE_WITHOUT_PLAN ? [model.id] : [];
     } catch {
-      return false;
+      return [];
     }
   });
 }

@@ -58,7 +58,7 @@ export function createItemLifecycle(deps: ActivityDependencies) {
   const fitModels = async (input: { queueItemId: string; models: string[]; read: ReadDocumentResult; extractModels?: string[] }): Promise<FitResult> => {
     const fit: FitResult = {
       ...tooLargeFor(input.models, input.read.characters),
-      ...(input.extractModels ? { extractWhole: await extractsWholeWithoutPlan(deps, input.queueItemId, input.extractModels) } : {}),
+      ...(input.extractModels ? { extractWhole: await extractsWholeWithoutPlan(deps, input.queueItemId, input.extractModels, input.read.characters) } : {}),
     };
     await storeRunOutput(deps.pool, input.queueItemId, 'parse', 0, null, { ...input.read, ...fit });
     return fit;

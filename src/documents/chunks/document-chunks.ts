@@ -31,7 +31,12 @@ export interface DocumentChunk {
 const CHARS_PER_TOKEN = 4;
 
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  return tokensOfCharacters(text.length);
+}
+
+/** The same estimate for a text known only by its length. */
+export function tokensOfCharacters(characters: number): number {
+  return Math.ceil(characters / CHARS_PER_TOKEN);
 }
 
 interface Segment {
