@@ -45,7 +45,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'system.enableEagerWorkflowStart=true',
     // A workflow task that schedules an activity on its own task queue gets the activity task back in
     // its completion's answer when the worker has a free slot: no matching, no poll. On by default in
-    // the Temporal server from 1.30 (the production cluster's 1.32.2); the CLI's dev server is 1.29.
+    // the 1.32.2 server the production cluster runs; off in the 1.29.1 server inside the CLI's dev server.
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
